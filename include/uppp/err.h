@@ -1,0 +1,50 @@
+/*
+ * Error codes shared by every libuppp function.
+ *
+ * Functions return 0 (UPPP_OK) on success and a negative uppp_err on failure,
+ * as ngtcp2 does; uppp_strerror() turns a code into one line of English.
+ */
+#ifndef UPPP_ERR_H
+#define UPPP_ERR_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum uppp_err {
+    UPPP_OK = 0,
+    /* An argument is out of range (NULL buffer, bad length, bad value). */
+    UPPP_ERR_INVALID = -1,
+    /* Memory allocation failed. */
+    UPPP_ERR_NOMEM = -2,
+    /* OpenSSL's "legacy" provider (MD4, DES, RC4) could not be loaded. */
+    UPPP_ERR_CRYPTO_UNAVAILABLE = -3,
+    /* A crypto primitive failed inside OpenSSL. */
+    UPPP_ERR_CRYPTO = -4,
+    /* A password is not valid UTF-8. */
+    UPPP_ERR_UTF8 = -5,
+    /* A password is longer than 256 UTF-16 code units (RFC 2759 section 8). */
+    UPPP_ERR_PASSWORD_TOO_LONG = -6,
+    /* A received value does not match the expected one (e.g. an
+     * authenticator response): authentication failed. */
+    UPPP_ERR_AUTH = -7,
+    /* getrandom() failed. */
+    UPPP_ERR_RANDOM = -8,
+    /* A buffer supplied by the caller is too small. */
+    UPPP_ERR_NOBUF = -9,
+    /* A packet or string could not be parsed. */
+    UPPP_ERR_PARSE = -10,
+};
+
+/* One line describing err; never NULL. */
+const char *uppp_strerror(int err);
+
+/* Detail for the last UPPP_ERR_CRYPTO_UNAVAILABLE: which algorithm or
+ * provider failed to load and why. Never NULL. */
+const char *uppp_crypto_status(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

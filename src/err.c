@@ -1,0 +1,31 @@
+/* uppp_strerror: one line of English per uppp_err. */
+#include <uppp/err.h>
+
+const char *uppp_strerror(int err)
+{
+    switch (err) {
+    case UPPP_OK:
+        return "success";
+    case UPPP_ERR_INVALID:
+        return "invalid argument";
+    case UPPP_ERR_NOMEM:
+        return "out of memory";
+    case UPPP_ERR_CRYPTO_UNAVAILABLE:
+        return "crypto unavailable: OpenSSL's legacy provider (MD4, DES, RC4) could not be loaded";
+    case UPPP_ERR_CRYPTO:
+        return "crypto operation failed";
+    case UPPP_ERR_UTF8:
+        return "password is not valid UTF-8";
+    case UPPP_ERR_PASSWORD_TOO_LONG:
+        return "password longer than 256 UTF-16 characters";
+    case UPPP_ERR_AUTH:
+        return "authentication failed";
+    case UPPP_ERR_RANDOM:
+        return "getrandom() failed";
+    case UPPP_ERR_NOBUF:
+        return "buffer too small";
+    case UPPP_ERR_PARSE:
+        return "malformed input";
+    }
+    return "unknown error";
+}
