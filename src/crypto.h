@@ -47,7 +47,8 @@ struct uppp_rc4;
 int uppp_rc4_new(struct uppp_rc4 **out) UPPP_MUST_CHECK;
 int uppp_rc4_setkey(struct uppp_rc4 *rc4, const uint8_t *key, size_t keylen) UPPP_MUST_CHECK;
 /* in and out may be the same buffer. */
-int uppp_rc4_crypt(struct uppp_rc4 *rc4, const uint8_t *in, uint8_t *out, size_t len) UPPP_MUST_CHECK;
+int uppp_rc4_crypt(struct uppp_rc4 *rc4, const uint8_t *in, uint8_t *out,
+                   size_t len) UPPP_MUST_CHECK;
 void uppp_rc4_free(struct uppp_rc4 *rc4);
 
 /* len bytes from getrandom(); retries on EINTR and short reads. */

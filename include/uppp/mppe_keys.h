@@ -40,8 +40,8 @@ int uppp_get_asymmetric_start_key(const uint8_t master_key[16], uint8_t *session
 /* RFC 3079 section 3.4 GetNewKeyFromSHA (section 2.4 Get_Key):
  * SHA1(start_key[0..key_len) | SHApad1 | session_key[0..key_len) | SHApad2),
  * truncated to key_len (1..20). interim_key may alias session_key. */
-int uppp_get_new_key_from_sha(const uint8_t *start_key, const uint8_t *session_key,
-                              size_t key_len, uint8_t *interim_key);
+int uppp_get_new_key_from_sha(const uint8_t *start_key, const uint8_t *session_key, size_t key_len,
+                              uint8_t *interim_key);
 
 /* RFC 3079 section 2.4 Get_Start_Key (MS-CHAPv1, 128-bit):
  * SHA1(NtPasswordHashHash | NtPasswordHashHash | Challenge)[0..16). */

@@ -37,12 +37,12 @@ static inline size_t tu_hex(const char *hex, uint8_t *out, size_t cap)
 }
 
 /* Assert that len bytes at got equal the hex text want. */
-#define tu_assert_hex(got, len, want)                                                    \
-    do {                                                                                 \
-        uint8_t tu_w_[512];                                                              \
-        size_t tu_n_ = tu_hex((want), tu_w_, sizeof(tu_w_));                             \
-        assert_int_equal(tu_n_, (len));                                                  \
-        assert_memory_equal((got), tu_w_, tu_n_);                                        \
+#define tu_assert_hex(got, len, want)                                                              \
+    do {                                                                                           \
+        uint8_t tu_w_[512];                                                                        \
+        size_t tu_n_ = tu_hex((want), tu_w_, sizeof(tu_w_));                                       \
+        assert_int_equal(tu_n_, (len));                                                            \
+        assert_memory_equal((got), tu_w_, tu_n_);                                                  \
     } while (0)
 
 #endif

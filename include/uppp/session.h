@@ -1,0 +1,285 @@
+/*
+ * A PPP session that does no I/O (the ngtcp2 model).
+ *
+ * The caller feeds link bytes (async HDLC, RFC 1662) or whole PPP frames in,
+ * together with the current time in milliseconds; frames to send come out
+ * through the output callback. IP/IPv6 packets go in with
+ * uppp_session_send_ip() and come out through the deliver callback. The
+ * session says when its next timer expires (uppp_session_next_timer()) and
+ * the caller calls uppp_session_handle_timer() then. Randomness, secrets
+ * and logging come through callbacks, so tests are deterministic and the
+ * daemon can use getrandom() and its secrets files.
+ *
+ * Everything runs in the caller's thread, inside the call that fed it; the
+ * callbacks must not re-enter the session except through send_ip.
+ */
+#ifndef UPPP_SESSION_H
+#define UPPP_SESSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* PPP protocol numbers (RFC 1661 section 2, RFC 1700 / IANA). */
+enum uppp_proto {
+    UPPP_PROTO_IP = 0x0021,
+    UPPP_PROTO_IPV6 = 0x0057,
+    UPPP_PROTO_COMP = 0x00fd, /* compressed/encrypted datagram (RFC 1962) */
+    UPPP_PROTO_IPCP = 0x8021,
+    UPPP_PROTO_IPV6CP = 0x8057,
+    UPPP_PROTO_CCP = 0x80fd,
+    UPPP_PROTO_LCP = 0xc021,
+    UPPP_PROTO_PAP = 0xc023,
+    UPPP_PROTO_LQR = 0xc025,
+    UPPP_PROTO_CHAP = 0xc223,
+    UPPP_PROTO_EAP = 0xc227,
+};
+
+/* Authentication methods, as bits so a configuration can allow several. */
+enum uppp_auth {
+    UPPP_AUTH_NONE = 0,
+    UPPP_AUTH_PAP = 1 << 0,
+    UPPP_AUTH_CHAP_MD5 = 1 << 1,
+    UPPP_AUTH_MSCHAP_V1 = 1 << 2,
+    UPPP_AUTH_MSCHAP_V2 = 1 << 3,
+    UPPP_AUTH_ALL = 0xf,
+};
+
+/* MPPE policy (pppd 2.4.9 semantics plus our additions). */
+enum uppp_mppe_policy {
+    UPPP_MPPE_OFF = 0,      /* nomppe: never negotiate it */
+    UPPP_MPPE_ALLOWED = 1,  /* accept if the peer asks (pppd's default) */
+    UPPP_MPPE_OPTIONAL = 2, /* request it; run in the clear, with a warning, if refused */
+    UPPP_MPPE_REQUIRED = 3, /* require-mppe: no network traffic without it */
+};
+
+enum uppp_framing {
+    UPPP_FRAMING_ASYNC_HDLC = 0, /* byte stream: flags, escapes, FCS (RFC 1662) */
+    UPPP_FRAMING_NONE = 1,       /* whole PPP frames in and out (PPTP, tests) */
+};
+
+enum uppp_phase {
+    UPPP_PHASE_DEAD = 0,
+    UPPP_PHASE_ESTABLISH,
+    UPPP_PHASE_AUTHENTICATE,
+    UPPP_PHASE_NETWORK,
+    UPPP_PHASE_RUNNING, /* Network, with at least one network protocol up */
+    UPPP_PHASE_TERMINATE,
+};
+
+/* Why a session ended, with pppd's exit status for each (man pppd). */
+enum uppp_end {
+    UPPP_END_NONE = 0, /* still running */
+    UPPP_END_OK = 0,
+    UPPP_END_FATAL = 1,
+    UPPP_END_USER_REQUEST = 5,        /* we closed it (signal) */
+    UPPP_END_NEGOTIATION_FAILED = 10, /* LCP/CCP/IPCP failure, MPPE refused */
+    UPPP_END_PEER_AUTH_FAILED = 11,   /* the peer failed to authenticate to us */
+    UPPP_END_IDLE_TIMEOUT = 12,
+    UPPP_END_CONNECT_TIME = 13,
+    UPPP_END_NO_ECHO = 15, /* LCP echo failures: peer is dead */
+    UPPP_END_HANGUP = 16,  /* link went down / peer terminated */
+    UPPP_END_LOOPBACK = 17,
+    UPPP_END_AUTH_TOPEER_FAILED = 19, /* we failed to authenticate to the peer */
+};
+
+struct uppp_config {
+    enum uppp_framing framing;
+
+    /* ---- LCP (RFC 1661 section 6) ---- */
+    uint16_t mru;              /* our MRU, default 1500 */
+    uint16_t mtu;              /* upper bound on what we send; 0 = peer's MRU */
+    uint32_t asyncmap;         /* our receive ACCM, default 0 */
+    int no_pcomp;              /* don't request/accept PFC */
+    int no_accomp;             /* don't request/accept ACFC */
+    int no_magic;              /* don't request a Magic-Number */
+    uint32_t echo_interval_ms; /* LCP Echo-Request interval; 0 = off */
+    int echo_failure;          /* unanswered echoes before the link is dead */
+    int max_configure;         /* RFC 1661 Max-Configure, default 10 */
+    int max_terminate;         /* default 2 */
+    int max_failure;           /* default 5 */
+    uint32_t restart_ms;       /* Restart timer, default 3000 */
+
+    /* ---- Authentication ---- */
+    unsigned require_auth;     /* methods we demand of the peer (uppp_auth bits) */
+    unsigned refuse_auth;      /* methods we refuse to do when the peer asks us */
+    char our_name[256];        /* name we use (pppd "name"/"user") */
+    char remote_name[256];     /* name we expect the authenticator to use ("remotename") */
+    int strip_domain;          /* chapms-strip-domain: drop DOMAIN\ from names */
+    int mschap_win98_flags;    /* omit M= in MS-CHAP Success/Failure (Win98 peers) */
+    uint32_t chap_interval_ms; /* re-challenge period; 0 = off */
+    int auth_max_tries;        /* challenges/requests before giving up, default 10 */
+    /* New password for MS-CHAPv2 change-password when the authenticator says
+     * E=648 (expired). Empty: a 648 is an ordinary failure. */
+    char new_password[1025];
+
+    /* ---- CCP / MPPE (RFC 1962, RFC 3078) ---- */
+    int no_ccp;
+    enum uppp_mppe_policy mppe;
+    unsigned mppe_bits;     /* allowed strengths: bit 0 = 40, 1 = 56, 2 = 128 */
+    int mppe_stateful_ok;   /* mppe-stateful: accept a stateful request */
+    int mppe_want_stateful; /* request-mppe-stateful: ask for stateful */
+    int mppe_rfc_reset;     /* RFC 3078 section 8.2 reset instead of Linux's */
+
+    /* ---- IPCP (RFC 1332, RFC 1877) ---- */
+    int no_ip;
+    uint32_t ip_local;  /* host order; 0 = let the peer assign (noipdefault) */
+    uint32_t ip_remote; /* 0 = accept the peer's */
+    int accept_local;   /* ipcp-accept-local */
+    int accept_remote;  /* ipcp-accept-remote */
+    uint32_t dns[2];    /* ms-dns values we give the peer */
+    int use_peer_dns;   /* ask the peer for DNS (usepeerdns) */
+
+    /* ---- IPV6CP (RFC 5072) ---- */
+    int ipv6;            /* open IPV6CP */
+    uint64_t ipv6_local; /* interface identifier; 0 = random */
+    uint64_t ipv6_remote;
+
+    int debug;         /* log every control packet pppd-style through the log callback */
+    int show_password; /* log PAP passwords (pppd show-password) */
+};
+
+/* Fill cfg with pppd's defaults. */
+void uppp_config_init(struct uppp_config *cfg);
+
+enum uppp_secret_kind { UPPP_SECRET_NONE = 0, UPPP_SECRET_PASSWORD, UPPP_SECRET_NTHASH };
+
+struct uppp_secret {
+    enum uppp_secret_kind kind;
+    char password[1025]; /* UTF-8, NUL-terminated (PASSWORD) */
+    uint8_t nt_hash[16]; /* (NTHASH) */
+};
+
+/* What the session asks the secrets callback for. For our own credentials
+ * (we authenticate to the peer) client is our name and server is the
+ * authenticator's name; for checking the peer, client is the name it sent
+ * and server is our name. */
+struct uppp_secret_query {
+    unsigned method; /* one uppp_auth bit */
+    int for_peer;    /* 1: to verify the peer; 0: to prove ourselves */
+    const char *client;
+    const char *server;
+};
+
+enum uppp_log_level {
+    UPPP_LOG_ERR = 3,
+    UPPP_LOG_WARN = 4,
+    UPPP_LOG_NOTICE = 5,
+    UPPP_LOG_INFO = 6,
+    UPPP_LOG_DEBUG = 7
+};
+
+enum uppp_event_type {
+    UPPP_EVENT_PHASE,   /* phase changed */
+    UPPP_EVENT_AUTH_UP, /* an authentication direction succeeded */
+    UPPP_EVENT_CCP_UP,  /* compression/encryption negotiated */
+    UPPP_EVENT_CCP_DOWN,
+    UPPP_EVENT_IP_UP, /* IPCP opened: addresses known */
+    UPPP_EVENT_IP_DOWN,
+    UPPP_EVENT_IPV6_UP,
+    UPPP_EVENT_IPV6_DOWN,
+    UPPP_EVENT_DEAD, /* the session ended; see uppp_status.end */
+};
+
+struct uppp_event {
+    enum uppp_event_type type;
+    enum uppp_phase phase;
+};
+
+struct uppp_callbacks {
+    void *user;
+    /* Bytes (async HDLC) or one PPP frame (framing none) to put on the link. */
+    void (*output)(void *user, const uint8_t *data, size_t len);
+    /* A received IP (0x0021) or IPv6 (0x0057) packet. */
+    void (*deliver)(void *user, uint16_t proto, const uint8_t *pkt, size_t len);
+    void (*event)(void *user, const struct uppp_event *ev);
+    /* Fill buf with len random bytes; return 0 or a negative error. */
+    int (*random)(void *user, void *buf, size_t len);
+    /* Look up a secret. Return 0 and fill out, or a negative value if none. */
+    int (*get_secret)(void *user, const struct uppp_secret_query *q, struct uppp_secret *out);
+    /* May the authenticated peer `peer` use address `addr` (host order)?
+     * NULL: any address is allowed. */
+    int (*check_addr)(void *user, const char *peer, uint32_t addr);
+    /* One log line, without newline. NULL: no logging. */
+    void (*log)(void *user, int level, const char *line);
+};
+
+/* Everything negotiated so far, and counters. */
+struct uppp_status {
+    enum uppp_phase phase;
+    enum uppp_end end; /* UPPP_END_NONE while the session runs */
+    char reason[160];  /* why it ended, pppd-style */
+
+    unsigned auth_peer;  /* method the peer authenticated with (to us) */
+    unsigned auth_us;    /* method we authenticated with (to the peer) */
+    char peer_name[256]; /* name the peer authenticated as */
+
+    int mppe_bits; /* 0 if MPPE is off, else 40/56/128 */
+    int mppe_stateless;
+    uint32_t ip_local, ip_remote; /* host order */
+    uint32_t dns[2];
+    int ipv6_up;
+    uint64_t ipv6_local, ipv6_remote;
+    uint16_t peer_mru;
+    uint16_t ip_mtu; /* MTU for the IP layer (MPPE overhead removed) */
+
+    uint64_t bytes_in, bytes_out;     /* link bytes */
+    uint64_t packets_in, packets_out; /* IP packets delivered / sent */
+    uint64_t dropped_clear;           /* network packets dropped: clear while MPPE on */
+    uint64_t dropped_other;           /* dropped: no NCP, too big, decrypt failures */
+    uint64_t mppe_resets_sent, mppe_resets_rcvd, mppe_resyncs;
+    uint64_t bad_fcs, bad_frames;
+};
+
+struct uppp_session;
+
+/* Create a session. cfg is copied; cb is copied. Returns 0, UPPP_ERR_NOMEM,
+ * UPPP_ERR_INVALID (inconsistent configuration) or
+ * UPPP_ERR_CRYPTO_UNAVAILABLE when MS-CHAP or MPPE is configured and the
+ * crypto backend cannot load. */
+int uppp_session_new(struct uppp_session **out, const struct uppp_config *cfg,
+                     const struct uppp_callbacks *cb);
+void uppp_session_del(struct uppp_session *s);
+
+/* The link is up: start LCP. */
+int uppp_session_start(struct uppp_session *s, uint64_t now);
+/* Close administratively (LCP Terminate-Request carrying reason). */
+int uppp_session_close(struct uppp_session *s, const char *reason, uint64_t now);
+/* The lower layer went away (EOF, hangup): the session ends at once. */
+void uppp_session_hangup(struct uppp_session *s, uint64_t now);
+
+/* Feed link bytes (async HDLC framing). */
+int uppp_session_input(struct uppp_session *s, const uint8_t *data, size_t len, uint64_t now);
+/* Feed one whole PPP frame (framing none): optional FF 03, protocol, info. */
+int uppp_session_input_frame(struct uppp_session *s, const uint8_t *frame, size_t len,
+                             uint64_t now);
+
+/* Send an IP (0x0021) or IPv6 (0x0057) packet. Returns 0 if it was sent;
+ * 1 if it was dropped and counted because it cannot go now (its network
+ * protocol is not up, or MPPE is required and not up: never in the clear);
+ * UPPP_ERR_INVALID for another protocol; UPPP_ERR_NOBUF if it is larger
+ * than the MTU. */
+int uppp_session_send_ip(struct uppp_session *s, uint16_t proto, const uint8_t *pkt, size_t len,
+                         uint64_t now);
+
+/* Renegotiate CCP (pppd's SIGUSR2). */
+int uppp_session_renegotiate_ccp(struct uppp_session *s, uint64_t now);
+
+/* When the next timer expires (absolute ms), or UINT64_MAX if none. */
+uint64_t uppp_session_next_timer(const struct uppp_session *s);
+/* Run the timers that are due at now. */
+int uppp_session_handle_timer(struct uppp_session *s, uint64_t now);
+
+void uppp_session_status(const struct uppp_session *s, struct uppp_status *st);
+int uppp_session_is_dead(const struct uppp_session *s);
+
+const char *uppp_phase_name(enum uppp_phase p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * Authentication phase (RFC 1661 section 3.5): PAP (RFC 1334), CHAP-MD5
+ * (RFC 1994), MS-CHAPv1 (RFC 2433) and MS-CHAPv2 (RFC 2759), each as
+ * authenticator and as peer. auth.c runs both directions and reports each
+ * result with uppp_auth_is_done(); pap.c and chap.c hold the protocols.
+ */
+#ifndef UPPP_SRC_AUTH_H
+#define UPPP_SRC_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct uppp_session;
+
+struct uppp_auth_state {
+    unsigned peer_method; /* we authenticate the peer with this (0: no) */
+    unsigned our_method;  /* we authenticate ourselves with this (0: no) */
+    int peer_done, our_done;
+    void *impl; /* protocol state, owned by auth.c */
+};
+
+void uppp_auth_init(struct uppp_session *s);
+/* LCP is up: start authenticating the peer with peer_method and/or
+ * ourselves with our_method (uppp_auth bits, 0 for none). */
+void uppp_auth_start(struct uppp_session *s, unsigned peer_method, unsigned our_method);
+/* A PAP or CHAP packet (code onward). */
+void uppp_auth_input(struct uppp_session *s, uint16_t proto, const uint8_t *pkt, size_t len);
+void uppp_auth_timer(struct uppp_session *s, uint64_t now);
+uint64_t uppp_auth_deadline(const struct uppp_session *s);
+/* LCP went down: stop, forget. */
+void uppp_auth_stop(struct uppp_session *s);
+/* Free and wipe everything. */
+void uppp_auth_free(struct uppp_session *s);
+
+#endif

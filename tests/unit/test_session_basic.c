@@ -1,0 +1,145 @@
+/* Session core: LCP + NCP bring-up, data, termination, loopback and echo
+ * failure, over two in-memory sessions (framing none, no auth, no MPPE). */
+#include "testutil.h"
+#include "session_harness.h"
+
+static void plain_cfg(struct th_link *l)
+{
+    l->a.cfg.mppe = UPPP_MPPE_OFF;
+    l->b.cfg.mppe = UPPP_MPPE_OFF;
+}
+
+static void test_bringup_data_close(void **state)
+{
+    (void)state;
+    struct th_link l;
+    th_init(&l, 1);
+    plain_cfg(&l);
+    th_start(&l);
+    th_run(&l, 60000, th_both_running);
+    assert_true(th_both_running(&l));
+
+    uint8_t pkt[1500];
+    size_t n = th_make_ipv4(pkt, 1000, 0x0a000001, 0x0a000002, "hello", 1);
+    assert_int_equal(uppp_session_send_ip(l.a.s, UPPP_PROTO_IP, pkt, n, l.now), 0);
+    th_run(&l, l.now, NULL);
+    assert_int_equal(l.b.delivered, 1);
+    assert_int_equal(l.b.last_len, n);
+    assert_memory_equal(l.b.last, pkt, n);
+
+    assert_int_equal(uppp_session_send_ip(l.b.s, UPPP_PROTO_IP, pkt, n, l.now), 0);
+    th_run(&l, l.now, NULL);
+    assert_int_equal(l.a.delivered, 1);
+
+    /* Too big for the MTU. */
+    uint8_t big[1600];
+    n = th_make_ipv4(big, 1501, 1, 2, NULL, 2);
+    assert_int_equal(uppp_session_send_ip(l.a.s, UPPP_PROTO_IP, big, n, l.now), UPPP_ERR_NOBUF);
+
+    assert_int_equal(uppp_session_close(l.a.s, "User request", l.now), 0);
+    th_run(&l, l.now + 60000, th_both_dead);
+    assert_true(th_both_dead(&l));
+    struct uppp_status sa, sb;
+    uppp_session_status(l.a.s, &sa);
+    uppp_session_status(l.b.s, &sb);
+    assert_int_equal(sa.end, UPPP_END_USER_REQUEST);
+    assert_int_equal(sb.end, UPPP_END_HANGUP);
+    assert_non_null(strstr(sb.reason, "User request"));
+    th_free(&l);
+}
+
+static int a_dead(struct th_link *l)
+{
+    return uppp_session_is_dead(l->a.s);
+}
+
+/* Our own frames come back: Magic-Number loopback detection (RFC 1661 6.4). */
+static void test_loopback(void **state)
+{
+    (void)state;
+    struct th_link l;
+    th_init(&l, 2);
+    plain_cfg(&l);
+    assert_int_equal(th_create(&l.a), 0);
+    assert_int_equal(uppp_session_start(l.a.s, l.now), 0);
+    for (int i = 0; i < 10000 && !uppp_session_is_dead(l.a.s); i++) {
+        if (l.a.qlen) {
+            struct th_frame f = l.a.q[l.a.qhead];
+            l.a.qhead = (l.a.qhead + 1) % TH_MAX_QUEUE;
+            l.a.qlen--;
+            uppp_session_input(l.a.s, f.data, f.len, l.now);
+        } else {
+            uint64_t t = uppp_session_next_timer(l.a.s);
+            if (t == UINT64_MAX)
+                break;
+            l.now = t;
+            uppp_session_handle_timer(l.a.s, l.now);
+        }
+    }
+    struct uppp_status st;
+    uppp_session_status(l.a.s, &st);
+    assert_true(uppp_session_is_dead(l.a.s));
+    assert_int_equal(st.end, UPPP_END_LOOPBACK);
+    assert_string_equal(st.reason, "Loopback detected");
+    assert_non_null(strstr(l.a.logbuf, "Serial line is looped back."));
+    th_free(&l);
+}
+
+/* The peer stops answering: LCP echo failure ends the link (exit 15). */
+static void test_echo_timeout(void **state)
+{
+    (void)state;
+    struct th_link l;
+    th_init(&l, 3);
+    plain_cfg(&l);
+    l.a.cfg.echo_interval_ms = 10000;
+    l.a.cfg.echo_failure = 3;
+    th_start(&l);
+    th_run(&l, 60000, th_both_running);
+    assert_true(th_both_running(&l));
+    l.drop_pct = 100;
+    th_run(&l, l.now + 600000, a_dead);
+    struct uppp_status st;
+    uppp_session_status(l.a.s, &st);
+    assert_true(uppp_session_is_dead(l.a.s));
+    assert_int_equal(st.end, UPPP_END_NO_ECHO);
+    assert_non_null(strstr(l.a.logbuf, "No response to 3 echo-requests"));
+    th_free(&l);
+}
+
+/* No answer at all: Max-Configure ConfReqs, then negotiation failed. */
+static void test_no_peer(void **state)
+{
+    (void)state;
+    struct th_link l;
+    th_init(&l, 4);
+    plain_cfg(&l);
+    assert_int_equal(th_create(&l.a), 0);
+    assert_int_equal(uppp_session_start(l.a.s, l.now), 0);
+    unsigned sent = 0;
+    while (!uppp_session_is_dead(l.a.s)) {
+        sent += (unsigned)l.a.qlen;
+        l.a.qlen = 0;
+        uint64_t t = uppp_session_next_timer(l.a.s);
+        assert_true(t != UINT64_MAX);
+        l.now = t;
+        uppp_session_handle_timer(l.a.s, l.now);
+    }
+    struct uppp_status st;
+    uppp_session_status(l.a.s, &st);
+    assert_int_equal(sent, 10);
+    assert_int_equal(st.end, UPPP_END_NEGOTIATION_FAILED);
+    assert_non_null(strstr(st.reason, "LCP"));
+    th_free(&l);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bringup_data_close),
+        cmocka_unit_test(test_loopback),
+        cmocka_unit_test(test_echo_timeout),
+        cmocka_unit_test(test_no_peer),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
