@@ -467,6 +467,18 @@ int uppp_session_close(struct uppp_session *s, const char *reason, uint64_t now)
     return 0;
 }
 
+int uppp_session_close_end(struct uppp_session *s, enum uppp_end end, const char *reason,
+                           uint64_t now)
+{
+    if (s == NULL)
+        return UPPP_ERR_INVALID;
+    if (s->dead)
+        return 0;
+    s->now = now;
+    uppp_link_close(s, end, reason ? reason : "User request");
+    return 0;
+}
+
 void uppp_session_hangup(struct uppp_session *s, uint64_t now)
 {
     if (s == NULL || s->dead)
