@@ -15,6 +15,7 @@
  */
 #include <uppp/fcs.h>
 
+/* clang-format off */
 static const uint16_t fcs16_tab[8][256] = {
     {
         0x0000, 0x1189, 0x2312, 0x329b, 0x4624, 0x57ad, 0x6536, 0x74bf,
@@ -652,6 +653,7 @@ static const uint32_t fcs32_tab[8][256] = {
         0xa8c40105, 0x646e019b, 0xeae10678, 0x264b06e6,
     },
 };
+/* clang-format on */
 
 /* Little-endian loads built from bytes: one load on little-endian machines,
  * still correct on big-endian ones. */

@@ -258,7 +258,7 @@ enum { C_DATA, C_FLAG, C_ESC, C_DROP };
 /* Room for FF 03 and an uncompressed Protocol field besides the MRU. */
 #define HDR_LEN 4
 
-struct uppp_hdlc_dec {
+struct uppp_hdlc_rx {
     uint8_t cls[256];
     uint32_t accm;
     uint8_t state;
@@ -273,12 +273,12 @@ struct uppp_hdlc_dec {
     uint8_t buf[];
 };
 
-static void set_limit(struct uppp_hdlc_dec *d)
+static void set_limit(struct uppp_hdlc_rx *d)
 {
     d->limit = HDR_LEN + d->mru + d->slack + d->fcs_len;
 }
 
-int uppp_hdlc_dec_new(struct uppp_hdlc_dec **out, const struct uppp_hdlc_dec_config *cfg)
+int uppp_hdlc_rx_new(struct uppp_hdlc_rx **out, const struct uppp_hdlc_rx_config *cfg)
 {
     if (out == NULL)
         return UPPP_ERR_INVALID;
@@ -287,7 +287,7 @@ int uppp_hdlc_dec_new(struct uppp_hdlc_dec **out, const struct uppp_hdlc_dec_con
         cfg->slack > UPPP_HDLC_MAX_MRU - cfg->mru)
         return UPPP_ERR_INVALID;
     size_t body = cfg->mru + cfg->slack;
-    struct uppp_hdlc_dec *d = calloc(1, sizeof(*d) + HDR_LEN + body + 4);
+    struct uppp_hdlc_rx *d = calloc(1, sizeof(*d) + HDR_LEN + body + 4);
     if (d == NULL)
         return UPPP_ERR_NOMEM;
     d->mru = cfg->mru;
@@ -295,18 +295,18 @@ int uppp_hdlc_dec_new(struct uppp_hdlc_dec **out, const struct uppp_hdlc_dec_con
     d->max_body = body;
     d->fcs_len = (uint8_t)fcs_len_of(cfg->fcs);
     set_limit(d);
-    uppp_hdlc_dec_set_accm(d, cfg->accm);
+    uppp_hdlc_rx_set_accm(d, cfg->accm);
     d->state = ST_HUNT;
     *out = d;
     return 0;
 }
 
-void uppp_hdlc_dec_free(struct uppp_hdlc_dec *d)
+void uppp_hdlc_rx_free(struct uppp_hdlc_rx *d)
 {
     free(d);
 }
 
-void uppp_hdlc_dec_reset(struct uppp_hdlc_dec *d)
+void uppp_hdlc_rx_reset(struct uppp_hdlc_rx *d)
 {
     if (d == NULL)
         return;
@@ -315,7 +315,7 @@ void uppp_hdlc_dec_reset(struct uppp_hdlc_dec *d)
     d->after_error = false;
 }
 
-int uppp_hdlc_dec_set_accm(struct uppp_hdlc_dec *d, uint32_t accm)
+int uppp_hdlc_rx_set_accm(struct uppp_hdlc_rx *d, uint32_t accm)
 {
     if (d == NULL)
         return UPPP_ERR_INVALID;
@@ -327,7 +327,7 @@ int uppp_hdlc_dec_set_accm(struct uppp_hdlc_dec *d, uint32_t accm)
     return 0;
 }
 
-int uppp_hdlc_dec_set_fcs(struct uppp_hdlc_dec *d, enum uppp_hdlc_fcs_type fcs)
+int uppp_hdlc_rx_set_fcs(struct uppp_hdlc_rx *d, enum uppp_hdlc_fcs_type fcs)
 {
     if (d == NULL || fcs_len_of(fcs) < 0)
         return UPPP_ERR_INVALID;
@@ -336,7 +336,7 @@ int uppp_hdlc_dec_set_fcs(struct uppp_hdlc_dec *d, enum uppp_hdlc_fcs_type fcs)
     return 0;
 }
 
-int uppp_hdlc_dec_set_mru(struct uppp_hdlc_dec *d, size_t mru)
+int uppp_hdlc_rx_set_mru(struct uppp_hdlc_rx *d, size_t mru)
 {
     if (d == NULL || mru > d->max_body || d->slack > d->max_body - mru)
         return UPPP_ERR_INVALID;
@@ -345,12 +345,12 @@ int uppp_hdlc_dec_set_mru(struct uppp_hdlc_dec *d, size_t mru)
     return 0;
 }
 
-const struct uppp_hdlc_stats *uppp_hdlc_dec_stats(const struct uppp_hdlc_dec *d)
+const struct uppp_hdlc_stats *uppp_hdlc_rx_stats(const struct uppp_hdlc_rx *d)
 {
     return d == NULL ? NULL : &d->stats;
 }
 
-static void frame_error(struct uppp_hdlc_dec *d, uint64_t *counter)
+static void frame_error(struct uppp_hdlc_rx *d, uint64_t *counter)
 {
     (*counter)++;
     d->after_error = true;
@@ -358,7 +358,7 @@ static void frame_error(struct uppp_hdlc_dec *d, uint64_t *counter)
 
 /* A flag closed a non-empty frame of n octets: check it (RFC 1662 sections
  * 3.1, 3.2, 4.3) and fill *fr. Returns whether it is good. */
-static bool finish_frame(struct uppp_hdlc_dec *d, size_t n, struct uppp_hdlc_frame *fr)
+static bool finish_frame(struct uppp_hdlc_rx *d, size_t n, struct uppp_hdlc_frame *fr)
 {
     const uint8_t *b = d->buf;
     const size_t fl = d->fcs_len;
@@ -398,8 +398,8 @@ static bool finish_frame(struct uppp_hdlc_dec *d, size_t n, struct uppp_hdlc_fra
     return true;
 }
 
-int uppp_hdlc_dec_next(struct uppp_hdlc_dec *d, const uint8_t *in, size_t len, size_t *used,
-                       struct uppp_hdlc_frame *frame)
+int uppp_hdlc_rx_next(struct uppp_hdlc_rx *d, const uint8_t *in, size_t len, size_t *used,
+                      struct uppp_hdlc_frame *frame)
 {
     if (d == NULL || used == NULL || frame == NULL || (in == NULL && len != 0))
         return UPPP_ERR_INVALID;
@@ -428,21 +428,21 @@ int uppp_hdlc_dec_next(struct uppp_hdlc_dec *d, const uint8_t *in, size_t len, s
         goto skip;
     }
 
-skip: /* ST_HUNT or ST_TOSS: everything up to a flag goes. */
-    {
-        const uint8_t *q = memchr(p, UPPP_HDLC_FLAG, (size_t)(end - p));
-        if (q == NULL) {
-            if (st == ST_HUNT)
-                d->stats.garbage_bytes += (uint64_t)(end - p);
-            p = end;
-            goto out;
-        }
+skip : /* ST_HUNT or ST_TOSS: everything up to a flag goes. */
+{
+    const uint8_t *q = memchr(p, UPPP_HDLC_FLAG, (size_t)(end - p));
+    if (q == NULL) {
         if (st == ST_HUNT)
-            d->stats.garbage_bytes += (uint64_t)(q - p);
-        p = q + 1;
-        n = 0;
-        st = ST_DATA;
+            d->stats.garbage_bytes += (uint64_t)(end - p);
+        p = end;
+        goto out;
     }
+    if (st == ST_HUNT)
+        d->stats.garbage_bytes += (uint64_t)(q - p);
+    p = q + 1;
+    n = 0;
+    st = ST_DATA;
+}
 
 data:
     for (;;) {
@@ -525,15 +525,15 @@ out:
     return rv;
 }
 
-int uppp_hdlc_dec_input(struct uppp_hdlc_dec *d, const uint8_t *in, size_t len,
-                        uppp_hdlc_frame_cb cb, void *user)
+int uppp_hdlc_rx_input(struct uppp_hdlc_rx *d, const uint8_t *in, size_t len, uppp_hdlc_frame_cb cb,
+                       void *user)
 {
     if (d == NULL || cb == NULL || (in == NULL && len != 0))
         return UPPP_ERR_INVALID;
     while (len > 0) {
         struct uppp_hdlc_frame fr;
         size_t used;
-        int rv = uppp_hdlc_dec_next(d, in, len, &used, &fr);
+        int rv = uppp_hdlc_rx_next(d, in, len, &used, &fr);
         if (rv < 0)
             return rv;
         in += used;

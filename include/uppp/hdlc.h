@@ -5,7 +5,7 @@
  * No I/O and no allocation on the data path:
  * - uppp_hdlc_encode() turns one PPP frame into wire bytes in a buffer the
  *   caller supplies.
- * - struct uppp_hdlc_dec is fed the byte stream in chunks of any size and
+ * - struct uppp_hdlc_rx is fed the byte stream in chunks of any size and
  *   hands back one complete, checked frame at a time.
  *
  * What the caller decides, and this layer does not: the frame passed to the
@@ -115,7 +115,7 @@ int uppp_hdlc_encode(const struct uppp_hdlc_tx *tx, unsigned flags, const uint8_
 
 /* ---------------------------------------------------------------- decoder */
 
-struct uppp_hdlc_dec_config {
+struct uppp_hdlc_rx_config {
     /* Largest Information + Padding field accepted: the MRU we negotiated
      * (RFC 1661 section 6.1; 1500 by default). Linux ppp_async never goes
      * below 1500 here, whatever was negotiated. */
@@ -155,36 +155,36 @@ struct uppp_hdlc_stats {
     uint64_t accm_discards; /* unescaped octets in the receive ACCM, removed */
 };
 
-struct uppp_hdlc_dec;
+struct uppp_hdlc_rx;
 
 /* Create a decoder, hunting for its first flag. The one allocation happens
  * here. Returns 0 and sets *out; UPPP_ERR_INVALID if an argument is NULL,
  * fcs is not 16 or 32 or mru + slack exceeds UPPP_HDLC_MAX_MRU;
  * UPPP_ERR_NOMEM. */
-int uppp_hdlc_dec_new(struct uppp_hdlc_dec **out, const struct uppp_hdlc_dec_config *cfg);
+int uppp_hdlc_rx_new(struct uppp_hdlc_rx **out, const struct uppp_hdlc_rx_config *cfg);
 
 /* Free a decoder; NULL is ignored. */
-void uppp_hdlc_dec_free(struct uppp_hdlc_dec *d);
+void uppp_hdlc_rx_free(struct uppp_hdlc_rx *d);
 
 /* Forget any partial frame and hunt for a flag again (e.g. after the line
  * was re-opened); counters are kept. */
-void uppp_hdlc_dec_reset(struct uppp_hdlc_dec *d);
+void uppp_hdlc_rx_reset(struct uppp_hdlc_rx *d);
 
 /* Change the receive ACCM, e.g. when LCP opens (Linux ppp_async switches it
  * on our Configure-Ack being received). Returns 0, or UPPP_ERR_INVALID. */
-int uppp_hdlc_dec_set_accm(struct uppp_hdlc_dec *d, uint32_t accm);
+int uppp_hdlc_rx_set_accm(struct uppp_hdlc_rx *d, uint32_t accm);
 
 /* Switch the FCS; applies from the next frame. Returns 0, or
  * UPPP_ERR_INVALID. */
-int uppp_hdlc_dec_set_fcs(struct uppp_hdlc_dec *d, enum uppp_hdlc_fcs_type fcs);
+int uppp_hdlc_rx_set_fcs(struct uppp_hdlc_rx *d, enum uppp_hdlc_fcs_type fcs);
 
 /* Change the MRU; applies from the next frame. Returns 0, or
  * UPPP_ERR_INVALID if mru + slack exceeds what the decoder was created with
  * (its buffer never grows). */
-int uppp_hdlc_dec_set_mru(struct uppp_hdlc_dec *d, size_t mru);
+int uppp_hdlc_rx_set_mru(struct uppp_hdlc_rx *d, size_t mru);
 
 /* Counters so far; never NULL for a valid decoder. */
-const struct uppp_hdlc_stats *uppp_hdlc_dec_stats(const struct uppp_hdlc_dec *d);
+const struct uppp_hdlc_stats *uppp_hdlc_rx_stats(const struct uppp_hdlc_rx *d);
 
 /* Consume input up to and including the flag that ends the next good frame,
  * or all of it. Sets *used to the octets consumed (the caller passes the
@@ -192,8 +192,8 @@ const struct uppp_hdlc_stats *uppp_hdlc_dec_stats(const struct uppp_hdlc_dec *d)
  * Returns 1 when *frame holds a frame, 0 when all input was consumed without
  * completing one, UPPP_ERR_INVALID if an argument is NULL (in may be NULL
  * if len is 0). Bad frames are counted in the stats and skipped. */
-int uppp_hdlc_dec_next(struct uppp_hdlc_dec *d, const uint8_t *in, size_t len, size_t *used,
-                       struct uppp_hdlc_frame *frame);
+int uppp_hdlc_rx_next(struct uppp_hdlc_rx *d, const uint8_t *in, size_t len, size_t *used,
+                      struct uppp_hdlc_frame *frame);
 
 typedef void (*uppp_hdlc_frame_cb)(void *user, const struct uppp_hdlc_frame *frame);
 
@@ -201,8 +201,8 @@ typedef void (*uppp_hdlc_frame_cb)(void *user, const struct uppp_hdlc_frame *fra
  * during the call only). cb must not call into d.
  * Returns 0, or UPPP_ERR_INVALID if d or cb is NULL, or in is NULL with a
  * non-zero len. */
-int uppp_hdlc_dec_input(struct uppp_hdlc_dec *d, const uint8_t *in, size_t len,
-                        uppp_hdlc_frame_cb cb, void *user);
+int uppp_hdlc_rx_input(struct uppp_hdlc_rx *d, const uint8_t *in, size_t len, uppp_hdlc_frame_cb cb,
+                       void *user);
 
 #ifdef __cplusplus
 }
