@@ -82,7 +82,12 @@ static int fcs_len_of(enum uppp_hdlc_fcs_type fcs)
 #define TX_FLAGS_ALL (UPPP_HDLC_TX_ADDR_CTRL | UPPP_HDLC_TX_NO_OPEN_FLAG | UPPP_HDLC_TX_ALL_CTRL)
 
 /* 7D and 7E are always escaped (RFC 1662 section 4.2): bits 29 and 30 of
- * the word for 0x60..0x7f. 5E never is (section 7.1). */
+ * the word for 0x60..0x7f. 5E never is (section 7.1), nor 0x20..0x3f: the
+ * MAY of section 7.1 covers 0x40..0xff only, and for good reason, since an
+ * escaped 0x20..0x3f goes out as 7D 00..1F and a receiver that has that
+ * control character in its ACCM (Linux ppp_async does the same as we do)
+ * drops it and corrupts the frame. pppd's "escape" option does not refuse
+ * them; we do. */
 #define MAP3_MUST 0x60000000u
 #define MAP2_NEVER 0x40000000u
 
@@ -111,10 +116,11 @@ int uppp_hdlc_tx_set_xaccm(struct uppp_hdlc_tx *tx, const uint32_t map[8])
     if (tx == NULL || map == NULL)
         return UPPP_ERR_INVALID;
     memcpy(tx->xaccm, map, sizeof(tx->xaccm));
+    tx->xaccm[1] = 0;
     tx->xaccm[2] &= ~MAP2_NEVER;
     tx->xaccm[3] |= MAP3_MUST;
     tx->ext = tx->xaccm[3] != MAP3_MUST;
-    for (int i = 1; i < 8; i++)
+    for (int i = 2; i < 8; i++)
         if (i != 3 && tx->xaccm[i] != 0)
             tx->ext = true;
     return 0;

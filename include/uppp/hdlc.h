@@ -89,9 +89,11 @@ int uppp_hdlc_tx_set_accm(struct uppp_hdlc_tx *tx, uint32_t accm);
 
 /* Set the full 256-bit transmit map (RFC 1662 section 7.1: "the sending
  * ACCM may be up to 256 bits"; Linux PPPIOCSXASYNCMAP). map[i] bit j stands
- * for octet 32 * i + j. 7D and 7E are always added; 5E is always removed,
- * because escaped it would read 7D 7E, the abort sequence (RFC 1662 section
- * 7.1 excepts it; Linux clears it too). Returns 0, or UPPP_ERR_INVALID. */
+ * for octet 32 * i + j. 7D and 7E are always added. 5E is always removed,
+ * because escaped it would read 7D 7E, the abort sequence (Linux clears it
+ * too), and so are 0x20..0x3f, whose escaped forms 7D 00..1F a receiver
+ * drops if they are in its ACCM (section 7.1 allows 0x40..0xff only).
+ * Returns 0, or UPPP_ERR_INVALID. */
 int uppp_hdlc_tx_set_xaccm(struct uppp_hdlc_tx *tx, const uint32_t map[8]);
 
 /* Switch the FCS. Returns 0, or UPPP_ERR_INVALID. */

@@ -964,15 +964,18 @@ static void test_encode_accm(void **state)
     tu_assert_hex(w, 12, "7e 21 7d20 7d31 7d3f 20 41 5e 91");
 
     /* 256-bit map: 41 and 91 (XON with parity, RFC 1662 4.2) escaped; 5E
-     * never (it would read 7D 7E); 7D/7E always even if cleared. */
+     * never (it would read 7D 7E), nor 31 (it would read 7D 11, and XON
+     * may be in the receiver's ACCM); 7D/7E always, even if cleared. */
     uint32_t map[8] = {0};
     map[0x41 >> 5] |= 1u << (0x41 & 31);
     map[0x91 >> 5] |= 1u << (0x91 & 31);
     map[0x5e >> 5] |= 1u << (0x5e & 31);
+    map[0x31 >> 5] |= 1u << (0x31 & 31);
+    map[0x7e >> 5] = 0;
     uppp_hdlc_tx_set_xaccm(&tx, map);
-    uint8_t g[] = {0x21, 0x41, 0x5e, 0x91, 0x7e, 0x7d, 0x42};
+    uint8_t g[] = {0x21, 0x41, 0x5e, 0x91, 0x7e, 0x7d, 0x42, 0x31};
     n = encode(&tx, 0, g, sizeof(g), w, sizeof(w));
-    tu_assert_hex(w, 12, "7e 21 7d61 5e 7db1 7d5e 7d5d 42");
+    tu_assert_hex(w, 13, "7e 21 7d61 5e 7db1 7d5e 7d5d 42 31");
     struct uppp_hdlc_rx *d = new_rx(1500, 0, 0, UPPP_HDLC_FCS16);
     struct collected *got = feed(d, w, n);
     assert_int_equal(got->n, 1);
