@@ -122,6 +122,7 @@ void uppp_send_packet(struct uppp_session *s, uint16_t proto, const uint8_t *inf
         .acfc = s->tx_acfc && !lcp_conf,
         .pfc = s->tx_pfc && proto < 0x100 && (proto & 1),
         .accm = lcp_conf ? 0xffffffffu : s->tx_accm,
+        .accm_all_flag = lcp_conf,
     };
     uppp_framing_send(s, &tx);
 }
@@ -417,7 +418,6 @@ int uppp_session_new(struct uppp_session **out, const struct uppp_config *cfg,
     s->cb = *cb;
     s->phase = UPPP_PHASE_DEAD;
     s->tx_accm = 0xffffffffu;
-    s->tx_flag_needed = 1;
     if (uppp_framing_init(s) != 0) {
         free(s);
         return UPPP_ERR_NOMEM;
