@@ -8,6 +8,7 @@
 #include "framing.h"
 
 #include <uppp/err.h>
+#include <uppp/pktlog.h>
 
 #include "crypto.h"
 
@@ -616,9 +617,8 @@ int uppp_session_is_dead(const struct uppp_session *s)
 void uppp_log_packet(struct uppp_session *s, const char *dir, uint16_t proto, const uint8_t *info,
                      size_t len)
 {
-    char line[256];
-    int n = snprintf(line, sizeof(line), "%s [proto 0x%04x len=%zu]", dir, proto, len);
-    (void)n;
-    (void)info;
-    uppp_log(s, UPPP_LOG_DEBUG, "%s", line);
+    char line[UPPP_PKTLOG_PPPD_LINE_MAX];
+    unsigned flags = s->cfg.show_password ? UPPP_PKTLOG_SHOW_PASSWORD : 0;
+    if (uppp_pktlog_format(line, sizeof(line), dir, proto, info, len, flags) >= 0)
+        uppp_log(s, UPPP_LOG_DEBUG, "%s", line);
 }
