@@ -10,7 +10,7 @@
  *   3 ipcp-accept-remote, 4 DNS servers to give, 5 usepeerdns, 6 IPv6,
  *   7 check_addr denies odd addresses.
  * cfg1 bits: 0 IPv6 local identifier, 1 IPv6 remote identifier, 2 the
- *   random source fails, 3 Max-Failure 1.
+ *   random source fails, 3 Max-Failure 1 (IPV6CP; IPCP keeps pppd's 100).
  * ctl bits: 0 IPV6CP (else IPCP); 1 first Ack the session's latest
  *   Configure-Request of that protocol; 2 first let the timers fire;
  *   3 give body the identifier of the session's latest request and a

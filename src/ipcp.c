@@ -435,6 +435,10 @@ void uppp_ipcp_init(struct uppp_session *s)
     const struct uppp_config *c = &s->cfg;
     uppp_fsm_init(&i->fsm, &ipcp_ops, ipcp_send, s);
     uppp_fsm_configure(s, &i->fsm);
+    /* pppd 2.4.9 (ipcp_init): some 3G modems stall with repeated IPCP
+     * Naks while they reach their network, so IPCP Naks 100 times before
+     * it Rejects, and takes as many Naks, not LCP's 5. */
+    i->fsm.max_failure = UPPP_IPCP_MAX_FAILURE;
     i->ouraddr = c->ip_local;
     i->hisaddr = c->ip_remote;
     /* pppd: an address we were not given is one we take from the peer. */

@@ -22,6 +22,9 @@ enum uppp_ipcp_opt {
 
 #define UPPP_IPCP_ADDR_LEN 6 /* type, length, 4-octet address */
 
+/* pppd's Max-Failure for IPCP (see uppp_ipcp_init). */
+#define UPPP_IPCP_MAX_FAILURE 100
+
 /* pppd's stand-in for a peer address nobody knows (10.64.64.64 + unit). */
 #define UPPP_IPCP_DEFAULT_REMOTE 0x0a404040u
 

@@ -251,8 +251,11 @@ static void test_refused_our_address(void **state)
     assert_int_equal(sb.end, UPPP_END_NEGOTIATION_FAILED);
     assert_string_equal(sb.reason, "Peer refused to agree to our IP address");
     assert_true(has_log(&l.b, "Peer refused to agree to our IP address"));
-    /* The Reject of B's address (after 5 Naks with 10.0.0.2). */
-    assert_true(wire_has(&l.a, "80 21 04 06 00 0a 03 06 0a 00 00 09"));
+    /* pppd's IPCP Max-Failure: 100 Naks with 10.0.0.2 (ids 1-100), then
+     * the Reject of B's address (id 101). */
+    assert_true(wire_has(&l.a, "80 21 03 64 00 0a 03 06 0a 00 00 02"));
+    assert_true(wire_has(&l.a, "80 21 04 65 00 0a 03 06 0a 00 00 09"));
+    assert_false(wire_has(&l.a, "80 21 04 64"));
     /* LCP went down with pppd's words. */
     assert_true(th_wire_contains(&l.b, "No network protocols running"));
     th_free(&l);
