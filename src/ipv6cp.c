@@ -182,7 +182,8 @@ static int judge_id(struct uppp_session *s, uint64_t id, uint64_t *sug)
     struct uppp_ipv6cp *v = &s->ipv6cp;
     if (id == 0 && v->want_id == 0)
         return UPPP_CONFREJ; /* both zero: no unique identifier possible */
-    if (v->cfg_remote != 0 && id != v->cfg_remote && v->suggested == 0) {
+    if (v->cfg_remote != 0 && v->cfg_remote != v->want_id && id != v->cfg_remote &&
+        v->suggested == 0) {
         /* First, propose the identifier configured for the peer (pppd). */
         *sug = v->suggested = v->cfg_remote;
         return UPPP_CONFNAK;
