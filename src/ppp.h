@@ -32,6 +32,8 @@ struct uppp_keys {
 #include "auth.h"
 #include "ccp.h"
 #include "ipcp.h"
+#include "ipv6cp.h"
+#include "ncp.h"
 
 struct uppp_session {
     struct uppp_config cfg;

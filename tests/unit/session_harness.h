@@ -193,6 +193,10 @@ static inline void th_init(struct th_link *l, uint64_t seed)
     }
     snprintf(l->a.cfg.our_name, sizeof(l->a.cfg.our_name), "alice");
     snprintf(l->b.cfg.our_name, sizeof(l->b.cfg.our_name), "bob");
+    /* IPCP needs addresses: A is configured "10.0.0.1:10.0.0.2" and B
+     * takes its address from A (noipdefault), as in the pppd captures. */
+    l->a.cfg.ip_local = 0x0a000001;
+    l->a.cfg.ip_remote = 0x0a000002;
 }
 
 static inline int th_create(struct th_end *e)
