@@ -971,6 +971,181 @@ static void test_failure_words(void **state)
     }
 }
 
+/* ---- pppd 2.4.9 interop: the captured exchanges, byte for byte ---- */
+
+struct scripted {
+    struct th_end e; /* first: the harness callbacks take it as their user */
+    const uint8_t *rnd;
+    size_t rnd_len, rnd_off;
+};
+
+static int scripted_random(void *user, void *buf, size_t len)
+{
+    struct scripted *w = user;
+    assert_true(w->rnd_off + len <= w->rnd_len); /* every random draw is scripted */
+    memcpy(buf, w->rnd + w->rnd_off, len);
+    w->rnd_off += len;
+    return 0;
+}
+
+/* The next frame w's session sent of protocol proto, without FF 03. */
+static size_t next_frame(struct scripted *w, uint16_t proto, uint8_t *out)
+{
+    struct th_end *e = &w->e;
+    while (e->qlen) {
+        struct th_frame *f = &e->q[e->qhead];
+        e->qhead = (e->qhead + 1) % TH_MAX_QUEUE;
+        e->qlen--;
+        size_t n;
+        uint8_t *p = frame_info(f, proto, &n);
+        if (p != NULL) {
+            memcpy(out, p - 2, n + 2);
+            return n + 2;
+        }
+    }
+    return 0;
+}
+
+static void feed_hex(struct scripted *w, const char *hex)
+{
+    uint8_t f[600];
+    size_t n = tu_hex(hex, f, sizeof(f));
+    assert_int_equal(uppp_session_input_frame(w->e.s, f, n, 5), 0);
+}
+
+/* Bring w's session through LCP; auth: the Auth-Protocol option the fake
+ * peer puts in its request (hex, may be empty). */
+static void scripted_start(struct scripted *w, const struct uppp_config *cfg, const char *auth,
+                           const uint8_t *rnd, size_t rnd_len)
+{
+    memset(w, 0, sizeof(*w));
+    w->rnd = rnd;
+    w->rnd_len = rnd_len;
+    w->e.q = calloc(TH_MAX_QUEUE, sizeof(struct th_frame));
+    assert_non_null(w->e.q);
+    w->e.log_debug = getenv("TH_DEBUG") != NULL;
+    struct uppp_callbacks cb = {.user = w,
+                                .output = th_output,
+                                .random = scripted_random,
+                                .get_secret = th_get_secret,
+                                .log = th_log};
+    w->e.cfg = *cfg;
+    assert_int_equal(uppp_session_new(&w->e.s, &w->e.cfg, &cb), 0);
+    assert_int_equal(uppp_session_start(w->e.s, 1), 0);
+    char req[64];
+    size_t alen = strlen(auth) / 2;
+    snprintf(req, sizeof(req), "c021 01 01 00%02zx %s", 4 + alen, auth);
+    feed_hex(w, req);
+    uint8_t f[600];
+    size_t n = next_frame(w, UPPP_PROTO_LCP, f);
+    assert_true(n > 2 && f[2] == 1);
+    f[2] = 2; /* Ack our own request */
+    assert_int_equal(uppp_session_input_frame(w->e.s, f, n, 5), 0);
+    assert_int_equal(status(&w->e).phase, UPPP_PHASE_AUTHENTICATE);
+}
+
+static void scripted_free(struct scripted *w)
+{
+    uppp_session_del(w->e.s);
+    free(w->e.q);
+    free(w->e.wire);
+}
+
+static const struct {
+    unsigned m;
+    const char *alg, *chal_id, *chal, *challenge, *response, *success;
+    const char *peer_chal; /* the peer's random draw (MS-CHAPv2) */
+} captured[] = {
+    {UPPP_AUTH_MSCHAP_V2, "81", "0f", "74fad8ccfe64e37624778159e1ab365e",
+     /* mschapv2-mppe128.hex frames 7, 8, 9 */
+     "c2230110001e1074fad8ccfe64e37624778159e1ab365e707070642d61757468",
+     "c2230210003e3106f79fdb67a4a96aefabf6bd0921e841000000000000000065a54e97b8cc1b7e6466834be39c"
+     "7652a4131b79d8eaff1c007465737475736572",
+     "c2230310003f533d30373231353134354232444643443741413942433933333136324132464541333238374643"
+     "443937204d3d416363657373206772616e746564",
+     "06f79fdb67a4a96aefabf6bd0921e841"},
+    {UPPP_AUTH_MSCHAP_V1, "80", "14", "02b5951eefe7e146",
+     /* mschapv1-mppe128.hex frames 7, 8, 9 */
+     "c223011500160802b5951eefe7e146707070642d61757468",
+     "c2230215003e31000000000000000000000000000000000000000000000000f527c4cb82866b6ff3703808fefd"
+     "f75231fd470938bb1896017465737475736572",
+     "c22303150012416363657373206772616e746564", ""},
+};
+
+static void assert_frame_hex(struct scripted *w, const char *hex)
+{
+    uint8_t f[600], want[600];
+    size_t n = next_frame(w, UPPP_PROTO_CHAP, f);
+    size_t wn = tu_hex(hex, want, sizeof(want));
+    assert_int_equal(n, wn);
+    assert_memory_equal(f, want, wn);
+}
+
+/* As the peer, with the captured Challenge and our random Peer-Challenge
+ * scripted to pppd's, our Response is pppd's byte for byte, and pppd's
+ * Success (S=) is accepted. */
+static void test_pppd_capture_peer(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < 2; i++) {
+        struct uppp_config cfg;
+        uppp_config_init(&cfg);
+        cfg.framing = UPPP_FRAMING_NONE;
+        cfg.mppe = UPPP_MPPE_OFF;
+        cfg.no_magic = 1;
+        snprintf(cfg.our_name, sizeof(cfg.our_name), "testuser");
+        snprintf(cfg.remote_name, sizeof(cfg.remote_name), "pppd-auth");
+        struct scripted w;
+        uint8_t rnd[16];
+        size_t rn = tu_hex(captured[i].peer_chal, rnd, sizeof(rnd));
+        char auth[16];
+        snprintf(auth, sizeof(auth), "0305c223%s", captured[i].alg);
+        scripted_start(&w, &cfg, auth, rnd, rn);
+        th_add_secret(&w.e, "testuser", "pppd-auth", "testpass123");
+        feed_hex(&w, captured[i].challenge);
+        assert_frame_hex(&w, captured[i].response);
+        feed_hex(&w, captured[i].success);
+        struct uppp_status st = status(&w.e);
+        assert_int_equal(st.auth_us, captured[i].m);
+        assert_true(w.e.s->keys.have);
+        assert_non_null(strstr(w.e.logbuf, "CHAP authentication succeeded"));
+        scripted_free(&w);
+    }
+}
+
+/* As the authenticator, with pppd's challenge scripted: our Challenge is
+ * pppd's, pppd's Response is accepted, and our Success is pppd's, S= and
+ * M=Access granted. */
+static void test_pppd_capture_authenticator(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < 2; i++) {
+        struct uppp_config cfg;
+        uppp_config_init(&cfg);
+        cfg.framing = UPPP_FRAMING_NONE;
+        cfg.mppe = UPPP_MPPE_OFF;
+        cfg.no_magic = 1;
+        cfg.require_auth = captured[i].m;
+        snprintf(cfg.our_name, sizeof(cfg.our_name), "pppd-auth");
+        struct scripted w;
+        char script[64];
+        snprintf(script, sizeof(script), "%s%s", captured[i].chal_id, captured[i].chal);
+        uint8_t rnd[17];
+        size_t rn = tu_hex(script, rnd, sizeof(rnd));
+        /* The random draws: CHAP identifier (then incremented), challenge. */
+        scripted_start(&w, &cfg, "", rnd, rn);
+        assert_int_equal(w.rnd_off, rn);
+        th_add_secret(&w.e, "testuser", "pppd-auth", "testpass123");
+        assert_frame_hex(&w, captured[i].challenge);
+        feed_hex(&w, captured[i].response);
+        assert_frame_hex(&w, captured[i].success);
+        struct uppp_status st = status(&w.e);
+        assert_int_equal(st.auth_peer, captured[i].m);
+        assert_string_equal(st.peer_name, "testuser");
+        scripted_free(&w);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -997,6 +1172,8 @@ int main(void)
         cmocka_unit_test(test_change_password_refused),
         cmocka_unit_test(test_expired_no_new_password),
         cmocka_unit_test(test_failure_words),
+        cmocka_unit_test(test_pppd_capture_peer),
+        cmocka_unit_test(test_pppd_capture_authenticator),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
