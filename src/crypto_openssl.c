@@ -22,8 +22,8 @@
 
 static struct {
     pthread_once_t once;
-    int status;       /* 0 or a negative uppp_err */
-    char detail[512]; /* room for our text plus OpenSSL's 160-byte reason */
+    int status; /* 0 or a negative uppp_err */
+    char detail[512];
     OSSL_LIB_CTX *libctx;
     EVP_MD *md4;
     EVP_MD *md5;

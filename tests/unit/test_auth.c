@@ -14,6 +14,7 @@
 
 #include "ppp.h"
 #include "chap.h"
+#include "crypto.h"
 
 static const unsigned methods[] = {UPPP_AUTH_PAP, UPPP_AUTH_CHAP_MD5, UPPP_AUTH_MSCHAP_V1,
                                    UPPP_AUTH_MSCHAP_V2};
@@ -1146,9 +1147,36 @@ static void test_pppd_capture_authenticator(void **state)
     }
 }
 
+/* uppp_md5_vector (added to crypto.h for CHAP-MD5): RFC 1321 appendix A.5
+ * test suite, whole and in pieces. */
+static void test_md5_kat(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *md;
+    } rows[] = {
+        {"", "d41d8cd98f00b204e9800998ecf8427e"},
+        {"abc", "900150983cd24fb0d6963f7d28e17f72"},
+        {"message digest", "f96b697d7cb7938d525a2f31aaf161d0"},
+        {"12345678901234567890123456789012345678901234567890123456789012345678901234567890",
+         "57edf4a22be3c955ac49da2e2107b67a"},
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        uint8_t md[16];
+        size_t n = strlen(rows[i].in), half = n / 2;
+        const uint8_t *addr[2] = {(const uint8_t *)rows[i].in, (const uint8_t *)rows[i].in + half};
+        const size_t lens[2] = {half, n - half};
+        assert_int_equal(uppp_md5_vector(2, addr, lens, md), 0);
+        tu_assert_hex(md, 16, rows[i].md);
+        assert_int_equal(uppp_md5_vector(1, addr, &n, md), 0);
+        tu_assert_hex(md, 16, rows[i].md);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_md5_kat),
         cmocka_unit_test(test_success_matrix),
         cmocka_unit_test(test_challenge_format),
         cmocka_unit_test(test_wrong_password),
