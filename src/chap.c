@@ -353,7 +353,7 @@ static void rchallenge(struct uppp_session *s, uint8_t id, const uint8_t *p, siz
     size_t want = cs->method == UPPP_AUTH_MSCHAP_V2   ? 16
                   : cs->method == UPPP_AUTH_MSCHAP_V1 ? 8
                                                       : 0;
-    if ((want && v.vlen != want) || v.vlen == 0 || v.vlen > UPPP_CHAP_MAX_CHALLENGE) {
+    if ((want && v.vlen != want) || v.vlen == 0 || v.vlen > sizeof(cs->challenge)) {
         uppp_log(s, UPPP_LOG_DEBUG, "%s: Challenge with a %zu-octet value dropped",
                  uppp_chap_method_name(cs->method), v.vlen);
         return;

@@ -30,6 +30,8 @@ enum uppp_chap_code {
 #define UPPP_CHAP_MD5_MIN_CHALLENGE 16
 #define UPPP_CHAP_MD5_MAX_CHALLENGE 23
 #define UPPP_CHAP_MAX_CHALLENGE 24
+/* RFC 1994 4.1 bounds a received challenge only by its one-octet size. */
+#define UPPP_CHAP_MAX_RX_CHALLENGE 255
 
 /* pppd's messages for CHAP-MD5 and MS-CHAPv1 Success/Failure. */
 #define UPPP_CHAP_MSG_GRANTED "Access granted"
@@ -109,7 +111,7 @@ struct uppp_chap_client {
     enum uppp_chapc_state state;
     unsigned method;
     uint8_t id; /* identifier of the Challenge answered */
-    uint8_t challenge[UPPP_CHAP_MAX_CHALLENGE];
+    uint8_t challenge[UPPP_CHAP_MAX_RX_CHALLENGE];
     size_t challenge_len;
     /* The last packet we sent (Response or Change-Password), resent on the
      * timer and for a retransmitted Challenge. */

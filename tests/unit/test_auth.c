@@ -1173,6 +1173,33 @@ static void test_md5_kat(void **state)
     }
 }
 
+/* CHAP-MD5 as the peer, to a 64-octet challenge (longer than pppd's, but
+ * RFC 1994 4.1 bounds it only by its size octet): the Response value is
+ * MD5(Identifier | secret | Challenge), here computed with Python's
+ * hashlib. */
+static void test_md5_long_challenge(void **state)
+{
+    (void)state;
+    struct uppp_config cfg;
+    uppp_config_init(&cfg);
+    cfg.framing = UPPP_FRAMING_NONE;
+    cfg.mppe = UPPP_MPPE_OFF;
+    cfg.no_magic = 1;
+    snprintf(cfg.our_name, sizeof(cfg.our_name), "me");
+    struct scripted w;
+    scripted_start(&w, &cfg, "0305c22305", NULL, 0);
+    th_add_secret(&w.e, "me", "auth", "md5-secret");
+    char chal[512] = "c223 01 2a 0049 40";
+    for (int i = 0; i < 64; i++)
+        snprintf(chal + strlen(chal), sizeof(chal) - strlen(chal), "%02x", i);
+    strcat(chal, "61757468"); /* "auth" */
+    feed_hex(&w, chal);
+    assert_frame_hex(&w, "c223 02 2a 0017 10 2bfd337c9f2e48463439bc5237fec499 6d65");
+    feed_hex(&w, "c223 03 2a 0004");
+    assert_int_equal(status(&w.e).auth_us, UPPP_AUTH_CHAP_MD5);
+    scripted_free(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1202,6 +1229,7 @@ int main(void)
         cmocka_unit_test(test_failure_words),
         cmocka_unit_test(test_pppd_capture_peer),
         cmocka_unit_test(test_pppd_capture_authenticator),
+        cmocka_unit_test(test_md5_long_challenge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
