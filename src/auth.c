@@ -1,43 +1,260 @@
-/* Authentication phase: placeholder until PAP/CHAP land. */
-#include "ppp.h"
+/*
+ * The Authenticate phase (RFC 1661 section 3.5): runs the authenticator
+ * role (we check the peer) and the peer role (we prove ourselves) side by
+ * side, each with the method LCP agreed for it (RFC 1661 section 6.2), and
+ * reports each outcome to the session. PAP (RFC 1334) is in pap.c, CHAP
+ * with MD5 (RFC 1994), MS-CHAPv1 (RFC 2433) and MS-CHAPv2 (RFC 2759) in
+ * chap.c and chap_ms.c. Also here: the secrets lookup, and the MPPE start
+ * keys (RFC 3079) MS-CHAP leaves behind.
+ */
+#include "auth_int.h"
+#include "crypto.h"
+
+#include <uppp/err.h>
+#include <uppp/mppe_keys.h>
+#include <uppp/mschap.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MSCHAP_ANY (UPPP_AUTH_MSCHAP_V1 | UPPP_AUTH_MSCHAP_V2)
 
 void uppp_auth_init(struct uppp_session *s)
 {
-    (void)s;
+    s->auth.impl = calloc(1, sizeof(struct uppp_auth_impl));
+}
+
+static void wipe_impl(struct uppp_session *s)
+{
+    if (s->auth.impl != NULL)
+        uppp_memzero(s->auth.impl, sizeof(struct uppp_auth_impl));
 }
 
 void uppp_auth_start(struct uppp_session *s, unsigned peer_method, unsigned our_method)
 {
     s->auth.peer_method = peer_method;
     s->auth.our_method = our_method;
-    if (peer_method)
-        uppp_auth_is_done(s, 1, peer_method, 0);
-    else if (our_method)
-        uppp_auth_is_done(s, 0, our_method, 0);
+    s->auth.peer_done = s->auth.our_done = 0;
+    if (s->auth.impl == NULL)
+        s->auth.impl = calloc(1, sizeof(struct uppp_auth_impl));
+    if (s->auth.impl == NULL) {
+        uppp_log(s, UPPP_LOG_ERR, "authentication: out of memory");
+        if (peer_method)
+            uppp_auth_peer_fail(s, peer_method, "Authentication failed: out of memory");
+        else
+            uppp_auth_us_fail(s, our_method, "Authentication failed: out of memory");
+        return;
+    }
+    wipe_impl(s);
+    struct uppp_auth_impl *a = uppp_auth_impl(s);
+
+    /* pppd ccp.c: MPPE keys come from MS-CHAP run in exactly one direction.
+     * RFC 3079 derives them from the credentials of "the peer that
+     * initiated the call", which PPP cannot tell; with MS-CHAP both ways
+     * pppd refuses MPPE rather than pick one, and so do we: no keys. */
+    int ms_peer = (peer_method & MSCHAP_ANY) != 0, ms_us = (our_method & MSCHAP_ANY) != 0;
+    a->keys_wanted = ms_peer != ms_us;
+    if (ms_peer && ms_us) {
+        if (s->cfg.mppe == UPPP_MPPE_REQUIRED)
+            uppp_log(s, UPPP_LOG_ERR, "MPPE required, but auth done in both directions.");
+        else
+            uppp_log(s, UPPP_LOG_INFO, "MS-CHAP in both directions: no MPPE keys");
+    }
+
+    if (peer_method == UPPP_AUTH_PAP)
+        uppp_pap_server_start(s);
+    else if (peer_method != 0)
+        uppp_chap_server_start(s, peer_method);
+    if (!uppp_auth_alive(s))
+        return;
+    if (our_method == UPPP_AUTH_PAP)
+        uppp_pap_client_start(s);
+    else if (our_method != 0)
+        uppp_chap_client_start(s, our_method);
 }
 
 void uppp_auth_input(struct uppp_session *s, uint16_t proto, const uint8_t *pkt, size_t len)
 {
-    (void)s, (void)proto, (void)pkt, (void)len;
+    if (s->auth.impl == NULL || len < UPPP_CHAP_HDRLEN)
+        return;
+    /* RFC 1334 2.2 / RFC 1994 4: octets beyond Length are padding; a
+     * Length beyond the data or below the header means a bad packet. */
+    size_t plen = uppp_get16(pkt + 2);
+    if (plen < UPPP_CHAP_HDRLEN || plen > len) {
+        uppp_log(s, UPPP_LOG_DEBUG, "%s: bad length %zu in a %zu-octet packet: dropped",
+                 proto == UPPP_PROTO_PAP ? "PAP" : "CHAP", plen, len);
+        return;
+    }
+    if (proto == UPPP_PROTO_PAP)
+        uppp_pap_input(s, pkt[0], pkt[1], pkt + UPPP_PAP_HDRLEN, plen - UPPP_PAP_HDRLEN);
+    else
+        uppp_chap_input(s, pkt[0], pkt[1], pkt + UPPP_CHAP_HDRLEN, plen - UPPP_CHAP_HDRLEN);
 }
 
 void uppp_auth_timer(struct uppp_session *s, uint64_t now)
 {
-    (void)s, (void)now;
+    if (s->auth.impl == NULL || !uppp_auth_alive(s))
+        return;
+    uppp_pap_timer(s, now);
+    if (uppp_auth_alive(s))
+        uppp_chap_timer(s, now);
 }
 
 uint64_t uppp_auth_deadline(const struct uppp_session *s)
 {
-    (void)s;
-    return 0;
+    const struct uppp_auth_impl *a = s->auth.impl;
+    if (a == NULL)
+        return 0;
+    uint64_t d = uppp_min_deadline(a->pap_srv.deadline, a->pap_cli.deadline);
+    d = uppp_min_deadline(d, a->chap_srv.deadline);
+    d = uppp_min_deadline(d, a->chap_srv.rechallenge);
+    return uppp_min_deadline(d, a->chap_cli.deadline);
 }
 
 void uppp_auth_stop(struct uppp_session *s)
 {
     s->auth.peer_done = s->auth.our_done = 0;
+    wipe_impl(s);
+    /* The keys belong to this LCP session's authentication (CCP has been
+     * stopped before us). */
+    uppp_memzero(&s->keys, sizeof(s->keys));
 }
 
 void uppp_auth_free(struct uppp_session *s)
 {
-    (void)s;
+    wipe_impl(s);
+    free(s->auth.impl);
+    s->auth.impl = NULL;
+}
+
+/* ---- services for pap.c, chap.c, chap_ms.c ---- */
+
+int uppp_auth_get_secret(struct uppp_session *s, unsigned method, int for_peer, const char *client,
+                         const char *server, struct uppp_secret *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (s->cb.get_secret == NULL)
+        return -1;
+    struct uppp_secret_query q = {
+        .method = method, .for_peer = for_peer, .client = client, .server = server};
+    if (s->cb.get_secret(s->cb.user, &q, out) != 0 || out->kind == UPPP_SECRET_NONE) {
+        uppp_memzero(out, sizeof(*out));
+        return -1;
+    }
+    /* Whatever the callback left, the password is a C string from here. */
+    out->password[sizeof(out->password) - 1] = '\0';
+    return 0;
+}
+
+int uppp_auth_copy_name(char *out, const uint8_t *p, size_t len)
+{
+    out[0] = '\0';
+    if (len > UPPP_AUTH_NAME_MAX || memchr(p, 0, len) != NULL)
+        return -1;
+    memcpy(out, p, len);
+    out[len] = '\0';
+    return 0;
+}
+
+void uppp_auth_printable(char *out, size_t cap, const uint8_t *p, size_t len)
+{
+    size_t o = 0;
+    if (cap == 0)
+        return;
+    for (size_t i = 0; i < len; i++) {
+        uint8_t c = p[i];
+        if (c >= 0x20 && c < 0x7f && c != '\\') {
+            if (o + 1 >= cap)
+                break;
+            out[o++] = (char)c;
+        } else {
+            if (o + 4 >= cap)
+                break;
+            snprintf(out + o, cap - o, "\\x%02x", c);
+            o += 4;
+        }
+    }
+    out[o] = '\0';
+}
+
+uint32_t uppp_auth_restart_ms(const struct uppp_session *s)
+{
+    return s->cfg.restart_ms ? s->cfg.restart_ms : 3000;
+}
+
+int uppp_auth_max_tries(const struct uppp_session *s)
+{
+    return s->cfg.auth_max_tries > 0 ? s->cfg.auth_max_tries : 10;
+}
+
+uint64_t uppp_auth_wait_ms(const struct uppp_session *s)
+{
+    return (uint64_t)uppp_auth_restart_ms(s) * (uint64_t)uppp_auth_max_tries(s);
+}
+
+int uppp_auth_alive(const struct uppp_session *s)
+{
+    return !s->dead && s->lcp.fsm.state == UPPP_FSM_OPENED && s->auth.impl != NULL;
+}
+
+void uppp_auth_peer_ok(struct uppp_session *s, unsigned method, const char *name)
+{
+    snprintf(s->stats.peer_name, sizeof(s->stats.peer_name), "%s", name);
+    uppp_auth_is_done(s, 1, method, 1);
+}
+
+void uppp_auth_peer_fail(struct uppp_session *s, unsigned method, const char *reason)
+{
+    if (reason != NULL)
+        uppp_set_end(s, UPPP_END_PEER_AUTH_FAILED, "%s", reason);
+    uppp_auth_is_done(s, 1, method, 0);
+}
+
+void uppp_auth_us_ok(struct uppp_session *s, unsigned method)
+{
+    uppp_auth_is_done(s, 0, method, 1);
+}
+
+void uppp_auth_us_fail(struct uppp_session *s, unsigned method, const char *reason)
+{
+    if (reason != NULL)
+        uppp_set_end(s, UPPP_END_AUTH_TOPEER_FAILED, "%s", reason);
+    uppp_auth_is_done(s, 0, method, 0);
+}
+
+void uppp_auth_set_keys(struct uppp_session *s, unsigned method, int is_server,
+                        struct uppp_chap_keymat *km)
+{
+    struct uppp_auth_impl *a = uppp_auth_impl(s);
+    /* A re-challenge does not replace the keys CCP may already use. */
+    if (!km->have || !a->keys_wanted || s->keys.have) {
+        uppp_memzero(km, sizeof(*km));
+        return;
+    }
+    struct uppp_keys k;
+    memset(&k, 0, sizeof(k));
+    uint8_t hh[16];
+    int rc = uppp_hash_nt_password_hash(km->pw_hash, hh);
+    if (rc == 0 && method == UPPP_AUTH_MSCHAP_V2) {
+        /* RFC 3079 section 3: the authenticator's send key is the peer's
+         * receive key. */
+        rc = uppp_mppe_v2_start_keys(hh, km->nt_response, is_server, k.send_start, k.recv_start);
+    } else if (rc == 0) {
+        /* RFC 3079 section 2.3: one key for both directions. */
+        rc = uppp_mppe_v1_nt_start_key(km->challenge, hh, k.send_start);
+        memcpy(k.recv_start, k.send_start, sizeof(k.recv_start));
+        if (rc == 0 && km->have_lm)
+            k.have_lm = uppp_mppe_v1_lm_start_key(km->lm_hash, k.lm_start) == 0;
+    }
+    if (rc == 0) {
+        k.have = 1;
+        k.method = method;
+        s->keys = k;
+    } else {
+        uppp_log(s, UPPP_LOG_ERR, "MPPE keys could not be derived: %s", uppp_strerror(rc));
+    }
+    uppp_memzero(&k, sizeof(k));
+    uppp_memzero(hh, sizeof(hh));
+    uppp_memzero(km, sizeof(*km));
 }

@@ -1,5 +1,5 @@
 /*
- * The narrow crypto interface libuppp needs: MD4, SHA-1, single DES-ECB with a
+ * The narrow crypto interface libuppp needs: MD4, MD5, SHA-1, single DES-ECB with a
  * 7-byte key, RC4 with state carried across calls, random bytes, and two
  * hygiene helpers. The one backend is OpenSSL libcrypto 3 (crypto_openssl.c);
  * nothing else in the tree includes an OpenSSL header.
@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #define UPPP_MD4_LEN 16
+#define UPPP_MD5_LEN 16
 #define UPPP_SHA1_LEN 20
 #define UPPP_DES_KEY7_LEN 7
 #define UPPP_DES_BLOCK_LEN 8
@@ -31,6 +32,11 @@
 int uppp_crypto_init(void) UPPP_MUST_CHECK;
 
 int uppp_md4(const uint8_t *data, size_t len, uint8_t out[UPPP_MD4_LEN]) UPPP_MUST_CHECK;
+
+/* MD5 over the concatenation of n (addr[i], len[i]) pieces (CHAP-MD5,
+ * RFC 1994 section 4.1). */
+int uppp_md5_vector(size_t n, const uint8_t *const addr[], const size_t len[],
+                    uint8_t out[UPPP_MD5_LEN]) UPPP_MUST_CHECK;
 
 /* SHA-1 over the concatenation of n (addr[i], len[i]) pieces. */
 int uppp_sha1_vector(size_t n, const uint8_t *const addr[], const size_t len[],

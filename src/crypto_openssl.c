@@ -26,6 +26,7 @@ static struct {
     char detail[512];
     OSSL_LIB_CTX *libctx;
     EVP_MD *md4;
+    EVP_MD *md5;
     EVP_MD *sha1;
     EVP_CIPHER *des_ecb;
     EVP_CIPHER *rc4;
@@ -63,12 +64,15 @@ static void crypto_load(void)
     }
     g.sha1 = EVP_MD_fetch(g.libctx, "SHA1", NULL);
     g.md4 = EVP_MD_fetch(g.libctx, "MD4", NULL);
+    g.md5 = EVP_MD_fetch(g.libctx, "MD5", NULL);
     g.des_ecb = EVP_CIPHER_fetch(g.libctx, "DES-ECB", NULL);
     g.rc4 = EVP_CIPHER_fetch(g.libctx, "RC4", NULL);
     if (g.sha1 == NULL)
         set_unavailable("SHA-1");
     else if (g.md4 == NULL)
         set_unavailable("MD4");
+    else if (g.md5 == NULL)
+        set_unavailable("MD5");
     else if (g.des_ecb == NULL)
         set_unavailable("DES-ECB");
     else if (g.rc4 == NULL)
@@ -103,28 +107,44 @@ int uppp_md4(const uint8_t *data, size_t len, uint8_t out[UPPP_MD4_LEN])
     return 0;
 }
 
+/* One digest over the concatenation of n pieces. */
+static int digest_vector(const EVP_MD *md, unsigned int mdlen, size_t n,
+                         const uint8_t *const addr[], const size_t len[], uint8_t *out)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (ctx == NULL)
+        return UPPP_ERR_NOMEM;
+    int rc = UPPP_ERR_CRYPTO;
+    if (EVP_DigestInit_ex2(ctx, md, NULL) != 1)
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        if (len[i] != 0 && EVP_DigestUpdate(ctx, addr[i], len[i]) != 1)
+            goto out;
+    unsigned int outlen = 0;
+    if (EVP_DigestFinal_ex(ctx, out, &outlen) != 1 || outlen != mdlen)
+        goto out;
+    rc = 0;
+out:
+    EVP_MD_CTX_free(ctx);
+    return rc;
+}
+
 int uppp_sha1_vector(size_t n, const uint8_t *const addr[], const size_t len[],
                      uint8_t out[UPPP_SHA1_LEN])
 {
     int rc = uppp_crypto_init();
     if (rc != 0)
         return rc;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    if (ctx == NULL)
-        return UPPP_ERR_NOMEM;
-    rc = UPPP_ERR_CRYPTO;
-    if (EVP_DigestInit_ex2(ctx, g.sha1, NULL) != 1)
-        goto out;
-    for (size_t i = 0; i < n; i++)
-        if (len[i] != 0 && EVP_DigestUpdate(ctx, addr[i], len[i]) != 1)
-            goto out;
-    unsigned int outlen = 0;
-    if (EVP_DigestFinal_ex(ctx, out, &outlen) != 1 || outlen != UPPP_SHA1_LEN)
-        goto out;
-    rc = 0;
-out:
-    EVP_MD_CTX_free(ctx);
-    return rc;
+    return digest_vector(g.sha1, UPPP_SHA1_LEN, n, addr, len, out);
+}
+
+int uppp_md5_vector(size_t n, const uint8_t *const addr[], const size_t len[],
+                    uint8_t out[UPPP_MD5_LEN])
+{
+    int rc = uppp_crypto_init();
+    if (rc != 0)
+        return rc;
+    return digest_vector(g.md5, UPPP_MD5_LEN, n, addr, len, out);
 }
 
 /* RFC 2433 appendix A, DesEncrypt: the 56 key bits are spread over eight

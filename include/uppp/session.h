@@ -151,6 +151,11 @@ struct uppp_secret {
     enum uppp_secret_kind kind;
     char password[1025]; /* UTF-8, NUL-terminated (PASSWORD) */
     uint8_t nt_hash[16]; /* (NTHASH) */
+    /* The password has expired. MS-CHAP (either version) checks it, then
+     * answers E=648 and accepts a password change (RFC 2759 section 7,
+     * RFC 2433 section 10) through set_password; PAP and CHAP-MD5, which
+     * cannot change it, fail. Ignored when we prove ourselves. */
+    int expired;
 };
 
 /* What the session asks the secrets callback for. For our own credentials
@@ -205,6 +210,16 @@ struct uppp_callbacks {
     int (*check_addr)(void *user, const char *peer, uint32_t addr);
     /* One log line, without newline. NULL: no logging. */
     void (*log)(void *user, int level, const char *line);
+    /* MS-CHAP change-password: the peer q->client, whose secret was marked
+     * expired, chose a new password and proved it knows the old one (q has
+     * for_peer 1 and server = our name). new_secret->nt_hash always holds
+     * the new NT hash; new_secret->kind is UPPP_SECRET_PASSWORD with the
+     * UTF-8 password in new_secret->password when the peer's UTF-16 is well
+     * formed, else UPPP_SECRET_NTHASH. Return 0 to store it (the peer is
+     * then authenticated with it), or a negative value to refuse (the peer
+     * gets E=709). NULL: every change is refused. */
+    int (*set_password)(void *user, const struct uppp_secret_query *q,
+                        const struct uppp_secret *new_secret);
 };
 
 /* Everything negotiated so far, and counters. */

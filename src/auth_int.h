@@ -1,0 +1,69 @@
+/*
+ * Inside the authentication phase: the state auth.c owns for pap.c, chap.c
+ * and chap_ms.c, and the services auth.c gives them (secrets, names, the
+ * outcome of each direction, MPPE keys).
+ */
+#ifndef UPPP_SRC_AUTH_INT_H
+#define UPPP_SRC_AUTH_INT_H
+
+#include "ppp.h"
+#include "pap.h"
+#include "chap.h"
+
+#include <stdarg.h>
+
+struct uppp_auth_impl {
+    struct uppp_pap_server pap_srv;
+    struct uppp_pap_client pap_cli;
+    struct uppp_chap_server chap_srv;
+    struct uppp_chap_client chap_cli;
+    /* MS-CHAP runs in exactly one direction, so it may give the MPPE keys
+     * (pppd ccp.c refuses MPPE when it ran both ways). */
+    int keys_wanted;
+};
+
+static inline struct uppp_auth_impl *uppp_auth_impl(struct uppp_session *s)
+{
+    return (struct uppp_auth_impl *)s->auth.impl;
+}
+
+/* Ask the secrets callback. Returns 0 and fills out, or -1 (out wiped) if
+ * there is none. The caller wipes out after use. */
+int uppp_auth_get_secret(struct uppp_session *s, unsigned method, int for_peer, const char *client,
+                         const char *server, struct uppp_secret *out);
+
+/* Copy a received name field into out (UPPP_AUTH_NAME_MAX + 1 octets) as a
+ * C string. Returns 0, or -1 if it is too long or holds a NUL. */
+int uppp_auth_copy_name(char *out, const uint8_t *p, size_t len);
+
+/* A printable rendering of len octets for a log line (non-printable octets
+ * as \xNN), truncated to fit out. */
+void uppp_auth_printable(char *out, size_t cap, const uint8_t *p, size_t len);
+
+/* How long a role waits for the other side before giving up:
+ * restart_ms times auth_max_tries (pppd: 3 s x 10). */
+uint64_t uppp_auth_wait_ms(const struct uppp_session *s);
+uint32_t uppp_auth_restart_ms(const struct uppp_session *s);
+int uppp_auth_max_tries(const struct uppp_session *s);
+
+/* Whether the session is still in a state where authentication goes on
+ * (LCP Opened). After a role reports failure it must return at once. */
+int uppp_auth_alive(const struct uppp_session *s);
+
+/* Outcome of one direction. Each is the last thing its caller does: the
+ * session may close the link and reset all authentication state inside.
+ * peer_ok records the peer's name. The fail functions take a reason for
+ * the session's end (NULL: pppd's "Authentication failed" /
+ * "Failed to authenticate ourselves to peer"). */
+void uppp_auth_peer_ok(struct uppp_session *s, unsigned method, const char *name);
+void uppp_auth_peer_fail(struct uppp_session *s, unsigned method, const char *reason);
+void uppp_auth_us_ok(struct uppp_session *s, unsigned method);
+void uppp_auth_us_fail(struct uppp_session *s, unsigned method, const char *reason);
+
+/* MS-CHAP succeeded in one direction: derive the MPPE start keys from km
+ * into s->keys (if this is the direction that gives them), then wipe km.
+ * is_server: we are the authenticator. */
+void uppp_auth_set_keys(struct uppp_session *s, unsigned method, int is_server,
+                        struct uppp_chap_keymat *km);
+
+#endif
