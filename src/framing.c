@@ -17,6 +17,8 @@
 #include <uppp/err.h>
 #include <uppp/hdlc.h>
 
+#include "crypto.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +84,8 @@ void uppp_framing_send(struct uppp_session *s, const struct uppp_txframe *tx)
     if (!hdlc) {
         s->stats.bytes_out += n;
         s->cb.output(s->cb.user, f, n);
+        if (tx->proto == UPPP_PROTO_PAP)
+            uppp_memzero(f, n); /* it carried a password */
         return;
     }
     unsigned flags = tx->acfc ? 0 : UPPP_HDLC_TX_ADDR_CTRL;
@@ -96,6 +100,10 @@ void uppp_framing_send(struct uppp_session *s, const struct uppp_txframe *tx)
         return;
     s->stats.bytes_out += wlen;
     s->cb.output(s->cb.user, s->wirebuf, wlen);
+    if (tx->proto == UPPP_PROTO_PAP) {
+        uppp_memzero(f, n); /* it carried a password */
+        uppp_memzero(s->wirebuf, wlen);
+    }
 }
 
 void uppp_framing_input(struct uppp_session *s, const uint8_t *data, size_t len)
