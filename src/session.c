@@ -404,9 +404,11 @@ int uppp_session_new(struct uppp_session **out, const struct uppp_config *cfg,
         return UPPP_ERR_INVALID;
     if (cfg->mru < UPPP_LCP_MIN_MRU || (cfg->mppe != UPPP_MPPE_OFF && (cfg->mppe_bits & 7) == 0))
         return UPPP_ERR_INVALID;
-    int needs_crypto =
-        (cfg->mppe != UPPP_MPPE_OFF && !cfg->no_ccp) ||
-        (cfg->require_auth & (UPPP_AUTH_MSCHAP_V1 | UPPP_AUTH_MSCHAP_V2 | UPPP_AUTH_CHAP_MD5));
+    /* Load crypto now if any method that needs it may run, in either role,
+     * so a missing legacy provider is reported here and not mid-link. */
+    unsigned chap_any = UPPP_AUTH_MSCHAP_V1 | UPPP_AUTH_MSCHAP_V2 | UPPP_AUTH_CHAP_MD5;
+    int needs_crypto = (cfg->mppe != UPPP_MPPE_OFF && !cfg->no_ccp) ||
+                       (cfg->require_auth & chap_any) || (~cfg->refuse_auth & chap_any);
     if (needs_crypto) {
         int rc = uppp_crypto_init();
         if (rc != 0)
