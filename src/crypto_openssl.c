@@ -23,7 +23,7 @@
 static struct {
     pthread_once_t once;
     int status; /* 0 or a negative uppp_err */
-    char detail[256];
+    char detail[512];
     OSSL_LIB_CTX *libctx;
     EVP_MD *md4;
     EVP_MD *sha1;

@@ -17,7 +17,8 @@ const char *uppp_strerror(int err)
     case UPPP_ERR_UTF8:
         return "password is not valid UTF-8";
     case UPPP_ERR_PASSWORD_TOO_LONG:
-        return "password longer than 256 UTF-16 characters";
+        return "password too long (over 256 UTF-16 characters, or over 14 for a LAN Manager "
+               "hash)";
     case UPPP_ERR_AUTH:
         return "authentication failed";
     case UPPP_ERR_RANDOM:
@@ -26,6 +27,8 @@ const char *uppp_strerror(int err)
         return "buffer too small";
     case UPPP_ERR_PARSE:
         return "malformed input";
+    case UPPP_ERR_LM_PASSWORD:
+        return "password has no LAN Manager hash (only ASCII passwords have one here)";
     }
     return "unknown error";
 }

@@ -1,57 +1,116 @@
 /*
- * Framing below the session (see framing.h). With framing "none" a frame
- * goes out as Address/Control (unless ACFC), protocol (1 octet under PFC)
- * and information, exactly as PPTP carries it (RFC 2637 section 4.4).
+ * Framing below the session (see framing.h).
+ *
+ * Async HDLC (RFC 1662) through hdlc.c. Linux ppp_async decides the opening
+ * flag by time: a frame gets its own opening flag only if it is an LCP
+ * configuration packet or more than a second has passed since the previous
+ * frame; otherwise the previous closing flag opens it (RFC 1662 4.4.2). We
+ * do the same, with the session's clock.
+ *
+ * With framing "none" a frame goes out as Address/Control (unless ACFC),
+ * protocol (1 octet under PFC) and information, as PPTP carries it (RFC
+ * 2637 section 4.4).
  */
 #include "ppp.h"
 #include "framing.h"
 
 #include <uppp/err.h>
+#include <uppp/hdlc.h>
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Largest frame we build: protocol, information up to 64 KiB, FF 03. */
+/* Largest frame we build: FF 03, protocol, information up to 64 KiB. */
 #define FRAME_MAX (4 + 65535)
-
-static size_t build_frame(const struct uppp_txframe *tx, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    if (tx->len + 4 > cap)
-        return 0;
-    if (!tx->acfc) {
-        out[n++] = 0xff;
-        out[n++] = 0x03;
-    }
-    if (!tx->pfc)
-        out[n++] = (uint8_t)(tx->proto >> 8);
-    out[n++] = (uint8_t)tx->proto;
-    memcpy(out + n, tx->info, tx->len);
-    return n + tx->len;
-}
+#define WIRE_MAX UPPP_HDLC_ENCODE_BOUND(FRAME_MAX)
+#define FLAG_TIME_MS 1000 /* Linux ppp_async flag_time */
+#define RX_SLACK 128      /* octets tolerated above the MRU */
 
 int uppp_framing_init(struct uppp_session *s)
 {
     s->txbuf = malloc(FRAME_MAX);
-    return s->txbuf ? 0 : UPPP_ERR_NOMEM;
+    if (s->txbuf == NULL)
+        return UPPP_ERR_NOMEM;
+    if (s->cfg.framing != UPPP_FRAMING_ASYNC_HDLC)
+        return 0;
+    s->wirebuf = malloc(WIRE_MAX);
+    if (s->wirebuf == NULL)
+        return UPPP_ERR_NOMEM;
+    uppp_hdlc_tx_init(&s->hdlc_tx, UPPP_HDLC_FCS16);
+    /* Linux ppp_async never takes its receive buffer below 1500 octets,
+     * whatever MRU was negotiated; neither do we. */
+    struct uppp_hdlc_rx_config rc = {
+        .mru = s->cfg.mru > UPPP_LCP_DEFAULT_MRU ? s->cfg.mru : UPPP_LCP_DEFAULT_MRU,
+        .slack = RX_SLACK,
+        .accm = UPPP_HDLC_DEFAULT_ACCM,
+        .fcs = UPPP_HDLC_FCS16,
+    };
+    return uppp_hdlc_rx_new(&s->rx, &rc);
 }
 
 void uppp_framing_free(struct uppp_session *s)
 {
     free(s->txbuf);
-    s->txbuf = NULL;
+    free(s->wirebuf);
+    s->txbuf = s->wirebuf = NULL;
+    uppp_hdlc_rx_free(s->rx);
+    s->rx = NULL;
+}
+
+void uppp_framing_set_rx_accm(struct uppp_session *s, uint32_t accm)
+{
+    if (s->rx != NULL)
+        uppp_hdlc_rx_set_accm(s->rx, accm);
 }
 
 void uppp_framing_send(struct uppp_session *s, const struct uppp_txframe *tx)
 {
-    size_t n = build_frame(tx, s->txbuf, FRAME_MAX);
-    if (n == 0 || s->cb.output == NULL)
+    if (s->cb.output == NULL || tx->len + 4 > FRAME_MAX)
         return;
-    s->stats.bytes_out += n;
-    s->cb.output(s->cb.user, s->txbuf, n);
+    uint8_t *f = s->txbuf;
+    size_t n = 0;
+    int hdlc = s->cfg.framing == UPPP_FRAMING_ASYNC_HDLC;
+    if (!tx->acfc && !hdlc) {
+        f[n++] = 0xff;
+        f[n++] = 0x03;
+    }
+    if (!tx->pfc)
+        f[n++] = (uint8_t)(tx->proto >> 8);
+    f[n++] = (uint8_t)tx->proto;
+    memcpy(f + n, tx->info, tx->len);
+    n += tx->len;
+    if (!hdlc) {
+        s->stats.bytes_out += n;
+        s->cb.output(s->cb.user, f, n);
+        return;
+    }
+    unsigned flags = tx->acfc ? 0 : UPPP_HDLC_TX_ADDR_CTRL;
+    if (tx->accm == 0xffffffffu)
+        flags |= UPPP_HDLC_TX_ALL_CTRL;
+    if (!tx->accm_all_flag && s->tx_last_ms != 0 && s->now - s->tx_last_ms < FLAG_TIME_MS)
+        flags |= UPPP_HDLC_TX_NO_OPEN_FLAG;
+    s->tx_last_ms = s->now ? s->now : 1;
+    uppp_hdlc_tx_set_accm(&s->hdlc_tx, tx->accm);
+    size_t wlen = 0;
+    if (uppp_hdlc_encode(&s->hdlc_tx, flags, f, n, s->wirebuf, WIRE_MAX, &wlen) != 0)
+        return;
+    s->stats.bytes_out += wlen;
+    s->cb.output(s->cb.user, s->wirebuf, wlen);
 }
 
 void uppp_framing_input(struct uppp_session *s, const uint8_t *data, size_t len)
 {
-    uppp_frame_input(s, data, len);
+    while (len > 0 && !s->dead) {
+        size_t used = 0;
+        struct uppp_hdlc_frame fr;
+        int rc = uppp_hdlc_rx_next(s->rx, data, len, &used, &fr);
+        data += used;
+        len -= used;
+        if (rc != 1)
+            break;
+        uppp_frame_input(s, fr.data, fr.len);
+    }
+    const struct uppp_hdlc_stats *st = uppp_hdlc_rx_stats(s->rx);
+    s->stats.bad_fcs = st->fcs_errors;
+    s->stats.bad_frames = st->too_long + st->too_short + st->aborts + st->bad_addr_ctrl;
 }

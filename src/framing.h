@@ -19,10 +19,13 @@ struct uppp_txframe {
     int acfc;      /* omit FF 03 (RFC 1661 6.6) */
     int pfc;       /* 1-octet protocol (RFC 1661 6.5) */
     uint32_t accm; /* transmit ACCM (RFC 1662 7.1) */
+    int accm_all_flag; /* LCP configuration packet: always an opening flag */
 };
 
 int uppp_framing_init(struct uppp_session *s);
 void uppp_framing_free(struct uppp_session *s);
+/* Receive ACCM once LCP has agreed one (RFC 1662 7.1). */
+void uppp_framing_set_rx_accm(struct uppp_session *s, uint32_t accm);
 void uppp_framing_send(struct uppp_session *s, const struct uppp_txframe *tx);
 /* Async HDLC bytes in; complete frames go to uppp_frame_input(). */
 void uppp_framing_input(struct uppp_session *s, const uint8_t *data, size_t len);

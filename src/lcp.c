@@ -6,6 +6,7 @@
  * PAP (pppd prefers them in the same order).
  */
 #include "ppp.h"
+#include "framing.h"
 
 #include <string.h>
 
@@ -402,6 +403,7 @@ static void lcp_up(struct uppp_fsm *f)
     s->tx_accm = l->his.neg_accm ? l->his.accm : 0xffffffffu;
     s->tx_pfc = l->his.pfc;
     s->tx_acfc = l->his.acfc;
+    uppp_framing_set_rx_accm(s, l->got.neg_accm ? l->got.accm : 0xffffffffu);
     l->echos_pending = 0;
     l->echo_deadline = s->cfg.echo_interval_ms ? s->now + s->cfg.echo_interval_ms : 0;
     uppp_lcp_is_up(s);
@@ -412,6 +414,7 @@ static void lcp_down(struct uppp_fsm *f)
     struct uppp_session *s = uppp_fsm_session(f);
     s->tx_accm = 0xffffffffu;
     s->tx_pfc = s->tx_acfc = 0;
+    uppp_framing_set_rx_accm(s, 0xffffffffu);
     s->lcp.echo_deadline = 0;
     uppp_lcp_is_down(s);
 }

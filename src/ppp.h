@@ -11,6 +11,8 @@
 
 #include "fsm.h"
 
+#include <uppp/hdlc.h>
+
 #include <stdarg.h>
 #include <stdint.h>
 
@@ -46,10 +48,12 @@ struct uppp_session {
 
     struct uppp_hdlc_rx *rx; /* async HDLC deframer (framing async) */
     uint8_t *txbuf;          /* one outgoing frame, built in place */
+    uint8_t *wirebuf;        /* its HDLC encoding */
+    struct uppp_hdlc_tx hdlc_tx;
+    uint64_t tx_last_ms; /* when the last frame went out (opening flags) */
     /* Transmit framing, set when LCP opens (RFC 1662 section 7). */
     uint32_t tx_accm;
     int tx_pfc, tx_acfc;
-    int tx_flag_needed; /* the last frame's closing flag may open the next */
 
     int ncp_started; /* network protocols have been opened */
     int ncps_up;     /* how many NCPs are Opened */

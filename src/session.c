@@ -8,6 +8,7 @@
 #include "framing.h"
 
 #include <uppp/err.h>
+#include <uppp/pktlog.h>
 
 #include "crypto.h"
 
@@ -122,6 +123,7 @@ void uppp_send_packet(struct uppp_session *s, uint16_t proto, const uint8_t *inf
         .acfc = s->tx_acfc && !lcp_conf,
         .pfc = s->tx_pfc && proto < 0x100 && (proto & 1),
         .accm = lcp_conf ? 0xffffffffu : s->tx_accm,
+        .accm_all_flag = lcp_conf,
     };
     uppp_framing_send(s, &tx);
 }
@@ -422,7 +424,6 @@ int uppp_session_new(struct uppp_session **out, const struct uppp_config *cfg,
     s->cb = *cb;
     s->phase = UPPP_PHASE_DEAD;
     s->tx_accm = 0xffffffffu;
-    s->tx_flag_needed = 1;
     if (uppp_framing_init(s) != 0) {
         free(s);
         return UPPP_ERR_NOMEM;
@@ -469,6 +470,18 @@ int uppp_session_close(struct uppp_session *s, const char *reason, uint64_t now)
         return 0;
     s->now = now;
     uppp_link_close(s, UPPP_END_USER_REQUEST, reason ? reason : "User request");
+    return 0;
+}
+
+int uppp_session_close_end(struct uppp_session *s, enum uppp_end end, const char *reason,
+                           uint64_t now)
+{
+    if (s == NULL)
+        return UPPP_ERR_INVALID;
+    if (s->dead)
+        return 0;
+    s->now = now;
+    uppp_link_close(s, end, reason ? reason : "User request");
     return 0;
 }
 
@@ -609,9 +622,8 @@ int uppp_session_is_dead(const struct uppp_session *s)
 void uppp_log_packet(struct uppp_session *s, const char *dir, uint16_t proto, const uint8_t *info,
                      size_t len)
 {
-    char line[256];
-    int n = snprintf(line, sizeof(line), "%s [proto 0x%04x len=%zu]", dir, proto, len);
-    (void)n;
-    (void)info;
-    uppp_log(s, UPPP_LOG_DEBUG, "%s", line);
+    char line[UPPP_PKTLOG_PPPD_LINE_MAX];
+    unsigned flags = s->cfg.show_password ? UPPP_PKTLOG_SHOW_PASSWORD : 0;
+    if (uppp_pktlog_format(line, sizeof(line), dir, proto, info, len, flags) >= 0)
+        uppp_log(s, UPPP_LOG_DEBUG, "%s", line);
 }

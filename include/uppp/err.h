@@ -23,7 +23,9 @@ enum uppp_err {
     UPPP_ERR_CRYPTO = -4,
     /* A password is not valid UTF-8. */
     UPPP_ERR_UTF8 = -5,
-    /* A password is longer than 256 UTF-16 code units (RFC 2759 section 8). */
+    /* A password is longer than 256 UTF-16 code units (RFC 2759 section 8),
+     * or longer than 14 characters where a LAN Manager hash is needed
+     * (RFC 2433 appendix A.2). */
     UPPP_ERR_PASSWORD_TOO_LONG = -6,
     /* A received value does not match the expected one (e.g. an
      * authenticator response): authentication failed. */
@@ -34,6 +36,10 @@ enum uppp_err {
     UPPP_ERR_NOBUF = -9,
     /* A packet or string could not be parsed. */
     UPPP_ERR_PARSE = -10,
+    /* A password has no LAN Manager form: LmPasswordHash is defined on OEM
+     * code-page characters (RFC 2433 appendix A.2) and libuppp accepts only
+     * ASCII there, since the OEM code page is the peer's local setting. */
+    UPPP_ERR_LM_PASSWORD = -11,
 };
 
 /* One line describing err; never NULL. */

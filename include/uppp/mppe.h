@@ -20,9 +20,10 @@
  * and a sanity score (Linux's SANITY_MAX) turns a stream of nonsense into
  * UPPP_MPPE_FATAL instead of endless work.
  *
- * The hot path allocates nothing: one RC4 context per state is re-keyed in
- * place. (In stateless mode each key change runs one SHA-1 through OpenSSL,
- * which allocates internally in OpenSSL 3.0.)
+ * The engine allocates nothing per packet: one RC4 context per state is
+ * re-keyed in place. Only a key change allocates, inside OpenSSL: its SHA-1
+ * (uppp_sha1_vector) costs two small mallocs on OpenSSL 3.0, so stateless
+ * mode pays them on every packet and stateful mode once per 256.
  */
 #ifndef UPPP_MPPE_H
 #define UPPP_MPPE_H

@@ -248,6 +248,10 @@ void uppp_session_del(struct uppp_session *s);
 int uppp_session_start(struct uppp_session *s, uint64_t now);
 /* Close administratively (LCP Terminate-Request carrying reason). */
 int uppp_session_close(struct uppp_session *s, const char *reason, uint64_t now);
+/* Close for a reason of the caller's with its pppd exit status (idle
+ * timeout 12, connect time 13, hangup signal 16, ...). */
+int uppp_session_close_end(struct uppp_session *s, enum uppp_end end, const char *reason,
+                           uint64_t now);
 /* The lower layer went away (EOF, hangup): the session ends at once. */
 void uppp_session_hangup(struct uppp_session *s, uint64_t now);
 

@@ -48,6 +48,42 @@ static void test_bringup_data_close(void **state)
     th_free(&l);
 }
 
+/* The same over async HDLC, with corrupted bytes on the wire: bad FCS is
+ * counted, the link still comes up and carries data. */
+static void test_async_hdlc(void **state)
+{
+    (void)state;
+    struct th_link l;
+    th_init(&l, 5);
+    plain_cfg(&l);
+    l.a.cfg.framing = UPPP_FRAMING_ASYNC_HDLC;
+    l.b.cfg.framing = UPPP_FRAMING_ASYNC_HDLC;
+    th_start(&l);
+    th_run(&l, 60000, th_both_running);
+    assert_true(th_both_running(&l));
+    /* After LCP, ACCM 0 is in force: a raw 0x11 may appear on the wire. */
+    uint8_t pkt[600];
+    size_t n = th_make_ipv4(pkt, 600, 0x0a000001, 0x0a000002, "\x11\x13\x7e\x7d", 1);
+    unsigned ok = 0;
+    for (int i = 0; i < 50; i++) {
+        assert_int_equal(uppp_session_send_ip(l.a.s, UPPP_PROTO_IP, pkt, n, l.now), 0);
+        th_run(&l, l.now, NULL);
+    }
+    ok = l.b.delivered;
+    assert_int_equal(ok, 50);
+    assert_memory_equal(l.b.last, pkt, n);
+    l.corrupt_pct = 50;
+    for (int i = 0; i < 50; i++) {
+        assert_int_equal(uppp_session_send_ip(l.a.s, UPPP_PROTO_IP, pkt, n, l.now), 0);
+        th_run(&l, l.now, NULL);
+    }
+    struct uppp_status sb;
+    uppp_session_status(l.b.s, &sb);
+    assert_true(l.corrupted > 0);
+    assert_int_equal(sb.bad_fcs + (l.b.delivered - ok), 50);
+    th_free(&l);
+}
+
 static int a_dead(struct th_link *l)
 {
     return uppp_session_is_dead(l->a.s);
@@ -137,6 +173,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bringup_data_close),
+        cmocka_unit_test(test_async_hdlc),
         cmocka_unit_test(test_loopback),
         cmocka_unit_test(test_echo_timeout),
         cmocka_unit_test(test_no_peer),
