@@ -234,9 +234,9 @@ static void test_matrix(void **state)
     assert_int_equal(cases, 18);
 }
 
-/* Both allow everything: 128 bits, stateless, no Nak needed from B's side
- * beyond picking the strongest. The exact options on the wire are pppd's:
- * rcvd [CCP ConfReq id=0x1 <mppe +H -M +S -L -D -C>] after the Nak. */
+/* Both allow everything: each offers +H +M +S +L, each Naks the other's
+ * down to the strongest (RFC 3078 section 2.1), 128 bits stateless; the log
+ * lines are pppd's. */
 static void test_default_128_stateless(void **state)
 {
     (void)state;
@@ -247,6 +247,9 @@ static void test_default_128_stateless(void **state)
     th_run(&l, 60000, th_both_running);
     th_run(&l, l.now, NULL);
     check_mppe(&l, 128, 1);
+    assert_non_null(strstr(l.a.logbuf, "sent [CCP ConfReq id=0x1 <mppe +H +M +S +L -D -C>]"));
+    assert_non_null(strstr(l.a.logbuf, "sent [CCP ConfNak id=0x1 <mppe +H -M +S -L -D -C>]"));
+    assert_non_null(strstr(l.a.logbuf, "rcvd [CCP ConfAck id=0x2 <mppe +H -M +S -L -D -C>]"));
     assert_int_equal(l.a.s->ccp.got.bits, UPPP_MPPE_OPT_H | UPPP_MPPE_OPT_S);
     assert_int_equal(l.a.s->ccp.his.bits, UPPP_MPPE_OPT_H | UPPP_MPPE_OPT_S);
     exchange(&l, "SECRET-MARKER", 1);
@@ -420,8 +423,8 @@ static void test_policies(void **state)
         {OPT, OFF, 0, 0, 0, 0, NULL, "mppe-optional: continuing WITHOUT encryption", NULL, 0},
         {OPT, OFF, 0, 1, 0, 0, NULL, "mppe-optional: continuing WITHOUT encryption", NULL, 0},
         {ALW, OFF, 0, 0, 0, 0, NULL, NULL, "WITHOUT encryption", 0},
-        {OFF, OFF, 0, 0, 0, 0, NULL, NULL, "MPPE", 0},
-        {OFF, ALW, 0, 0, 0, 0, NULL, NULL, "MPPE", 0},
+        {OFF, OFF, 0, 0, 0, 0, NULL, NULL, "compression enabled", 0},
+        {OFF, ALW, 0, 0, 0, 0, NULL, NULL, "compression enabled", 0},
         {OFF, REQ, 0, 0, 0, 1, "peer requested termination: MPPE required but peer refused", NULL,
          NULL, UPPP_END_HANGUP},
     };
@@ -452,7 +455,9 @@ static void test_mismatched_strengths(void **state)
     assert_int_equal(sb.end, UPPP_END_NEGOTIATION_FAILED);
     assert_non_null(strstr(sa.reason, "MPPE required but peer "));
     assert_non_null(strstr(sb.reason, "MPPE required but peer "));
-    assert_non_null(strstr(l.b.logbuf, "sent [proto 0x80fd"));
+    assert_non_null(strstr(l.a.logbuf, "sent [CCP ConfReq id=0x1 <mppe +H -M -S +L -D -C>]"));
+    assert_non_null(strstr(l.b.logbuf, "sent [CCP ConfReq id=0x1 <mppe +H -M +S -L -D -C>]"));
+    assert_non_null(strstr(l.b.logbuf, "sent [CCP ConfRej id=0x1 <mppe +H -M -S +L -D -C>]"));
     assert_int_equal(sa.packets_out + sb.packets_out, 0);
     th_free(&l);
 }
