@@ -222,7 +222,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 feed(s, UPPP_PROTO_CCP, ack, z.ccp_req_len, now);
             }
             if (op & 8) {
-                uint8_t ip[256] = {0x45};
+                uint8_t ip[20 + 256] = {0x45};
                 memcpy(ip + 1, p, len < 255 ? len : 255);
                 uppp_session_send_ip(s, UPPP_PROTO_IP, ip, 20 + len, now);
             }
