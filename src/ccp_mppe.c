@@ -13,9 +13,15 @@
  * wait for the next flag packet, up to 256 packets later.
  *
  * As a receiver we ask again (same identifier, RFC 1962 section 3.1) every
- * UPPP_CCP_RESET_TIMEOUT_MS while no Reset-Ack has come and the cipher is
- * still discarding, at most Max-Configure times; a packet discarded after
- * the Reset-Ack starts a new request, as pppd does.
+ * UPPP_CCP_RESET_TIMEOUT_MS, or sooner when packets keep being discarded
+ * (UPPP_CCP_RESET_REPEAT_DISCARDS), while no Reset-Ack has come and the
+ * cipher is still discarding, at most Max-Configure times; a packet
+ * discarded after the Reset-Ack starts a new request, as pppd does.
+ *
+ * Stateful packets that decrypt to junk also draw a Reset-Request, and a
+ * long run of them a CCP renegotiation (UPPP_CCP_DESYNC_LIMIT): the only
+ * way back once Linux-style resets have left the two ciphers a key change
+ * apart.
  */
 #include "ppp.h"
 

@@ -818,6 +818,37 @@ static void test_peer_disables_mppe(void **state)
     th_free(&l);
 }
 
+/* A stream of packets no MPPE sender would produce (D bit clear) exhausts
+ * the cipher's sanity score: pppd's "Too many MPPE errors" closes the link.
+ * Before that, none of it is passed up. */
+static void test_too_many_errors(void **state)
+{
+    (void)state;
+    struct th_link l;
+    th_init(&l, 74);
+    l.a.cfg.mppe = l.b.cfg.mppe = UPPP_MPPE_REQUIRED;
+    start_keyed(&l, UPPP_AUTH_MSCHAP_V2, 0);
+    th_run(&l, 60000, th_both_running);
+    th_run(&l, l.now, NULL);
+    check_mppe(&l, 128, 1);
+    static const uint8_t bogus[] = {0xfd, 0x80, 0x05, 0x00, 0x21, 0x45, 0x00};
+    int n = 0;
+    while (!uppp_session_is_dead(l.b.s) && n < 100) {
+        uppp_session_input_frame(l.b.s, bogus, sizeof(bogus), l.now);
+        n++;
+        th_run(&l, l.now + 10, NULL);
+    }
+    assert_true(uppp_session_is_dead(l.b.s));
+    assert_int_equal(n, 16); /* Linux: SANITY_MAX 1600, 100 per bogon */
+    struct uppp_status sb;
+    status(&l.b, &sb);
+    assert_string_equal(sb.reason, "Too many MPPE errors");
+    assert_int_equal(sb.end, UPPP_END_NEGOTIATION_FAILED);
+    assert_int_equal(sb.packets_in, 0);
+    assert_non_null(strstr(l.b.logbuf, "Too many MPPE errors, closing LCP"));
+    th_free(&l);
+}
+
 /* Stateful: a lost packet makes B send a Reset-Request; A answers Reset-Ack
  * and then a FLUSHED packet, in that order; B resyncs. A Code-Reject of the
  * Reset-Ack (some Windows versions) is tolerated. */
@@ -1222,6 +1253,7 @@ int main(void)
         cmocka_unit_test(test_nakci_table),
         cmocka_unit_test(test_clear_dropped_and_renegotiate),
         cmocka_unit_test(test_peer_disables_mppe),
+        cmocka_unit_test(test_too_many_errors),
         cmocka_unit_test(test_stateful_reset),
         cmocka_unit_test(test_reset_request_retry),
         cmocka_unit_test(test_impairment_stateless),
