@@ -111,6 +111,11 @@ void uppp_ccp_is_failed(struct uppp_session *s, const char *why);
 void uppp_ncp_is_up(struct uppp_session *s, uint16_t proto);
 void uppp_ncp_is_down(struct uppp_session *s, uint16_t proto);
 
+/* Install the MPPE start keys (what MS-CHAP leaves for CCP). The auth
+ * layer calls it; tests call it to run CCP without authentication. The keys
+ * are copied; the previous ones are wiped. */
+void uppp_session_set_mppe_keys(struct uppp_session *s, const struct uppp_keys *keys);
+
 /* Dispatch a decrypted/decompressed or clear network packet. */
 void uppp_network_input(struct uppp_session *s, uint16_t proto, const uint8_t *pkt, size_t len,
                         int was_encrypted);

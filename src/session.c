@@ -171,8 +171,13 @@ static void start_network(struct uppp_session *s)
         uppp_link_close(s, UPPP_END_NEGOTIATION_FAILED, "MPPE required but not available");
         return;
     }
-    if (!s->cfg.no_ccp && s->cfg.mppe != UPPP_MPPE_OFF && s->keys.have)
+    /* CCP runs even without MPPE to offer, so a peer asking for MPPE gets a
+     * Configure-Reject ("peer refused") as from pppd; ccp.c decides what to
+     * request from the policy and the keys. */
+    if (!s->cfg.no_ccp)
         uppp_ccp_start(s);
+    if (s->phase != UPPP_PHASE_NETWORK)
+        return; /* CCP found MPPE impossible and closed the link */
     /* pppd (auth.c start_networks): with encryption required, the network
      * protocols wait until CCP is up, so no packet can leave in the clear.
      * mppe-optional waits the same way, for the outcome either way. */
