@@ -409,6 +409,9 @@ int uppp_session_new(struct uppp_session **out, const struct uppp_config *cfg,
         return UPPP_ERR_INVALID;
     if (cfg->mru < UPPP_LCP_MIN_MRU || (cfg->mppe != UPPP_MPPE_OFF && (cfg->mppe_bits & 7) == 0))
         return UPPP_ERR_INVALID;
+    /* Required MPPE needs CCP: without it no packet could ever flow. */
+    if (cfg->mppe == UPPP_MPPE_REQUIRED && cfg->no_ccp)
+        return UPPP_ERR_INVALID;
     /* Load crypto now if any method that needs it may run, in either role,
      * so a missing legacy provider is reported here and not mid-link. */
     unsigned chap_any = UPPP_AUTH_MSCHAP_V1 | UPPP_AUTH_MSCHAP_V2 | UPPP_AUTH_CHAP_MD5;

@@ -26,7 +26,7 @@ struct th_frame {
 };
 
 struct th_secret {
-    char client[64], server[64];
+    char client[256], server[256];
     struct uppp_secret secret;
 };
 
