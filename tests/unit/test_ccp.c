@@ -398,6 +398,20 @@ static void run_policy_case(const struct policy_case *pc, int idx)
     th_free(&l);
 }
 
+/* Required MPPE with noccp is a configuration that could never carry a
+ * packet: refused when the session is created. */
+static void test_required_without_ccp_refused(void **state)
+{
+    (void)state;
+    struct th_link l;
+    th_init(&l, 99);
+    l.a.cfg.mppe = UPPP_MPPE_REQUIRED;
+    l.a.cfg.no_ccp = 1;
+    assert_int_equal(th_create(&l.a), UPPP_ERR_INVALID);
+    l.b.s = NULL;
+    th_free(&l);
+}
+
 static void test_policies(void **state)
 {
     (void)state;
@@ -418,7 +432,7 @@ static void test_policies(void **state)
         {REQ, OFF, 0, 0, 0, 1, "MPPE required but peer refused", "MPPE required but peer refused",
          NULL, 0},
         /* The peer does not do CCP at all: Protocol-Reject. */
-        {REQ, REQ, 0, 1, 0, 1, "MPPE required but peer negotiation failed",
+        {REQ, OFF, 0, 1, 0, 1, "MPPE required but peer negotiation failed",
          "Protocol-Reject for protocol 0x80fd", NULL, 0},
         {OPT, OFF, 0, 0, 0, 0, NULL, "mppe-optional: continuing WITHOUT encryption", NULL, 0},
         {OPT, OFF, 0, 1, 0, 0, NULL, "mppe-optional: continuing WITHOUT encryption", NULL, 0},
@@ -1245,6 +1259,7 @@ int main(void)
         cmocka_unit_test(test_keys_and_directions),
         cmocka_unit_test(test_v1_without_lm),
         cmocka_unit_test(test_policies),
+        cmocka_unit_test(test_required_without_ccp_refused),
         cmocka_unit_test(test_mismatched_strengths),
         cmocka_unit_test(test_stateful_refused_and_mixed),
         cmocka_unit_test(test_peer_naks_forever),
