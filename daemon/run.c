@@ -47,6 +47,7 @@ struct ctx {
     int ip_up, ipv6_up, auth_up, reached_running;
     int terminating; /* signals received asking us to stop */
     int hup_restart; /* SIGHUP: end this link, persist restarts it */
+    int child_status; /* wait status of the pty command, once reaped */
     uint8_t *pkt;
     struct uppp_status final;
 };
@@ -410,10 +411,16 @@ static void on_signal(struct ctx *c)
         case SIGUSR2:
             uppp_session_renegotiate_ccp(c->s, now);
             break;
-        case SIGCHLD:
-            while (waitpid(-1, NULL, WNOHANG) > 0)
-                ;
+        case SIGCHLD: {
+            int st;
+            pid_t pid;
+            while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+                if (pid == c->link.child) {
+                    c->child_status = st;
+                    c->link.child = -pid; /* reaped */
+                }
             break;
+        }
         }
     }
 }
@@ -603,11 +610,19 @@ static int one_link(struct ctx *c)
         epoll_ctl(c->ep, EPOLL_CTL_DEL, c->link.wfd, NULL);
     if (r->disconnect_cmd && upppd_run_chat(r->disconnect_cmd, c->link.rfd, 30000) != 0)
         upppd_logf(c->log, LOG_WARNING, "disconnect script failed");
+    pid_t child = c->link.child;
     upppd_link_close(&c->link);
-    if (c->link.child > 0) {
-        kill(c->link.child, SIGTERM);
-        if (upppd_script_wait(c->link.child, 2000) < 0)
-            upppd_logf(c->log, LOG_DEBUG, "pty command killed");
+    if (child != 0) {
+        /* Closing the pty hangs it up; give the command a moment to see
+         * that and finish on its own before we end it. */
+        int ws = child > 0 ? upppd_script_wait(child, 3000) : c->child_status;
+        child = child > 0 ? child : -child;
+        if (ws < 0)
+            upppd_logf(c->log, LOG_NOTICE, "pty command (pid %d) killed", (int)child);
+        else if (WIFEXITED(ws))
+            upppd_logf(c->log, LOG_INFO, "pty command (pid %d) exited with status %d", (int)child,
+                       WEXITSTATUS(ws));
+        c->link.child = 0;
     }
     int status = (int)c->final.end;
     uppp_session_del(c->s);

@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# End-to-end tests of upppd (issue 4): two upppd processes back to back over
+# a pty, each with its TUN in its own network namespace.
+#
+#   sudo UPPPD=build/normal/daemon/upppd tests/e2e/e2e.sh [CASE-PATTERN]
+#
+# Exits 77 (skipped) when not root or without netns/TUN support.
+set -u
+UPPPD=${UPPPD:-${1:-}}
+[ -n "${UPPPD:-}" ] || { echo "usage: UPPPD=path/to/upppd $0 [pattern]"; exit 2; }
+UPPPD=$(readlink -f "$UPPPD")
+PATTERN=${2:-${E2E_PATTERN:-}}
+if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/net/tun ] || ! command -v socat >/dev/null; then
+    echo "skipped: needs root, /dev/net/tun and socat"
+    exit 77
+fi
+. "$(dirname "$0")/lib.sh"
+e2e_ns_up || { echo "skipped: cannot create network namespaces"; exit 77; }
+
+want() { [ -z "$PATTERN" ] || [[ "$1" == *$PATTERN* ]]; }
+
+PASS='Pässwörd-€'
+
+# --- the main matrix -------------------------------------------------------
+# auth: v2 | v1 | pap | chap; bits 40|56|128|none; mode stateful|stateless.
+link_case() {
+    local auth=$1 bits=$2 mode=$3 killer=$4
+    local c="link-$auth-$bits-$mode-$killer"
+    want "$c" || return 0
+    local d="$E2E_TMP/$c"
+    e2e_secrets "$d/etc-a" client server "$PASS"
+    e2e_secrets "$d/etc-b" client server "$PASS"
+    local areq breq=""
+    case $auth in
+    v2) areq="require-mschap-v2" ;;
+    v1) areq="require-mschap" ;;
+    pap) areq="require-pap" ;;
+    chap) areq="require-chap" ;;
+    esac
+    local ampe bmpe
+    if [ "$bits" = none ]; then
+        ampe="nomppe"
+        bmpe="nomppe"
+    else
+        ampe="require-mppe-$bits"
+        bmpe="require-mppe-$bits"
+        if [ "$mode" = stateful ]; then
+            ampe="$ampe mppe-stateful"
+            bmpe="$bmpe request-mppe-stateful"
+        fi
+    fi
+    e2e_start "$c" "debug name server $areq $ampe +ipv6 $IP_A:$IP_B" \
+        "debug name client user client remotename server noauth $breq $bmpe +ipv6 noipdefault"
+    if ! e2e_wait_up "$c" 30; then
+        e2e_fail "$c" "link did not come up"
+        e2e_wait_exit 1
+        return
+    fi
+    local err=""
+    # Negotiated mode, the same on both sides.
+    if [ "$bits" != none ]; then
+        local line="MPPE $bits-bit $mode compression enabled"
+        grep -q "$line" "$d/a.log" || err="$err A-no-'$line'"
+        grep -q "$line" "$d/b.log" || err="$err B-no-'$line'"
+    fi
+    # Ping both ways, small and MTU-sized (the TUN MTU is 1500 - 4 with MPPE).
+    local mtu
+    mtu=$(ip -n "$NS_A" -o link show ppp0 | sed -n 's/.*mtu \([0-9]*\).*/\1/p')
+    local big=$((mtu - 28))
+    ip netns exec "$NS_A" ping -c 3 -i 0.2 -W 2 "$IP_B" >/dev/null || err="$err ping-A-B"
+    ip netns exec "$NS_B" ping -c 3 -i 0.2 -W 2 "$IP_A" >/dev/null || err="$err ping-B-A"
+    ip netns exec "$NS_A" ping -c 2 -s "$big" -M do -W 2 "$IP_B" >/dev/null || err="$err ping-mtu-$big"
+    # IPv6 over the link-local addresses.
+    local ll_b
+    ll_b=$(ip -n "$NS_B" -6 -o addr show dev ppp0 scope link | sed -n 's/.*inet6 \(fe80[^/]*\).*/\1/p' | head -n 1)
+    if [ -n "$ll_b" ]; then
+        ip netns exec "$NS_A" ping -6 -c 2 -W 2 "$ll_b%ppp0" >/dev/null || err="$err ping6"
+    else
+        err="$err no-ipv6-ll"
+    fi
+    # 10 MB over TCP, hash checked on arrival.
+    local src="$d/payload"
+    head -c $((10 * 1024 * 1024)) /dev/urandom >"$src"
+    ip netns exec "$NS_B" timeout 120 socat -u TCP-LISTEN:5001,reuseaddr OPEN:"$d/recv",creat,trunc &
+    local rpid=$!
+    sleep 0.3
+    local t0 t1
+    t0=$(date +%s.%N)
+    ip netns exec "$NS_A" timeout 120 socat -u OPEN:"$src" TCP:"$IP_B":5001,retry=20,interval=0.2 || err="$err tcp-send"
+    wait "$rpid" || err="$err tcp-recv"
+    t1=$(date +%s.%N)
+    if ! cmp -s "$src" "$d/recv"; then
+        err="$err tcp-hash"
+    fi
+    local rate
+    rate=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", 10 / (b - a) }')
+    # Clean shutdown from one side; exit codes on both.
+    local ast bst
+    if [ "$killer" = A ]; then
+        kill -TERM "$A_PID"
+        e2e_wait_exit 20
+        ast=$?
+        bst=$(e2e_b_exit "$c")
+        [ "$ast" = 5 ] || err="$err A-exit-$ast"
+        [ "$bst" = 16 ] || err="$err B-exit-$bst"
+    else
+        kill -TERM "$(head -n 1 "$d/run-b/ppp0.pid")"
+        e2e_wait_exit 20
+        ast=$?
+        bst=$(e2e_b_exit "$c")
+        [ "$ast" = 16 ] || err="$err A-exit-$ast"
+        [ "$bst" = 5 ] || err="$err B-exit-$bst"
+    fi
+    if [ -z "$err" ]; then
+        e2e_ok "$c (tcp ${rate} MB/s)"
+    else
+        e2e_fail "$c" "$err"
+    fi
+}
+
+killer=A
+for auth in v2 v1; do
+    for bits in 40 56 128; do
+        for mode in stateful stateless; do
+            link_case $auth $bits $mode $killer
+            killer=$([ $killer = A ] && echo B || echo A)
+        done
+    done
+done
+link_case pap none - A
+link_case chap none - B
+
+# --- failures ----------------------------------------------------------------
+# e2e_expect CASE "A opts" "B opts" A-EXIT B-EXIT "A log line" "B log line"
+fail_case() {
+    local c=$1 aopts=$2 bopts=$3 aexp=$4 bexp=$5 aline=$6 bline=$7
+    want "$c" || return 0
+    local d="$E2E_TMP/$c"
+    e2e_secrets "$d/etc-a" client server "right-password"
+    e2e_secrets "$d/etc-b" client server "${B_SECRET:-right-password}"
+    e2e_start "$c" "$aopts" "$bopts"
+    e2e_wait_exit 60
+    local ast=$? bst
+    bst=$(e2e_b_exit "$c")
+    local err=""
+    [ "$ast" = "$aexp" ] || err="$err A-exit-$ast(want $aexp)"
+    [ "$bst" = "$bexp" ] || err="$err B-exit-$bst(want $bexp)"
+    grep -qF "$aline" "$d/a.log" || err="$err A-log-missing:'$aline'"
+    grep -qF "$bline" "$d/b.log" || err="$err B-log-missing:'$bline'"
+    if [ -z "$err" ]; then e2e_ok "$c"; else e2e_fail "$c" "$err"; fi
+}
+
+B_SECRET=wrong-password fail_case wrong-password \
+    "name server require-mschap-v2 $IP_A:$IP_B" \
+    "name client user client remotename server noauth noipdefault" \
+    11 19 "Peer client failed" "authentication failed"
+fail_case mppe-refused \
+    "name server require-mschap-v2 require-mppe-128 $IP_A:$IP_B" \
+    "name client user client remotename server noauth nomppe noipdefault" \
+    10 16 "MPPE required but peer refused" "MPPE required but peer refused"
+
+# Options and devices, without a link.
+opt_case() {
+    local c=$1 expect=$2 line=$3
+    shift 3
+    want "$c" || return 0
+    local d="$E2E_TMP/$c"
+    mkdir -p "$d/etc"
+    local out st
+    out=$(UPPPD_ETC="$d/etc" "$UPPPD" nodetach logfd 2 "$@" 2>&1 </dev/null)
+    st=$?
+    if [ "$st" = "$expect" ] && grep -qF "$line" <<<"$out"; then
+        e2e_ok "$c"
+    else
+        E2E_FAILED=$((E2E_FAILED + 1))
+        echo "FAIL $c: exit $st (want $expect), output:"
+        echo "$out" | tail -n 20
+    fi
+}
+opt_case unknown-option 2 "unrecognized option 'xyz'" xyz
+opt_case unreadable-device 7 "Failed to open" /proc/version 115200 noauth
+opt_case secrets-missing 1 "couldn't find any suitable secret" auth require-mschap-v2 pty "cat"
+
+# --- leak check: MPPE required, no IP payload in the clear ---------------------
+leak_case() {
+    local c=leak-check
+    want "$c" || return 0
+    local d="$E2E_TMP/$c"
+    e2e_secrets "$d/etc-a" client server "$PASS"
+    e2e_secrets "$d/etc-b" client server "$PASS"
+    # socat -x prints every byte crossing the link, in hex, to its stderr.
+    e2e_start "$c" "debug name server require-mschap-v2 require-mppe-128 $IP_A:$IP_B" \
+        "name client user client remotename server noauth require-mppe-128 noipdefault" \
+        "socat -x - EXEC:'@CMD@' 2>$d/wire.hex"
+    local err=""
+    e2e_wait_up "$c" 30 || err="$err not-up"
+    # The marker, as ping's 16-octet fill pattern.
+    local marker=55505050442d4c45414b2d4d41524b21 # "UPPPD-LEAK-MARK!"
+    ip netns exec "$NS_A" ping -c 5 -i 0.2 -p "$marker" -W 2 "$IP_B" >/dev/null || err="$err ping"
+    kill -TERM "$A_PID"
+    e2e_wait_exit 20
+    local hex
+    hex=$(tr -d ' \n' <"$d/wire.hex" | tr 'A-F' 'a-f')
+    [ -n "$hex" ] || err="$err no-capture"
+    if grep -q "$marker" <<<"$hex"; then err="$err MARKER-IN-CLEAR"; fi
+    if [ -z "$err" ]; then e2e_ok "$c"; else e2e_fail "$c" "$err"; fi
+}
+leak_case
+
+e2e_summary
