@@ -223,9 +223,7 @@ const struct opt_def upppd_opt_table[] = {
     A("noccp", O_NOCCP, G_MPPE, NULL,
       "Do not negotiate CCP (and so no MPPE; an error together with required MPPE)."),
     A("-ccp", O_NOCCP, G_MPPE, NULL, NULL),
-    A("nobsdcomp", O_NOCOMP, G_MPPE, NULL,
-      "Accepted and ignored, as are nodeflate, nopredictor1, novjccomp and their -x forms: "
-      "upppd never compresses."),
+    A("nobsdcomp", O_NOCOMP, G_MPPE, NULL, "Accepted and ignored: upppd never compresses."),
     A("-bsdcomp", O_NOCOMP, G_MPPE, NULL, NULL),
     A("nodeflate", O_NOCOMP, G_MPPE, NULL, NULL),
     A("-deflate", O_NOCOMP, G_MPPE, NULL, NULL),
@@ -373,7 +371,7 @@ static int int_arg(struct upppd_opts *o, const struct upppd_pctx *pc, const char
     if (end == arg || *end != 0 || errno == ERANGE)
         return upppd_opt_errorf(o, pc, "invalid numeric parameter '%s' for %s option", arg, opt);
     if (v < lo || v > hi) {
-        if (hi == INT_MAX)
+        if (hi == INT_MAX && v < lo)
             return upppd_opt_errorf(o, pc, "%s value must be >= %ld", opt, lo);
         return upppd_opt_errorf(o, pc, "%s value must be between %ld and %ld", opt, lo, hi);
     }

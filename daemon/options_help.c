@@ -13,8 +13,8 @@
 #define HELP_COL 26
 
 /* Print text wrapped at HELP_WIDTH, starting at column col, continuation
- * lines indented to HELP_COL. */
-static void wrap(FILE *f, const char *text, int col)
+ * lines indented to indent; ends with a newline. */
+static void wrap_at(FILE *f, const char *text, int col, int indent)
 {
     const char *p = text;
     while (*p != 0) {
@@ -32,10 +32,15 @@ static void wrap(FILE *f, const char *text, int col)
         fprintf(f, "%.*s\n", (int)(end - p), p);
         p = end;
         if (*p != 0) {
-            fprintf(f, "%*s", HELP_COL, "");
-            col = HELP_COL;
+            fprintf(f, "%*s", indent, "");
+            col = indent;
         }
     }
+}
+
+static void wrap(FILE *f, const char *text, int col)
+{
+    wrap_at(f, text, col, HELP_COL);
 }
 
 void upppd_opts_help(FILE *f)
@@ -45,12 +50,12 @@ void upppd_opts_help(FILE *f)
             "compatible with pppd 2.4.9's options.\n\n",
             upppd_version());
     fprintf(f, "Usage: upppd [ options ]\n\n");
-    wrap(f,
-         "Options are read from /etc/ppp/options, ~/.ppprc, /etc/ppp/options.<ttyname> and "
-         "then the command line; a later option overrides an earlier one. $UPPPD_ETC "
-         "replaces /etc/ppp. In files, words are separated by white space, # starts a "
-         "comment, and \"quotes\" and \\ escapes work as in pppd. See upppd(8).",
-         0);
+    wrap_at(f,
+            "Options are read from /etc/ppp/options, ~/.ppprc, /etc/ppp/options.<ttyname> and "
+            "then the command line; a later option overrides an earlier one. $UPPPD_ETC "
+            "replaces /etc/ppp. In files, words are separated by white space, # starts a "
+            "comment, and \"quotes\" and \\ escapes work as in pppd. See upppd(8).",
+            0, 0);
     for (int g = 0; g < G_COUNT; g++) {
         fprintf(f, "\n%s:\n", upppd_opt_group_title[g]);
         for (size_t i = 0; i < upppd_opt_table_len; i++) {
@@ -66,23 +71,26 @@ void upppd_opts_help(FILE *f)
                  j++)
                 n +=
                     snprintf(names + n, sizeof(names) - (size_t)n, ", %s", upppd_opt_table[j].name);
-            fprintf(f, "  %s", names);
             int col = 2 + n;
             if (col + 2 > HELP_COL) {
-                /* Long name lists get a line of their own. */
-                if (col > HELP_WIDTH)
-                    col = HELP_WIDTH;
-                fprintf(f, "\n%*s", HELP_COL, "");
+                /* Long name lists get lines of their own. */
+                fprintf(f, "  ");
+                wrap_at(f, names, 2, 4);
+                fprintf(f, "%*s", HELP_COL, "");
             } else {
-                fprintf(f, "%*s", HELP_COL - col, "");
+                fprintf(f, "  %s%*s", names, HELP_COL - col, "");
             }
             wrap(f, d->help, HELP_COL);
         }
     }
-    fprintf(f, "\nExit status as pppd's: 0 ok, 1 fatal, 2 options, 5 signal, 6 lock, 7 open "
-               "device,\n8 connect script, 9 pty command, 10 negotiation, 11 peer failed to\n"
-               "authenticate, 12 idle, 13 connect time, 15 no echo replies, 16 hangup,\n"
-               "17 loopback, 19 we failed to authenticate.\n");
+    fprintf(f, "\n");
+    wrap_at(f,
+            "Exit status as pppd's: 0 ok, 1 fatal error, 2 error in the options, 5 signal, "
+            "6 lock failed, 7 cannot open the device, 8 connect script failed, 9 pty command "
+            "failed, 10 negotiation failed, 11 the peer failed to authenticate, 12 idle, 13 "
+            "connect time over, 15 no echo replies, 16 hangup, 17 loopback, 19 we failed to "
+            "authenticate.",
+            0, 0);
 }
 
 /* ---- dump ---- */
@@ -241,9 +249,14 @@ void upppd_opts_dump(const struct upppd_opts *o, FILE *f)
                      {MPPE_BIT_56, "require-mppe-56", "nomppe-56"},
                      {MPPE_BIT_128, "require-mppe-128", "nomppe-128"}};
     if (c->mppe == UPPP_MPPE_OFF) {
-        if (o->priv.mppe_off || o->priv.mppe_deny != 0) {
+        if (o->priv.mppe_off) {
             fprintf(f, "nomppe");
             FROM(MPPE_IDS);
+        } else { /* every strength removed */
+            for (size_t i = 0; i < 3; i++) {
+                fprintf(f, "%s", strengths[i].no);
+                FROM(MPPE_IDS);
+            }
         }
     } else {
         if (o->priv.mppe_required) {
