@@ -630,7 +630,8 @@ int upppd_opt_apply(struct upppd_opts *o, const struct opt_def *d, const char *a
     case O_FILE:
         if (o->no_files)
             return upppd_opt_errorf(o, pc, "the file option is disabled here");
-        return upppd_opt_read_file(o, arg, 1, 0, pc);
+        /* A file read from the per-device file may not change the device either. */
+        return upppd_opt_read_file(o, arg, 1, pc->tty_file, pc);
     case O_CALL: {
         /* options.c callfile(): no leading /, no ".." path component. */
         int ok = arg[0] != '/' && arg[0] != 0;
@@ -651,7 +652,7 @@ int upppd_opt_apply(struct upppd_opts *o, const struct opt_def *d, const char *a
             return upppd_opt_errorf(o, pc, "call option value is too long");
         if ((rc = str_arg(o, pc, d->name, arg, o->call_name, sizeof(o->call_name))) < 0)
             return rc;
-        return upppd_opt_read_file(o, path, 1, 0, pc);
+        return upppd_opt_read_file(o, path, 1, pc->tty_file, pc);
     }
     case O_HELP:
         return UPPPD_OPTS_HELP;
@@ -939,7 +940,9 @@ int upppd_opt_apply(struct upppd_opts *o, const struct opt_def *d, const char *a
         break;
 
     case O_IFNAME:
-        if (arg[0] == 0 || strchr(arg, '/') != NULL || strpbrk(arg, " \t\n") != NULL)
+        /* Linux's dev_valid_name(): not "." or "..", no '/', ':' or white space. */
+        if (arg[0] == 0 || strcmp(arg, ".") == 0 || strcmp(arg, "..") == 0 ||
+            strpbrk(arg, "/: \t\n\r\v\f") != NULL)
             return upppd_opt_errorf(o, pc, "invalid interface name '%s' for ifname option", arg);
         rc = str_arg(o, pc, d->name, arg, o->ifname, sizeof(o->ifname));
         break;

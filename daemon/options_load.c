@@ -168,7 +168,7 @@ int upppd_opt_read_file(struct upppd_opts *o, const char *path, int must_exist, 
         return upppd_opt_errorf(o, from, "options files nested too deeply (at %s)", path);
     char *buf = NULL;
     size_t len = 0;
-    int rc = upppd_read_file(path, &buf, &len, NULL);
+    int rc = upppd_read_file(path, &buf, &len, NULL, 0);
     if (rc == -ENOMEM)
         return UPPP_ERR_NOMEM;
     if (rc < 0) {

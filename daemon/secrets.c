@@ -375,6 +375,11 @@ int upppd_secrets_parse(struct upppd_secrets **out, const char *text, size_t len
     return 0;
 }
 
+static const char *file_error(int rc)
+{
+    return rc == -EINVAL ? "not a regular file" : strerror(-rc);
+}
+
 /* auth.c check_access(). */
 static void check_access(const struct stat *st, const char *path, upppd_warn_fn warn, void *ctx)
 {
@@ -388,12 +393,12 @@ int upppd_secrets_load(struct upppd_secrets **out, const char *path, upppd_warn_
     char *buf = NULL;
     size_t len = 0;
     struct stat st;
-    int rc = upppd_read_file(path, &buf, &len, &st);
+    int rc = upppd_read_file(path, &buf, &len, &st, 1);
     if (rc == -ENOMEM)
         return UPPP_ERR_NOMEM;
     if (rc < 0) {
         if (err != NULL && errcap > 0)
-            snprintf(err, errcap, "Can't open secret file %s: %s", path, strerror(-rc));
+            snprintf(err, errcap, "Can't open secret file %s: %s", path, file_error(rc));
         return UPPP_ERR_INVALID;
     }
     check_access(&st, path, warn, warn_ctx);
@@ -411,10 +416,10 @@ static int read_indirect(const struct upppd_secrets *s, const struct upppd_secre
     char *buf = NULL;
     size_t len = 0;
     struct stat st;
-    int rc = upppd_read_file(path, &buf, &len, &st);
+    int rc = upppd_read_file(path, &buf, &len, &st, 1);
     if (rc < 0) {
         warnf(s->warn, s->warn_ctx, "In file %s:%u: can't open indirect secret file %s: %s",
-              s->name, e->line, path, strerror(-rc));
+              s->name, e->line, path, file_error(rc));
         return -1;
     }
     check_access(&st, path, s->warn, s->warn_ctx);

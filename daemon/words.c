@@ -68,6 +68,9 @@ static int hex_value(int c)
 }
 
 static void warnf(struct upppd_words *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void warnf(struct upppd_words *w, const char *fmt, ...)
 {
     if (w->warn == NULL)
         return;
@@ -220,9 +223,11 @@ int upppd_words_next(struct upppd_words *w, char word[UPPPD_WORD_MAX], unsigned 
     return 1;
 }
 
-int upppd_read_file(const char *path, char **buf, size_t *len, struct stat *st_out)
+int upppd_read_file(const char *path, char **buf, size_t *len, struct stat *st_out,
+                    int regular_only)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    /* O_NONBLOCK: opening a FIFO without a writer must not hang us. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (regular_only ? O_NONBLOCK : 0));
     if (fd < 0)
         return -errno;
     struct stat st;
@@ -235,6 +240,10 @@ int upppd_read_file(const char *path, char **buf, size_t *len, struct stat *st_o
     }
     if (S_ISDIR(st.st_mode)) {
         err = EISDIR;
+        goto out;
+    }
+    if (regular_only && !S_ISREG(st.st_mode)) {
+        err = EINVAL;
         goto out;
     }
     if ((b = malloc(cap)) == NULL) {

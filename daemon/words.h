@@ -57,10 +57,12 @@ int upppd_words_next(struct upppd_words *w, char word[UPPPD_WORD_MAX], unsigned 
 
 /*
  * Read a whole file (at most UPPPD_FILE_MAX bytes) into a malloc'd buffer.
- * Returns 0 with *buf and *len set (the caller wipes and frees *buf: it may
- * hold secrets) and *st filled if st is not NULL; or -errno (-EISDIR for a
- * directory, -EFBIG if too large).
+ * regular_only: refuse anything but a regular file, without blocking on a
+ * FIFO or device (for secrets). Returns 0 with *buf and *len set (the
+ * caller wipes and frees *buf: it may hold secrets) and *st filled if st
+ * is not NULL; or -errno (-EISDIR for a directory, -EINVAL for a file that
+ * is not regular under regular_only, -EFBIG if too large).
  */
-int upppd_read_file(const char *path, char **buf, size_t *len, struct stat *st);
+int upppd_read_file(const char *path, char **buf, size_t *len, struct stat *st, int regular_only);
 
 #endif

@@ -602,6 +602,8 @@ static void test_iflog(void **state)
 
     expect_error("ifname abcdefghijklmnop", "ifname value is too long (at most 15 bytes)");
     expect_error("ifname a/b", "invalid interface name 'a/b' for ifname option");
+    expect_error("ifname ppp:1", "invalid interface name 'ppp:1' for ifname option");
+    expect_error("ifname ..", "invalid interface name '..' for ifname option");
     expect_error("unit -2", "unit value must be between 0 and 99999999");
     expect_error("linkname a/b", "linkname value may not contain /");
     expect_error("kdebug", "too few parameters for option kdebug");
@@ -782,6 +784,18 @@ static void test_order(void **state)
              tmp_path("etc/options.null"), tmp_path("etc/options.null"));
     assert_string_equal(o->error, msg);
     del_opts(o);
+    /* ... nor through a file it includes. */
+    tmp_write("etc/options.null", "file ../inc\n");
+    tmp_write("inc", "notty\n");
+    char cwd[PATH_MAX];
+    assert_non_null(getcwd(cwd, sizeof(cwd)));
+    assert_int_equal(chdir(tmp_path("etc")), 0);
+    o = new_opts();
+    assert_int_equal(load(o, "null", NULL), UPPP_ERR_PARSE);
+    snprintf(msg, sizeof(msg), "In file ../inc:1: the notty option may not be changed in ../inc");
+    assert_string_equal(o->error, msg);
+    del_opts(o);
+    assert_int_equal(chdir(cwd), 0);
     tmp_write("etc/options.null", "\n\npty x\n");
     o = new_opts();
     assert_int_equal(load(o, "null", NULL), UPPP_ERR_PARSE);

@@ -505,6 +505,25 @@ static void test_load(void **state)
                  tmp_path("chap-secrets"));
         assert_string_equal(err, want);
     }
+    /* Only regular files: a device or a FIFO is refused without blocking. */
+    assert_int_equal(upppd_secrets_load(&s, "/dev/null", capture, NULL, err, sizeof(err)),
+                     UPPP_ERR_INVALID);
+    assert_string_equal(err, "Can't open secret file /dev/null: not a regular file");
+    assert_int_equal(mkfifo(tmp_path("fifo"), 0600), 0);
+    assert_int_equal(upppd_secrets_load(&s, tmp_path("fifo"), capture, NULL, err, sizeof(err)),
+                     UPPP_ERR_INVALID);
+    snprintf(want, sizeof(want), "Can't open secret file %s: not a regular file", tmp_path("fifo"));
+    assert_string_equal(err, want);
+    char text[600];
+    snprintf(text, sizeof(text), "alice srv @%s\n", tmp_path("fifo"));
+    s = parse(text);
+    assert_null(pick(s, "alice", "srv"));
+    snprintf(want, sizeof(want),
+             "In file secrets:1: can't open indirect secret file %s: not a regular file\n",
+             tmp_path("fifo"));
+    assert_string_equal(warnings, want);
+    upppd_secrets_free(s);
+
     upppd_secrets_free(NULL);
     tmp_remove();
 }
