@@ -596,3 +596,47 @@ int upppd_store_check_addr(void *store, const char *peer, uint32_t addr)
         return 0;
     return upppd_secret_addr_ok(&st->peer_addrs, addr, st->unit);
 }
+
+/* auth.c some_ip_ok(): the line lets the client use some address. */
+static int some_ip_ok(const struct upppd_secret_entry *e)
+{
+    if (e->bad_addrs)
+        return 0;
+    if (e->any_addr)
+        return 1;
+    for (size_t i = 0; i < e->n_rules; i++)
+        if (e->rules[i].permit)
+            return 1;
+    return 0;
+}
+
+unsigned upppd_store_usable_methods(struct upppd_secret_store *st, int for_peer, const char *client,
+                                    const char *server, unsigned methods)
+{
+    if (!for_peer && st->password_set)
+        return methods & UPPP_AUTH_ALL;
+    unsigned usable = 0;
+    static const char *const files[2] = {UPPPD_PAP_SECRETS, UPPPD_CHAP_SECRETS};
+    for (int f = 0; f < 2; f++) {
+        unsigned in_file = f == 0 ? UPPP_AUTH_PAP : UPPP_AUTH_ALL & ~UPPP_AUTH_PAP;
+        if ((methods & in_file) == 0)
+            continue;
+        char path[sizeof(st->etc) + 32];
+        snprintf(path, sizeof(path), "%s/%s", st->etc, files[f]);
+        struct upppd_secrets *s = NULL;
+        if (upppd_secrets_load(&s, path, store_warn, st, NULL, 0) != 0)
+            continue;
+        for (unsigned m = 1; m <= UPPP_AUTH_MSCHAP_V2; m <<= 1) {
+            if ((methods & in_file & m) == 0)
+                continue;
+            struct uppp_secret out;
+            const struct upppd_secret_entry *e = NULL;
+            if (upppd_secrets_lookup(s, client, server, m, &out, &e) == 0 &&
+                (!for_peer || some_ip_ok(e)))
+                usable |= m;
+            uppp_memzero(&out, sizeof(out));
+        }
+        upppd_secrets_free(s);
+    }
+    return usable;
+}

@@ -159,6 +159,20 @@ int upppd_store_get_secret(void *store, const struct uppp_secret_query *q, struc
  * only when the peer must authenticate. */
 int upppd_store_check_addr(void *store, const char *peer, uint32_t addr);
 
+/*
+ * Which of methods (uppp_auth bits) have a secret we could use, as pppd's
+ * have_pap_secret() / have_chap_secret() decide before starting (auth.c
+ * auth_check_options(), auth_reset()): for_peer 1 checks secrets for
+ * authenticating the peer (client: remotename or NULL, server: our name)
+ * and, as pppd does, counts only lines that let the peer use some address;
+ * for_peer 0 checks our own (client: our user name, server: remotename or
+ * NULL), where the password option makes every method usable. An NT hash
+ * counts only for MS-CHAP. A missing file gives none of its methods.
+ * pppd exits with status 1 when auth is required and this is 0 for the peer.
+ */
+unsigned upppd_store_usable_methods(struct upppd_secret_store *st, int for_peer, const char *client,
+                                    const char *server, unsigned methods);
+
 #ifdef __cplusplus
 }
 #endif

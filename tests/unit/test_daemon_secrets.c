@@ -630,6 +630,52 @@ static void test_store(void **state)
     tmp_remove();
 }
 
+/* pppd's have_pap_secret() / have_chap_secret(). */
+static void test_usable_methods(void **state)
+{
+    (void)state;
+    tmp_make();
+    tmp_write("chap-secrets",
+              "alice srv pw *\n"
+              "bob   srv nthash:8846f7eaee8fb117ad06bdd830b7586c *\n"
+              "*     srv guest -\n",
+              0600);
+    tmp_write("pap-secrets", "papuser srv pappw 10.0.0.1\n", 0600);
+    struct upppd_secret_store st;
+    upppd_store_init(&st, tmpdir);
+    const unsigned chap = UPPP_AUTH_CHAP_MD5 | UPPP_AUTH_MSCHAP_V1 | UPPP_AUTH_MSCHAP_V2;
+    const unsigned ms = UPPP_AUTH_MSCHAP_V1 | UPPP_AUTH_MSCHAP_V2;
+
+    /* Checking the peer: any client on our name. */
+    assert_int_equal(upppd_store_usable_methods(&st, 1, NULL, "srv", UPPP_AUTH_ALL), UPPP_AUTH_ALL);
+    assert_int_equal(upppd_store_usable_methods(&st, 1, NULL, "srv", UPPP_AUTH_MSCHAP_V2),
+                     UPPP_AUTH_MSCHAP_V2);
+    /* remotename bob: an NT hash serves MS-CHAP only. */
+    assert_int_equal(upppd_store_usable_methods(&st, 1, "bob", "srv", UPPP_AUTH_ALL), ms);
+    /* The best line for eve allows no address: as pppd, it does not count. */
+    assert_int_equal(upppd_store_usable_methods(&st, 1, "eve", "srv", UPPP_AUTH_ALL), 0);
+    assert_int_equal(upppd_store_usable_methods(&st, 1, NULL, "other", UPPP_AUTH_ALL), 0);
+    /* Our own secrets need no address. */
+    assert_int_equal(upppd_store_usable_methods(&st, 0, "alice", NULL, UPPP_AUTH_ALL), chap);
+    assert_int_equal(upppd_store_usable_methods(&st, 0, "papuser", "srv", UPPP_AUTH_PAP),
+                     UPPP_AUTH_PAP);
+    /* ... and the "* srv" line serves any client for CHAP. */
+    assert_int_equal(upppd_store_usable_methods(&st, 0, "papuser", "srv", UPPP_AUTH_ALL),
+                     UPPP_AUTH_ALL);
+    assert_int_equal(upppd_store_usable_methods(&st, 0, "nobody", "x", UPPP_AUTH_ALL), 0);
+    /* The password option serves every method. */
+    st.password_set = 1;
+    snprintf(st.password, sizeof(st.password), "pw");
+    assert_int_equal(upppd_store_usable_methods(&st, 0, "nobody", "x", UPPP_AUTH_ALL),
+                     UPPP_AUTH_ALL);
+    assert_int_equal(upppd_store_usable_methods(&st, 1, "nobody", "x", UPPP_AUTH_ALL), 0);
+    /* A missing file gives none of its methods. */
+    assert_int_equal(remove(tmp_path("pap-secrets")), 0);
+    assert_int_equal(upppd_store_usable_methods(&st, 1, NULL, "srv", UPPP_AUTH_ALL), chap);
+    upppd_store_free(&st);
+    tmp_remove();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -642,6 +688,7 @@ int main(void)
         cmocka_unit_test(test_options_after_dashdash),
         cmocka_unit_test(test_load),
         cmocka_unit_test(test_store),
+        cmocka_unit_test(test_usable_methods),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
