@@ -11,8 +11,11 @@
 #   v2-mppe128-stateful   same, both sides with mppe-stateful: still stateless
 #                         (pppd only ever requests stateless itself)
 #   v1-mppe128            require-mschap + require-mppe-128
+#   v2-wrongpass          P has the wrong password: CHAP Failure, exits 11/19
 #   all                   every case above, one after the other
-# Env: INTEROP_CACHE, VM_KEEP=1 (keep logs), NC_BYTES (default 262144).
+# Env: INTEROP_CACHE, VM_KEEP=1 (keep logs), NC_BYTES (default 262144),
+#   SELFTEST_START=control (default: P starts first, silent, then A) or boot
+#   (both pppds start as soon as their VM has booted: first frames race).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=vm-lib.sh
@@ -40,14 +43,16 @@ check() {
 }
 eq() { [[ $1 == "$2" ]] || { echo "       got '$1', want '$2'" >&2; return 1; }; }
 
-run_case() {
-    local name=$1 auth_opt=$2 extra_a=$3 extra_p=$4 mode=$5
-    local d=$VM_RUNDIR/$name
-    mkdir -p "$d/secrets"
+# setup_case NAME AUTH_OPT EXTRA_A EXTRA_P P_PASSWORD: write both sides'
+# options, secrets and guest scripts under $d.
+setup_case() {
+    local name=$1 auth_opt=$2 extra_a=$3 extra_p=$4 p_pass=$5
+    d=$VM_RUNDIR/$name
+    mkdir -p "$d/A-secrets" "$d/P-secrets"
     echo "== case $name"
-
     # Credentials as in shared/captures.
-    printf 'testuser pppd-auth testpass123 *\n' >"$d/secrets/chap-secrets"
+    printf 'testuser pppd-auth testpass123 *\n' >"$d/A-secrets/chap-secrets"
+    printf 'testuser pppd-auth %s *\n' "$p_pass" >"$d/P-secrets/chap-secrets"
     cat >"$d/A.options" <<EOF
 debug
 local
@@ -65,6 +70,7 @@ remotename pppd-auth
 noauth
 noipdefault
 require-mppe-128
+$([[ $start == control ]] && echo silent)
 $extra_p
 EOF
     # A: ping P, then send NC_BYTES to P (P listens; A retries the connect).
@@ -80,30 +86,66 @@ pppvm_ping $PPPVM_REMOTE 3
 pppvm_mtu_ping $PPPVM_REMOTE 3
 wait
 EOF
+}
 
-    local t0 t_a t_p
+# boot_pair NAME: boot A and P, link them, start both pppds; sets t0, t_a,
+# t_p (VM booted), t_start (both pppds started).
+boot_pair() {
+    local name=$1
     t0=$(now)
-    vm_start "$name-A" "$d/A.options" "$d/secrets" "$d/A.sh" TIMEOUT=200 || return 1
-    vm_start "$name-P" "$d/P.options" "$d/secrets" "$d/P.sh" TIMEOUT=200 || return 1
-    # Both sockets exist now and neither guest has booted, so no frame is
-    # lost to an unconnected socket.
+    vm_start "$name-A" "$d/A.options" "$d/A-secrets" "$d/A.sh" TIMEOUT=200 START="$start" || return 1
+    vm_start "$name-P" "$d/P.options" "$d/P-secrets" "$d/P.sh" TIMEOUT=200 START="$start" || return 1
+    # Both sockets exist now and neither guest has booted.
     vm_link "$name-A" "$name-P"
+    if [[ $start == control ]]; then
+        # Frames that reach a port pppd has not opened yet are lost, and pppd
+        # resends its Configure-Request only after 3 s. So: P (silent: it
+        # sends nothing until it hears LCP) opens its port first, then A
+        # starts and is answered at once.
+        vm_wait_marker "$name-A" ready 60 && t_a=$(since "$t0")
+        vm_wait_marker "$name-P" ready 60 && t_p=$(since "$t0")
+        vm_control "$name-P" start
+        vm_wait_grep "$name-P" '^Connect: ppp0' 30
+        vm_control "$name-A" start
+    else
+        vm_wait_marker "$name-A" pppd-start 60 && t_a=$(since "$t0")
+        vm_wait_marker "$name-P" pppd-start 60 && t_p=$(since "$t0")
+    fi
+    t_start=$(since "$t0")
+}
 
-    local case_ok=1
-    vm_wait_marker "$name-A" pppd-start 30 && t_a=$(since "$t0")
-    vm_wait_marker "$name-P" pppd-start 30 && t_p=$(since "$t0")
-    local t_up=-
+finish_case() {
+    local name=$1 timing=$2
+    echo "  time $timing"
+    if ((case_ok)); then
+        passed=$((passed + 1))
+        summary+=("PASS $name: $timing")
+    else
+        failed=$((failed + 1))
+        summary+=("FAIL $name: $timing")
+        vm_dump "$name-A"
+        vm_dump "$name-P"
+    fi
+}
+
+boot_uptime() { vm_result "$1" ready uptime || vm_result "$1" pppd-start uptime; }
+no_marker() { ! vm_result "$1" "$2" >/dev/null; }
+
+# run_case NAME AUTH_OPT EXTRA_A EXTRA_P MODE: a session that must work.
+run_case() {
+    local name=$1 mode=$5 d t0 t_a t_p t_start t_up=- t_test t_total case_ok=1
+    local start=${SELFTEST_START:-control}
+    setup_case "$1" "$2" "$3" "$4" testpass123
+    boot_pair "$name" || return 1
     vm_wait_marker "$name-A" link-up 60 && vm_wait_marker "$name-P" link-up 60 && t_up=$(since "$t0")
     vm_wait_marker "$name-A" test-exit 200
     vm_wait_marker "$name-P" test-exit 200
-    local t_test
     t_test=$(since "$t0")
     # The host ends the session from the authenticator's side, as the later
     # matrix does when it makes pppd hang up first.
     vm_control "$name-A" "signal TERM"
     vm_wait "$name-A" 30
     vm_wait "$name-P" 30
-    local t_total
     t_total=$(since "$t0")
 
     local a=$name-A p=$name-P
@@ -122,32 +164,43 @@ EOF
     check "P: pppd exit 16 (hung up by peer)" eq "$(vm_result "$p" pppd-exit rc)" 16
     check "P: LCP terminated by peer" vm_grep "$p" "^LCP terminated by peer"
 
-    local secs
+    local secs bps=- timing
     secs=$(vm_result "$a" nc-sent secs)
-    local bps=-
     [[ -n $secs ]] && bps=$(awk -v n="$nc_bytes" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')
-    local timing="boot-to-pppd wall A=${t_a:-?}s P=${t_p:-?}s (guest uptime A=$(vm_result "$a" pppd-start uptime) P=$(vm_result "$p" pppd-start uptime));"
-    timing+=" link-up ${t_up}s; tests done ${t_test}s; nc ${secs:-?}s (${bps} B/s); total ${t_total}s"
-    echo "  time $timing"
-    if ((case_ok)); then
-        passed=$((passed + 1))
-        summary+=("PASS $name: $timing")
-    else
-        failed=$((failed + 1))
-        summary+=("FAIL $name: $timing")
-        vm_dump "$a"
-        vm_dump "$p"
-    fi
+    timing="boot wall A=${t_a:-?}s P=${t_p:-?}s (guest uptime A=$(boot_uptime "$a") P=$(boot_uptime "$p"));"
+    timing+=" both pppd started ${t_start}s; link up ${t_up}s; tests done ${t_test}s; nc ${secs:-?}s (${bps} B/s); total ${t_total}s"
+    finish_case "$name" "$timing"
+}
+
+# run_wrongpass NAME AUTH_OPT: P has the wrong password; both must give up.
+run_wrongpass() {
+    local name=$1 d t0 t_a t_p t_start t_total case_ok=1
+    local start=${SELFTEST_START:-control}
+    setup_case "$1" "$2" "" "" wrongpass
+    boot_pair "$name" || return 1
+    vm_wait "$name-A" 60
+    vm_wait "$name-P" 60
+    t_total=$(since "$t0")
+    local a=$name-A p=$name-P
+    check "A: no link" no_marker "$a" link-up
+    check "P: no link" no_marker "$p" link-up
+    check "A: sent CHAP Failure E=691" vm_grep "$a" '^sent \[CHAP Failure id=0x[0-9a-f]+ "E=691 R=1 '
+    check "A: peer failed to authenticate" vm_grep "$a" '^Peer testuser failed CHAP authentication'
+    check "P: CHAP authentication failed" vm_grep "$p" '^CHAP authentication failed'
+    check "A: pppd exit 11 (peer failed to authenticate)" eq "$(vm_result "$a" pppd-exit rc)" 11
+    check "P: pppd exit 19 (failed to authenticate to peer)" eq "$(vm_result "$p" pppd-exit rc)" 19
+    finish_case "$name" "boot wall A=${t_a:-?}s P=${t_p:-?}s; both pppd started ${t_start}s; total ${t_total}s"
 }
 
 cases=("$@")
 ((${#cases[@]})) || cases=(v2-mppe128)
-[[ ${cases[0]} == all ]] && cases=(v2-mppe128 v2-mppe128-stateful v1-mppe128)
+[[ ${cases[0]} == all ]] && cases=(v2-mppe128 v2-mppe128-stateful v1-mppe128 v2-wrongpass)
 for c in "${cases[@]}"; do
     case $c in
     v2-mppe128) run_case "$c" require-mschap-v2 "" "" stateless ;;
     v2-mppe128-stateful) run_case "$c" require-mschap-v2 mppe-stateful mppe-stateful stateless ;;
     v1-mppe128) run_case "$c" require-mschap "" "" stateless ;;
+    v2-wrongpass) run_wrongpass "$c" require-mschap-v2 ;;
     *) echo "unknown case $c" >&2; exit 2 ;;
     esac
 done

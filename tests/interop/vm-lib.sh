@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Bash functions that run interop guests: one qemu VM = one pppd on its ttyS1.
 # Source this file, then:
 #
@@ -12,7 +13,12 @@
 #   vm_wait_marker NAME MARKER TIMEOUT
 #                               wait for "PPPVM: MARKER" on NAME's console;
 #                               1 if NAME powered off first or on timeout
-#   vm_control NAME LINE        send "signal TERM", "poweroff" to the guest
+#   vm_wait_grep NAME ERE TIMEOUT
+#                               the same for any console line (pppd's own,
+#                               e.g. '^Connect: ppp0')
+#   vm_control NAME LINE        send "start" (START=control), "signal TERM",
+#                               "poweroff" to the guest; heard once the
+#                               guest has printed its "init" marker
 #   vm_wait NAME TIMEOUT        wait for the VM to power off; 124 = killed
 #   vm_result NAME MARKER [FIELD]
 #                               last "PPPVM: MARKER ..." line's rest, or the
@@ -32,7 +38,9 @@
 #
 # Environment: INTEROP_CACHE (as setup-vm.sh), VM_RUNDIR (default: a new
 # /tmp/pppvm.XXXXXX, kept short because unix socket paths are limited to 107
-# bytes), VM_MEM (MiB, default 256), VM_KEEP=1 keeps VM_RUNDIR on exit.
+# bytes), VM_MEM (MiB, default 256), VM_KEEP=1 keeps VM_RUNDIR on exit,
+# VM_APPEND (more kernel arguments), VM_QEMU_EXTRA (more qemu arguments,
+# split on spaces).
 
 VM_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 declare -gA VM_PID=()
@@ -103,15 +111,22 @@ vm_start() {
     # ttyS1 (PPP line), ttyS2 (control). qboot + the PVH entry of the ELF
     # vmlinux skip SeaBIOS and the bzImage decompressor. -no-reboot turns a
     # guest reboot or panic (panic=-1) into a qemu exit.
+    # tsc=unstable: TCG's TSC runs at the host's rate, but when the host is
+    # busy the guest's boot-time calibration goes wrong (seen: "PIT
+    # calibration deviates from HPET", 912 MHz instead of 2600), the clock
+    # runs ~3x fast until the watchdog drops the TSC, and uptime jumps by
+    # tens of seconds with RCU stall warnings. HPET as the clocksource keeps
+    # guest time (and so pppd's timers) honest.
+    # shellcheck disable=SC2086 # VM_QEMU_EXTRA is a word list
     qemu-system-x86_64 \
         -M pc,accel=tcg -m "${VM_MEM:-256}" -smp 1 \
         -nodefaults -no-user-config -display none -no-reboot \
         -bios "$VM_BIOS" -kernel "$VM_KERNEL" -initrd "$d/initrd.cpio" \
-        -append "console=ttyS0,115200 quiet panic=-1 ${VM_APPEND:-}" \
+        -append "console=ttyS0,115200 quiet panic=-1 tsc=unstable ${VM_APPEND:-}" \
         -chardev file,id=con,path="$VM_LOG" -serial chardev:con \
         -chardev socket,id=ppp,path="$VM_SOCK",server=on,wait=off -serial chardev:ppp \
         -chardev socket,id=ctl,path="$d/ctl.sock",server=on,wait=off -serial chardev:ctl \
-        </dev/null >"$d/qemu.out" 2>&1 &
+        ${VM_QEMU_EXTRA:-} </dev/null >"$d/qemu.out" 2>&1 &
     VM_PID[$name]=$!
     echo "${VM_PID[$name]}" >"$d/qemu.pid"
     date +%s.%N >"$d/start-time"
@@ -154,6 +169,18 @@ vm_wait_marker() {
             _vm_has_marker "$log" "$marker" && return 0
             return 1
         fi
+        sleep 0.05
+    done
+    return 1
+}
+
+vm_wait_grep() {
+    local name=$1 re=$2 timeout=$3 log
+    log=$(vm_log "$name")
+    local end=$((SECONDS + timeout))
+    while ((SECONDS < end)); do
+        tr -d '\r' <"$log" 2>/dev/null | grep -qE "$re" && return 0
+        _vm_running "$name" || { tr -d '\r' <"$log" | grep -qE "$re"; return; }
         sleep 0.05
     done
     return 1

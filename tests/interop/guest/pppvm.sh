@@ -1,3 +1,4 @@
+# shellcheck shell=sh disable=SC2086 # marker values are single words
 # Helpers for a case's guest test script (busybox sh). /init sources this
 # before the script and sets PPPVM_IFACE, PPPVM_LOCAL, PPPVM_REMOTE.
 # Every helper prints one "PPPVM: ..." marker with its result and returns
