@@ -7,7 +7,8 @@
 #   vm_start NAME OPTIONS_FILE SECRETS_DIR GUEST_SCRIPT [KEY=VALUE...]
 #                               boot a VM in the background; sets VM_SOCK
 #                               (PPP line, unix socket) and VM_LOG (console)
-#   vm_sock NAME / vm_log NAME  print those paths again
+#   vm_sock NAME / vm_log NAME  print those paths again (vm_ctl_sock NAME: the
+#                               control line's socket)
 #   vm_link A B                 relay A's and B's PPP lines (socat), pid in
 #                               VM_LINK_PID; for pppd-vs-pppd runs
 #   vm_wait_marker NAME MARKER TIMEOUT
@@ -73,6 +74,7 @@ vm_cleanup() {
 }
 
 vm_sock() { echo "$VM_RUNDIR/$1/ppp.sock"; }
+vm_ctl_sock() { echo "$VM_RUNDIR/$1/ctl.sock"; }
 vm_log() { echo "$VM_RUNDIR/$1/console.log"; }
 
 # Quote a value for the guest's busybox sh: 'it'\''s'.
@@ -187,7 +189,7 @@ vm_wait_grep() {
 }
 
 vm_control() {
-    printf '%s\n' "$2" | socat - UNIX-CONNECT:"$VM_RUNDIR/$1/ctl.sock"
+    printf '%s\n' "$2" | socat - UNIX-CONNECT:"$(vm_ctl_sock "$1")"
 }
 
 vm_wait() {

@@ -7,11 +7,12 @@
 pppvm_mark() { echo "PPPVM: $*"; }
 pppvm_uptime() { cut -d' ' -f1 /proc/uptime; }
 
-# pppvm_ping TARGET [COUNT [SIZE]]: ping with SIZE data bytes; ok when every
-# echo came back. Marker: ping-ok|ping-fail target= size= tx= rx=
+# pppvm_ping TARGET [COUNT [SIZE]]: ping with SIZE data bytes, every
+# PPPVM_PING_INTERVAL (0.2) s; ok when every echo came back.
+# Marker: ping-ok|ping-fail target= size= tx= rx=
 pppvm_ping() {
     _t=$1 _c=${2:-3} _s=${3:-56}
-    _out=$(ping -c "$_c" -s "$_s" -W 3 "$_t" 2>&1)
+    _out=$(ping -c "$_c" -s "$_s" -i "${PPPVM_PING_INTERVAL:-0.2}" -W 3 "$_t" 2>&1)
     echo "$_out"
     _tx=$(echo "$_out" | sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p')
     _rx=$(echo "$_out" | sed -n 's/.* \([0-9]*\) packets received.*/\1/p')
