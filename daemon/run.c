@@ -48,6 +48,7 @@ struct ctx {
     int terminating; /* signals received asking us to stop */
     int hup_restart; /* SIGHUP: end this link, persist restarts it */
     int child_status; /* wait status of the pty command, once reaped */
+    int mppe_bits, mppe_stateless; /* as negotiated, for the summary */
     uint8_t *pkt;
     struct uppp_status final;
 };
@@ -331,6 +332,13 @@ static void on_event(void *user, const struct uppp_event *ev)
         }
         break;
     }
+    case UPPP_EVENT_CCP_UP: {
+        struct uppp_status st;
+        uppp_session_status(c->s, &st);
+        c->mppe_bits = st.mppe_bits;
+        c->mppe_stateless = st.mppe_stateless;
+        break;
+    }
     case UPPP_EVENT_IP_UP:
         ip_up(c);
         break;
@@ -542,6 +550,7 @@ static int one_link(struct ctx *c)
     c->olen = 0;
     c->out_armed = 0;
     c->ip_up = c->ipv6_up = c->auth_up = c->reached_running = 0;
+    c->mppe_bits = c->mppe_stateless = 0;
     ep_set(c, EPOLL_CTL_ADD, c->link.rfd, EPOLLIN, TAG_LINK_R);
     if (c->link.wfd != c->link.rfd)
         ep_set(c, EPOLL_CTL_ADD, c->link.wfd, 0, TAG_LINK_W);
@@ -601,8 +610,8 @@ static int one_link(struct ctx *c)
                "packets, mppe %d%s, exit %d (%s)",
                (unsigned long long)secs, (unsigned long long)c->final.bytes_out,
                (unsigned long long)c->final.packets_out, (unsigned long long)c->final.bytes_in,
-               (unsigned long long)c->final.packets_in, c->final.mppe_bits,
-               c->final.mppe_bits ? (c->final.mppe_stateless ? " stateless" : " stateful") : "",
+               (unsigned long long)c->final.packets_in, c->mppe_bits,
+               c->mppe_bits ? (c->mppe_stateless ? " stateless" : " stateful") : "",
                (int)c->final.end, c->final.reason);
 
     epoll_ctl(c->ep, EPOLL_CTL_DEL, c->link.rfd, NULL);

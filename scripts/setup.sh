@@ -4,7 +4,7 @@
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config libssl-dev libcmocka-dev clang
-      libclang-rt-dev iproute2 socat)
+      libclang-rt-dev iproute2 iputils-ping socat)
 [ -n "${UPPP_EXTRA_PKGS:-}" ] && read -r -a extra <<<"$UPPP_EXTRA_PKGS" && pkgs+=("${extra[@]}")
 
 missing=()

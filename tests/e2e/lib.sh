@@ -55,7 +55,7 @@ e2e_start() {
     fi
     # shellcheck disable=SC2086
     UPPPD_ETC=$d/etc-a UPPPD_RUNDIR=$d/run-a ip netns exec "$NS_A" \
-        $UPPPD nodetach logfile "$d/a.log" logfd 2 $aopts pty "$bcmd" 2>"$d/a.stderr" &
+        $UPPPD nodetach logfile "$d/a.log" $aopts pty "$bcmd" 2>"$d/a.stderr" &
     A_PID=$!
 }
 
