@@ -127,6 +127,7 @@ static void ccp_resetci(struct uppp_fsm *f)
     c->want.on = c->offer;
     c->want.bits = c->offer ? (s->cfg.mppe_want_stateful ? 0 : H_BIT) | c->allowed : 0;
     c->got.on = 0;
+    c->asked_stateful = 0;
 }
 
 static size_t ccp_addci(struct uppp_fsm *f, uint8_t *buf, size_t cap)
@@ -246,6 +247,16 @@ static int judge_mppe(struct uppp_session *s, const uint8_t *o, size_t olen, uin
          * over the Internet; a peer that can do stateless asks for it). */
         uppp_log(s, UPPP_LOG_ERR, "Refusing MPPE stateful mode offered by peer");
         return UPPP_CONFREJ;
+    }
+    if ((n & H_BIT) && s->cfg.mppe_want_stateful && !c->asked_stateful) {
+        /* pppd 2.4.9 always asks for stateless, and switches its request
+         * to stateful when Nakked so if it has mppe-stateful (ccp.c
+         * ccp_nakci). Without this Nak the two directions would differ.
+         * Asked once per negotiation: a peer that asks for stateless again
+         * gets stateless in its direction. */
+        c->asked_stateful = 1;
+        verdict = UPPP_CONFNAK;
+        n &= ~H_BIT;
     }
     uint32_t req = n & STRENGTHS, common = req & c->allowed;
     if (req & (req - 1)) {

@@ -70,6 +70,7 @@ struct uppp_ccp {
     struct uppp_ccp_mppe_opt got;  /* Acked by the peer: what we receive */
     struct uppp_ccp_mppe_opt his;  /* the peer's request we Acked: what we send */
     int in_force;                  /* MPPE has been up: never fall back to the clear */
+    int asked_stateful;            /* we Nakked the peer's stateless request once */
     int fail_pending;              /* a failure found inside a callback, reported later */
     char fail_why[96];             /* its reason */
     int fail_reported;             /* this negotiation's failure has been reported */

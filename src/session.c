@@ -266,6 +266,10 @@ void uppp_ncp_is_down(struct uppp_session *s, uint16_t proto)
 
 void uppp_lcp_is_down(struct uppp_session *s)
 {
+    /* The peer asked to end the link (RTR in Opened): that is why it ends,
+     * whatever happens next (a hangup of the line, say). */
+    if (!s->end_set && s->lcp.fsm.reason[0] && s->lcp.fsm.state == UPPP_FSM_OPENED)
+        uppp_set_end(s, UPPP_END_HANGUP, "%s", s->lcp.fsm.reason);
     /* Everything above LCP goes down with it (RFC 1661 3.6, 3.7). */
     uppp_fsm_down(&s->ipcp.fsm, s->now);
     uppp_fsm_down(&s->ipv6cp.fsm, s->now);

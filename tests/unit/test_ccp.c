@@ -477,8 +477,9 @@ static void test_mismatched_strengths(void **state)
 }
 
 /* Stateful wanted by A, refused by B (pppd's default): B Rejects it as pppd
- * does ("Refusing MPPE stateful mode offered by peer"). Accepted by B: each
- * direction has its own mode. */
+ * does ("Refusing MPPE stateful mode offered by peer"). Accepted by B: A
+ * also Naks B's stateless request towards stateful, as a pppd peer with
+ * mppe-stateful expects, so both directions are stateful. */
 static void test_stateful_refused_and_mixed(void **state)
 {
     (void)state;
@@ -503,11 +504,13 @@ static void test_stateful_refused_and_mixed(void **state)
     th_run(&l, 60000, th_both_running);
     th_run(&l, l.now, NULL);
     assert_true(th_both_running(&l));
-    /* A receives stateful (its request), sends stateless (B's). */
+    /* Both directions stateful: A's request, and B's after A's Nak. */
     assert_int_equal(l.a.s->ccp.got.bits, UPPP_MPPE_OPT_S);
-    assert_int_equal(l.a.s->ccp.his.bits, UPPP_MPPE_OPT_H | UPPP_MPPE_OPT_S);
+    assert_int_equal(l.a.s->ccp.his.bits, UPPP_MPPE_OPT_S);
     check_mppe(&l, 128, 0);
-    assert_non_null(strstr(l.a.logbuf, "MPPE 128-bit stateful / MPPE 128-bit stateless"));
+    assert_non_null(strstr(l.a.logbuf, "sent [CCP ConfNak id=0x1 <mppe -H -M +S -L -D -C>]"));
+    assert_non_null(strstr(l.a.logbuf, "MPPE 128-bit stateful compression enabled"));
+    assert_non_null(strstr(l.b.logbuf, "MPPE 128-bit stateful compression enabled"));
     for (uint16_t i = 0; i < 300; i++)
         exchange(&l, "SECRET-MARKER", i);
     th_free(&l);

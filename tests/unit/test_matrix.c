@@ -94,6 +94,12 @@ static void run_case(unsigned method, int a_auths, int b, int stateful, enum upp
     if (want_mppe) {
         assert_int_equal(sa.mppe_stateless, !stateful);
         assert_int_equal(sb.mppe_stateless, !stateful);
+        /* Both directions in the same mode: pppd's single line, no "/". */
+        char line[80];
+        snprintf(line, sizeof(line), "MPPE %d-bit %s compression enabled", b,
+                 stateful ? "stateful" : "stateless");
+        assert_non_null(strstr(l.a.logbuf, line));
+        assert_non_null(strstr(l.b.logbuf, line));
     }
     assert_int_equal(a_auths ? sa.auth_peer : sb.auth_peer, method);
     assert_int_equal(a_auths ? sb.auth_us : sa.auth_us, method);
