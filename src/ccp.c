@@ -218,14 +218,6 @@ static int ccp_rejci(struct uppp_fsm *f, const uint8_t *p, size_t len)
     return -1;
 }
 
-static void reply_add(uint8_t *out, size_t *n, const uint8_t *o, size_t olen)
-{
-    if (*n + olen <= UPPP_FSM_MAX_OPTS) {
-        memcpy(out + *n, o, olen);
-        *n += olen;
-    }
-}
-
 /* Judge the peer's MPPE option (o, olen): UPPP_CONFACK with *bits as
  * requested, UPPP_CONFNAK with *bits our counter-proposal, or UPPP_CONFREJ.
  * pppd 2.4.9 ccp_reqci, generalised to 56 bits. */
@@ -292,7 +284,7 @@ static int ccp_reqci(struct uppp_fsm *f, const uint8_t *p, size_t len, uint8_t *
         size_t olen = len - off >= 2 ? o[1] : 0;
         if (olen < 2 || off + olen > len) {
             /* Malformed: reject the rest of the request. */
-            reply_add(rej, &nrej, o, len - off);
+            uppp_cp_opt_append(rej, &nrej, o, len - off);
             break;
         }
         off += olen;
@@ -311,26 +303,17 @@ static int ccp_reqci(struct uppp_fsm *f, const uint8_t *p, size_t len, uint8_t *
         if (verdict == UPPP_CONFNAK) {
             uint8_t sug[UPPP_CCP_OPT_MPPE_LEN] = {UPPP_CCP_OPT_MPPE, UPPP_CCP_OPT_MPPE_LEN};
             uppp_put32(sug + 2, bits);
-            reply_add(nak, &nnak, sug, sizeof(sug));
+            uppp_cp_opt_append(nak, &nnak, sug, sizeof(sug));
         } else if (verdict == UPPP_CONFREJ) {
-            reply_add(rej, &nrej, o, olen);
+            uppp_cp_opt_append(rej, &nrej, o, olen);
             if (o[0] == UPPP_CCP_OPT_MPPE)
                 mppe_rejected = 1;
         }
     }
     int code = UPPP_CONFACK;
-    if (nrej) {
-        memcpy(out, rej, nrej);
-        *outlen = nrej;
-        code = UPPP_CONFREJ;
-    } else if (nnak) {
-        memcpy(out, nak, nnak);
-        *outlen = nnak;
-        code = UPPP_CONFNAK;
-    } else {
-        *outlen = 0;
+    code = uppp_cp_reply(rej, nrej, nak, nnak, out, outlen);
+    if (code == UPPP_CONFACK)
         c->his = his;
-    }
     /* pppd (rej_for_ci_mppe): Rejecting the peer's MPPE, or a request
      * without it, means MPPE cannot be agreed in the peer's direction. The
      * Reject still goes out; settle() reports after. */
@@ -451,11 +434,6 @@ static const struct uppp_fsm_ops ccp_ops = {
     .coderej_ok = ccp_coderej_ok,
 };
 
-static void ccp_send(struct uppp_fsm *f, const uint8_t *pkt, size_t len)
-{
-    uppp_send_packet(uppp_fsm_session(f), UPPP_PROTO_CCP, pkt, len);
-}
-
 /* ---- failure reporting ---- */
 
 static void report(struct uppp_session *s, const char *why)
@@ -516,7 +494,7 @@ static void settle(struct uppp_session *s)
 
 void uppp_ccp_init(struct uppp_session *s)
 {
-    uppp_fsm_init(&s->ccp.fsm, &ccp_ops, ccp_send, s);
+    uppp_fsm_init(&s->ccp.fsm, &ccp_ops, uppp_cp_send, s);
     uppp_fsm_configure(s, &s->ccp.fsm);
 }
 

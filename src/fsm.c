@@ -434,3 +434,28 @@ void uppp_fsm_input(struct uppp_fsm *f, const uint8_t *pkt, size_t len, uint64_t
         break;
     }
 }
+
+void uppp_cp_opt_append(uint8_t *buf, size_t *n, const uint8_t *o, size_t olen)
+{
+    if (*n + olen <= UPPP_FSM_MAX_OPTS) {
+        memcpy(buf + *n, o, olen);
+        *n += olen;
+    }
+}
+
+int uppp_cp_reply(const uint8_t *rej, size_t nrej, const uint8_t *nak, size_t nnak, uint8_t *out,
+                  size_t *outlen)
+{
+    if (nrej) {
+        memcpy(out, rej, nrej);
+        *outlen = nrej;
+        return UPPP_CONFREJ;
+    }
+    if (nnak) {
+        memcpy(out, nak, nnak);
+        *outlen = nnak;
+        return UPPP_CONFNAK;
+    }
+    *outlen = 0;
+    return UPPP_CONFACK;
+}

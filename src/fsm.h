@@ -161,4 +161,15 @@ void uppp_fsm_send_code(struct uppp_fsm *f, uint8_t code, uint8_t id, const uint
 
 const char *uppp_fsm_state_name(enum uppp_fsm_state s);
 
+/* Append option o (olen octets) to a reply list being built in buf (*n
+ * octets so far), if it fits in UPPP_FSM_MAX_OPTS octets. */
+void uppp_cp_opt_append(uint8_t *buf, size_t *n, const uint8_t *o, size_t olen);
+
+/* The reply to a Configure-Request (RFC 1661 5.2-5.4): Configure-Reject
+ * with the rejected options if there are any, else Configure-Nak with the
+ * Nakked ones, else Configure-Ack. The chosen list is copied to out (with
+ * its length in *outlen; 0 for an Ack). Returns the code. */
+int uppp_cp_reply(const uint8_t *rej, size_t nrej, const uint8_t *nak, size_t nnak, uint8_t *out,
+                  size_t *outlen);
+
 #endif

@@ -215,14 +215,6 @@ static int ipcp_rejci(struct uppp_fsm *f, const uint8_t *p, size_t len)
     return 1;
 }
 
-static void reply_add(uint8_t *out, size_t *n, const uint8_t *o, size_t olen)
-{
-    if (*n + olen <= UPPP_FSM_MAX_OPTS) {
-        memcpy(out + *n, o, olen);
-        *n += olen;
-    }
-}
-
 /* Judge the peer's IP-Address option: UPPP_CONFACK, or UPPP_CONFNAK with
  * the address to suggest in *sug, or UPPP_CONFREJ. pppd 2.4.9's rules. */
 static int judge_addr(struct uppp_session *s, uint32_t a, uint32_t *sug)
@@ -260,7 +252,7 @@ static int ipcp_reqci(struct uppp_fsm *f, const uint8_t *p, size_t len, uint8_t 
         size_t olen = len - off >= 2 ? o[1] : 0;
         if (olen < 2 || olen > len - off) {
             /* RFC 1661 section 5: a malformed option; reject the rest. */
-            reply_add(rej, &nrej, o, len - off);
+            uppp_cp_opt_append(rej, &nrej, o, len - off);
             break;
         }
         off += olen;
@@ -301,9 +293,9 @@ static int ipcp_reqci(struct uppp_fsm *f, const uint8_t *p, size_t len, uint8_t 
         if (verdict == UPPP_CONFNAK && reject_if_disagree)
             verdict = UPPP_CONFREJ;
         if (verdict == UPPP_CONFNAK)
-            reply_add(nak, &nnak, sug, sizeof(sug));
+            uppp_cp_opt_append(nak, &nnak, sug, sizeof(sug));
         else if (verdict == UPPP_CONFREJ)
-            reply_add(rej, &nrej, o, olen);
+            uppp_cp_opt_append(rej, &nrej, o, olen);
     }
     /* No IP-Address in the request: Nak once with the address we want it
      * to have (pppd appends it, 0.0.0.0 included, so that a peer that
@@ -312,20 +304,9 @@ static int ipcp_reqci(struct uppp_fsm *f, const uint8_t *p, size_t len, uint8_t 
         if (nnak == 0)
             i->req_addr = 0;
         uint8_t sug[UPPP_IPCP_ADDR_LEN];
-        reply_add(nak, &nnak, sug, put_addr_opt(sug, UPPP_IPCP_OPT_ADDR, i->hisaddr));
+        uppp_cp_opt_append(nak, &nnak, sug, put_addr_opt(sug, UPPP_IPCP_OPT_ADDR, i->hisaddr));
     }
-    if (nrej) {
-        memcpy(out, rej, nrej);
-        *outlen = nrej;
-        return UPPP_CONFREJ;
-    }
-    if (nnak) {
-        memcpy(out, nak, nnak);
-        *outlen = nnak;
-        return UPPP_CONFNAK;
-    }
-    *outlen = 0;
-    return UPPP_CONFACK;
+    return uppp_cp_reply(rej, nrej, nak, nnak, out, outlen);
 }
 
 /* Refuse to run IPCP after all: log pppd's error line, close IPCP with
@@ -424,16 +405,11 @@ static const struct uppp_fsm_ops ipcp_ops = {
     .finished = ipcp_finished,
 };
 
-static void ipcp_send(struct uppp_fsm *f, const uint8_t *pkt, size_t len)
-{
-    uppp_send_packet(uppp_fsm_session(f), UPPP_PROTO_IPCP, pkt, len);
-}
-
 void uppp_ipcp_init(struct uppp_session *s)
 {
     struct uppp_ipcp *i = &s->ipcp;
     const struct uppp_config *c = &s->cfg;
-    uppp_fsm_init(&i->fsm, &ipcp_ops, ipcp_send, s);
+    uppp_fsm_init(&i->fsm, &ipcp_ops, uppp_cp_send, s);
     uppp_fsm_configure(s, &i->fsm);
     /* pppd 2.4.9 (ipcp_init): some 3G modems stall with repeated IPCP
      * Naks while they reach their network, so IPCP Naks 100 times before

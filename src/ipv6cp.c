@@ -167,14 +167,6 @@ static int ipv6cp_rejci(struct uppp_fsm *f, const uint8_t *p, size_t len)
     return 1;
 }
 
-static void reply_add(uint8_t *out, size_t *n, const uint8_t *o, size_t olen)
-{
-    if (*n + olen <= UPPP_FSM_MAX_OPTS) {
-        memcpy(out + *n, o, olen);
-        *n += olen;
-    }
-}
-
 /* RFC 5072 4.1: judge the peer's identifier against our tentative one.
  * Returns UPPP_CONFACK, UPPP_CONFREJ, or UPPP_CONFNAK with *sug set. */
 static int judge_id(struct uppp_session *s, uint64_t id, uint64_t *sug)
@@ -214,7 +206,7 @@ static int ipv6cp_reqci(struct uppp_fsm *f, const uint8_t *p, size_t len, uint8_
         const uint8_t *o = p + off;
         size_t olen = len - off >= 2 ? o[1] : 0;
         if (olen < 2 || olen > len - off) {
-            reply_add(rej, &nrej, o, len - off); /* malformed: reject the rest */
+            uppp_cp_opt_append(rej, &nrej, o, len - off); /* malformed: reject the rest */
             break;
         }
         off += olen;
@@ -233,9 +225,9 @@ static int ipv6cp_reqci(struct uppp_fsm *f, const uint8_t *p, size_t len, uint8_
         if (verdict == UPPP_CONFNAK && reject_if_disagree)
             verdict = UPPP_CONFREJ;
         if (verdict == UPPP_CONFNAK)
-            reply_add(nak, &nnak, sug, sizeof(sug));
+            uppp_cp_opt_append(nak, &nnak, sug, sizeof(sug));
         else if (verdict == UPPP_CONFREJ)
-            reply_add(rej, &nrej, o, olen);
+            uppp_cp_opt_append(rej, &nrej, o, olen);
     }
     /* No Interface-Identifier: Nak once with one for the peer. pppd sends
      * its configured one even when that is zero; we send a usable one. */
@@ -246,20 +238,9 @@ static int ipv6cp_reqci(struct uppp_fsm *f, const uint8_t *p, size_t len, uint8_
                                                                        : new_id(s, v->want_id, 0);
         v->suggested = c;
         uint8_t sug[UPPP_IPV6CP_IFACEID_LEN];
-        reply_add(nak, &nnak, sug, put_id_opt(sug, c));
+        uppp_cp_opt_append(nak, &nnak, sug, put_id_opt(sug, c));
     }
-    if (nrej) {
-        memcpy(out, rej, nrej);
-        *outlen = nrej;
-        return UPPP_CONFREJ;
-    }
-    if (nnak) {
-        memcpy(out, nak, nnak);
-        *outlen = nnak;
-        return UPPP_CONFNAK;
-    }
-    *outlen = 0;
-    return UPPP_CONFACK;
+    return uppp_cp_reply(rej, nrej, nak, nnak, out, outlen);
 }
 
 static void ipv6cp_refuse(struct uppp_session *s, const char *why)
@@ -338,15 +319,10 @@ static const struct uppp_fsm_ops ipv6cp_ops = {
     .finished = ipv6cp_finished,
 };
 
-static void ipv6cp_send(struct uppp_fsm *f, const uint8_t *pkt, size_t len)
-{
-    uppp_send_packet(uppp_fsm_session(f), UPPP_PROTO_IPV6CP, pkt, len);
-}
-
 void uppp_ipv6cp_init(struct uppp_session *s)
 {
     struct uppp_ipv6cp *v = &s->ipv6cp;
-    uppp_fsm_init(&v->fsm, &ipv6cp_ops, ipv6cp_send, s);
+    uppp_fsm_init(&v->fsm, &ipv6cp_ops, uppp_cp_send, s);
     uppp_fsm_configure(s, &v->fsm);
     v->cfg_local = s->cfg.ipv6_local;
     v->cfg_remote = s->cfg.ipv6_remote;

@@ -267,15 +267,6 @@ static int lcp_rejci(struct uppp_fsm *f, const uint8_t *p, size_t len)
     return 1;
 }
 
-/* Append one option to a reply buffer, if it fits. */
-static void reply_add(uint8_t *out, size_t *n, const uint8_t *o, size_t olen)
-{
-    if (*n + olen <= UPPP_FSM_MAX_OPTS) {
-        memcpy(out + *n, o, olen);
-        *n += olen;
-    }
-}
-
 static int lcp_reqci(struct uppp_fsm *f, const uint8_t *p, size_t len, uint8_t *out, size_t *outlen,
                      int reject_if_disagree)
 {
@@ -292,7 +283,7 @@ static int lcp_reqci(struct uppp_fsm *f, const uint8_t *p, size_t len, uint8_t *
         size_t olen = len - off >= 2 ? o[1] : 0;
         if (olen < 2 || off + olen > len) {
             /* A malformed option: reject the rest of the request. */
-            reply_add(rej, &nrej, o, len - off);
+            uppp_cp_opt_append(rej, &nrej, o, len - off);
             break;
         }
         off += olen;
@@ -374,23 +365,14 @@ static int lcp_reqci(struct uppp_fsm *f, const uint8_t *p, size_t len, uint8_t *
         if (verdict == UPPP_CONFNAK && reject_if_disagree)
             verdict = UPPP_CONFREJ;
         if (verdict == UPPP_CONFNAK)
-            reply_add(nak, &nnak, sug, nsug);
+            uppp_cp_opt_append(nak, &nnak, sug, nsug);
         else if (verdict == UPPP_CONFREJ)
-            reply_add(rej, &nrej, o, olen);
+            uppp_cp_opt_append(rej, &nrej, o, olen);
     }
-    if (nrej) {
-        memcpy(out, rej, nrej);
-        *outlen = nrej;
-        return UPPP_CONFREJ;
-    }
-    if (nnak) {
-        memcpy(out, nak, nnak);
-        *outlen = nnak;
-        return UPPP_CONFNAK;
-    }
-    l->his = his;
-    *outlen = 0;
-    return UPPP_CONFACK;
+    int code = uppp_cp_reply(rej, nrej, nak, nnak, out, outlen);
+    if (code == UPPP_CONFACK)
+        l->his = his;
+    return code;
 }
 
 static void lcp_up(struct uppp_fsm *f)
@@ -508,14 +490,9 @@ static const struct uppp_fsm_ops lcp_ops = {
     .coderej_ok = lcp_coderej_ok,
 };
 
-static void lcp_send(struct uppp_fsm *f, const uint8_t *pkt, size_t len)
-{
-    uppp_send_packet(uppp_fsm_session(f), UPPP_PROTO_LCP, pkt, len);
-}
-
 void uppp_lcp_init(struct uppp_session *s)
 {
-    uppp_fsm_init(&s->lcp.fsm, &lcp_ops, lcp_send, s);
+    uppp_fsm_init(&s->lcp.fsm, &lcp_ops, uppp_cp_send, s);
     uppp_fsm_configure(s, &s->lcp.fsm);
 }
 

@@ -82,6 +82,10 @@ void uppp_send_packet(struct uppp_session *s, uint16_t proto, const uint8_t *inf
 void uppp_log_packet(struct uppp_session *s, const char *dir, uint16_t proto, const uint8_t *info,
                      size_t len);
 
+/* The send callback of every control protocol's automaton: the packet
+ * goes out under the automaton's protocol number. */
+void uppp_cp_send(struct uppp_fsm *f, const uint8_t *pkt, size_t len);
+
 /* Random bytes from the caller's callback (deterministic in tests). */
 int uppp_random(struct uppp_session *s, void *buf, size_t len);
 

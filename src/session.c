@@ -128,6 +128,11 @@ void uppp_send_packet(struct uppp_session *s, uint16_t proto, const uint8_t *inf
     uppp_framing_send(s, &tx);
 }
 
+void uppp_cp_send(struct uppp_fsm *f, const uint8_t *pkt, size_t len)
+{
+    uppp_send_packet(uppp_fsm_session(f), f->ops->proto, pkt, len);
+}
+
 void uppp_link_close(struct uppp_session *s, enum uppp_end end, const char *reason)
 {
     uppp_set_end(s, end, "%s", reason);
