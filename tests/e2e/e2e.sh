@@ -213,4 +213,47 @@ leak_case() {
 }
 leak_case
 
+# --- scripts, usepeerdns, SIGHUP under persist ---------------------------------
+scripts_case() {
+    local c=scripts-persist
+    want "$c" || return 0
+    local d="$E2E_TMP/$c"
+    e2e_secrets "$d/etc-a" client server "$PASS"
+    e2e_secrets "$d/etc-b" client server "$PASS"
+    # ip-up records its arguments and pppd's environment.
+    for side in a b; do
+        cat >"$d/etc-$side/ip-up" <<EOS
+#!/bin/sh
+echo "args=\$*" >>"$d/ip-up-$side.out"
+echo "IFNAME=\$IFNAME IPLOCAL=\$IPLOCAL IPREMOTE=\$IPREMOTE PEERNAME=\$PEERNAME DNS1=\$DNS1 DNS2=\$DNS2 IPPARAM=\$IPPARAM PPPD_PID=\$PPPD_PID" >>"$d/ip-up-$side.out"
+EOS
+        chmod +x "$d/etc-$side/ip-up"
+    done
+    e2e_start "$c" "debug name server require-mschap-v2 require-mppe-128 ms-dns 192.0.2.53 ms-dns 192.0.2.54 ipparam demo-param persist holdoff 0 maxfail 3 $IP_A:$IP_B" \
+        "debug name client remotename server noauth require-mppe-128 noipdefault usepeerdns"
+    local err=""
+    e2e_wait_up "$c" 30 || err="$err not-up"
+    sleep 0.5
+    grep -q "args=ppp0 .* $IP_A $IP_B demo-param" "$d/ip-up-a.out" 2>/dev/null || err="$err A-ip-up-args"
+    grep -q "IFNAME=ppp0 IPLOCAL=$IP_A IPREMOTE=$IP_B PEERNAME=client .*IPPARAM=demo-param PPPD_PID=[0-9]" "$d/ip-up-a.out" 2>/dev/null || err="$err A-ip-up-env"
+    grep -q "DNS1=192.0.2.53 DNS2=192.0.2.54" "$d/ip-up-b.out" 2>/dev/null || err="$err B-dns-env"
+    grep -q "nameserver 192.0.2.53" "$d/etc-b/resolv.conf" 2>/dev/null || err="$err B-resolv.conf"
+    # SIGHUP: the link ends and, under persist, comes back.
+    kill -HUP "$A_PID"
+    local t=100
+    while [ $t -gt 0 ] && [ "$(grep -c 'remote IP address' "$d/a.log")" -lt 2 ]; do
+        sleep 0.2
+        t=$((t - 1))
+    done
+    [ "$(grep -c 'remote IP address' "$d/a.log")" -ge 2 ] || err="$err no-reconnect"
+    sleep 0.5
+    ip netns exec "$NS_A" ping -c 2 -W 2 "$IP_B" >/dev/null || err="$err ping-after-reconnect"
+    kill -TERM "$A_PID"
+    e2e_wait_exit 20
+    local st=$?
+    [ "$st" = 5 ] || err="$err A-exit-$st"
+    if [ -z "$err" ]; then e2e_ok "$c"; else e2e_fail "$c" "$err"; fi
+}
+scripts_case
+
 e2e_summary
