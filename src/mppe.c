@@ -349,6 +349,48 @@ static int rx_stateless(struct uppp_mppe *st, unsigned cc, uint8_t *d, size_t n,
     return rx_deliver(st, rx, 1);
 }
 
+/* How many key changes beyond the one a FLUSHED packet implies a Linux-
+ * policy receiver tries when it resyncs (see resync_linux). */
+#define RESYNC_EXTRA 4
+
+/* Resync on a FLUSHED packet under the Linux policy. Linux answers each
+ * Reset-Request with a key change and one FLUSHED packet; if that packet
+ * is lost, the sender is a key change ahead of anything the receiver can
+ * count, and Linux's own receiver never recovers (every later FLUSHED
+ * packet moves both ends by one). So we try the key change the packet
+ * implies and up to RESYNC_EXTRA more, and take the first key under which
+ * the packet starts with a valid 2-octet protocol (Linux never compresses
+ * the field inside MPPE); if none does, the first, as Linux would. The
+ * key is only ever moved forward, and only on a packet that decrypts. */
+static int resync_linux(struct uppp_mppe *st, const uint8_t *d, size_t n)
+{
+    uint8_t cand[UPPP_MPPE_MAX_KEY_LEN], first[UPPP_MPPE_MAX_KEY_LEN];
+    int rc = key_change(st, st->session_key, cand);
+    memcpy(first, cand, st->keylen);
+    int found = 0;
+    for (unsigned i = 0; rc == 0 && n >= 2 && i <= RESYNC_EXTRA; i++) {
+        if (i > 0 && (rc = key_change(st, cand, cand)) != 0)
+            break;
+        uint8_t b[2];
+        if ((rc = uppp_rc4_setkey(st->rc4, cand, st->keylen)) != 0 ||
+            (rc = uppp_rc4_crypt(st->rc4, d, b, 2)) != 0)
+            break;
+        if (b[0] == 0 && (b[1] & 1) && uppp_mppe_protocol_encrypted(b[1])) {
+            found = 1;
+            if (i > 0)
+                st->stats.resync_extra_keys += i;
+            break;
+        }
+    }
+    if (rc == 0) {
+        memcpy(st->session_key, found ? cand : first, st->keylen);
+        rc = uppp_rc4_setkey(st->rc4, st->session_key, st->keylen);
+    }
+    uppp_memzero(cand, sizeof(cand));
+    uppp_memzero(first, sizeof(first));
+    return rc;
+}
+
 /* Sections 7.2, 8.2. */
 static int rx_stateful(struct uppp_mppe *st, unsigned cc, int flushed, uint8_t *d, size_t n,
                        struct uppp_mppe_rx *rx)
@@ -388,7 +430,9 @@ static int rx_stateful(struct uppp_mppe *st, unsigned cc, int flushed, uint8_t *
          * packet means a key change (section 7.2); any other FLUSHED packet
          * an RC4 re-init with the current key (section 8.2). Either way RC4
          * ends up freshly keyed, as FLUSHED (bit A, section 3.1) says. */
-        if (st->policy == UPPP_MPPE_RESET_LINUX || (cc & 0xff) == UPPP_MPPE_FLAG_LOW_OCTET)
+        if (resync && st->policy == UPPP_MPPE_RESET_LINUX)
+            rc = resync_linux(st, d, n);
+        else if (st->policy == UPPP_MPPE_RESET_LINUX || (cc & 0xff) == UPPP_MPPE_FLAG_LOW_OCTET)
             rc = rekey(st);
         else
             rc = rc4_reinit(st);

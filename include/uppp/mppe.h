@@ -148,15 +148,17 @@ struct uppp_mppe_rx {
 };
 
 struct uppp_mppe_stats {
-    uint64_t packets;     /* encrypted (sender) or delivered (receiver) */
-    uint64_t bytes;       /* payload bytes of those, protocol excluded */
-    uint64_t rekeys;      /* key changes computed (RFC 3078 section 7.3) */
-    uint64_t rc4_reinits; /* RFC 3078 policy: RC4 re-init, current key */
-    uint64_t flushed;     /* packets sent / accepted with FLUSHED */
-    uint64_t resets;      /* sender: Reset-Requests honoured;
-                           * receiver: UPPP_MPPE_NEED_RESET returned */
-    uint64_t resyncs;     /* receiver, stateful: resync on FLUSHED after loss */
-    uint64_t dropped;     /* receiver: all drops, FATAL included */
+    uint64_t packets;           /* encrypted (sender) or delivered (receiver) */
+    uint64_t bytes;             /* payload bytes of those, protocol excluded */
+    uint64_t rekeys;            /* key changes computed (RFC 3078 section 7.3) */
+    uint64_t rc4_reinits;       /* RFC 3078 policy: RC4 re-init, current key */
+    uint64_t flushed;           /* packets sent / accepted with FLUSHED */
+    uint64_t resets;            /* sender: Reset-Requests honoured;
+                                 * receiver: UPPP_MPPE_NEED_RESET returned */
+    uint64_t resyncs;           /* receiver, stateful: resync on FLUSHED after loss */
+    uint64_t resync_extra_keys; /* key changes found beyond Linux's count on resync
+                                   (a lost answer to a Reset-Request) */
+    uint64_t dropped;           /* receiver: all drops, FATAL included */
     uint64_t drops[UPPP_MPPE_DROP_REASON_COUNT]; /* per reason */
     int sanity;                                  /* current sanity score */
 };
