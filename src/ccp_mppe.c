@@ -44,7 +44,12 @@ static int new_cipher(struct uppp_session *s, struct uppp_mppe **out, uint32_t b
     memset(&mc, 0, sizeof(mc));
     mc.bits = uppp_ccp_mppe_strength(bits);
     mc.stateless = (bits & UPPP_MPPE_OPT_H) != 0;
-    mc.reset_policy = s->cfg.mppe_rfc_reset ? UPPP_MPPE_RESET_RFC3078 : UPPP_MPPE_RESET_LINUX;
+    /* Linux-compatible by default, answering Reset-Requests on the flag
+     * packet so that a lost answer cannot desync a pppd peer for good (see
+     * enum uppp_mppe_reset_policy). */
+    mc.reset_policy = s->cfg.mppe_rfc_reset           ? UPPP_MPPE_RESET_RFC3078
+                      : s->cfg.mppe_linux_exact_reset ? UPPP_MPPE_RESET_LINUX
+                                                      : UPPP_MPPE_RESET_LINUX_FLAG;
     /* RFC 3079 sections 2.1, 2.2: after MS-CHAPv1, 40 and 56 bits are keyed
      * from the LAN Manager hash (the same key both ways); otherwise the
      * direction's start key, of which 40/56 bits use the first 8 octets. */

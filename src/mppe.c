@@ -138,7 +138,9 @@ int uppp_mppe_new(struct uppp_mppe **out, const struct uppp_mppe_config *cfg)
     int keylen = uppp_mppe_key_len(cfg->bits);
     if (keylen < 0)
         return keylen;
-    if (cfg->reset_policy != UPPP_MPPE_RESET_LINUX && cfg->reset_policy != UPPP_MPPE_RESET_RFC3078)
+    if (cfg->reset_policy != UPPP_MPPE_RESET_LINUX &&
+        cfg->reset_policy != UPPP_MPPE_RESET_RFC3078 &&
+        cfg->reset_policy != UPPP_MPPE_RESET_LINUX_FLAG)
         return UPPP_ERR_INVALID;
     if (cfg->max_rekey > UPPP_MPPE_MAX_REKEY_LIMIT)
         return UPPP_ERR_INVALID;
@@ -207,6 +209,11 @@ int uppp_mppe_encrypt(struct uppp_mppe *st, uint16_t protocol, const uint8_t *pa
     st->role = ROLE_TX;
 
     unsigned cc = (st->ccount + 1) & UPPP_MPPE_CCOUNT_MASK;
+    if (!st->stateless && st->flush_pending && st->policy == UPPP_MPPE_RESET_LINUX_FLAG) {
+        /* Answer a Reset-Request with the flag packet of this block; see
+         * enum uppp_mppe_reset_policy. */
+        cc |= UPPP_MPPE_FLAG_LOW_OCTET;
+    }
     uint8_t bits = UPPP_MPPE_BIT_ENCRYPTED;
     int rc = 0;
     if (st->stateless || (cc & 0xff) == UPPP_MPPE_FLAG_LOW_OCTET) {
@@ -217,7 +224,7 @@ int uppp_mppe_encrypt(struct uppp_mppe *st, uint16_t protocol, const uint8_t *pa
         bits |= UPPP_MPPE_BIT_FLUSHED;
     } else if (st->flush_pending) {
         /* Answer to a Reset-Request; see enum uppp_mppe_reset_policy. */
-        rc = st->policy == UPPP_MPPE_RESET_LINUX ? rekey(st) : rc4_reinit(st);
+        rc = st->policy == UPPP_MPPE_RESET_RFC3078 ? rc4_reinit(st) : rekey(st);
         bits |= UPPP_MPPE_BIT_FLUSHED;
     }
     if (rc != 0)
@@ -430,9 +437,9 @@ static int rx_stateful(struct uppp_mppe *st, unsigned cc, int flushed, uint8_t *
          * packet means a key change (section 7.2); any other FLUSHED packet
          * an RC4 re-init with the current key (section 8.2). Either way RC4
          * ends up freshly keyed, as FLUSHED (bit A, section 3.1) says. */
-        if (resync && st->policy == UPPP_MPPE_RESET_LINUX)
+        if (resync && st->policy != UPPP_MPPE_RESET_RFC3078)
             rc = resync_linux(st, d, n);
-        else if (st->policy == UPPP_MPPE_RESET_LINUX || (cc & 0xff) == UPPP_MPPE_FLAG_LOW_OCTET)
+        else if (st->policy != UPPP_MPPE_RESET_RFC3078 || (cc & 0xff) == UPPP_MPPE_FLAG_LOW_OCTET)
             rc = rekey(st);
         else
             rc = rc4_reinit(st);

@@ -60,12 +60,28 @@ extern "C" {
  *
  * Note the RFC scheme survives the loss of the FLUSHED packet that answers
  * a Reset-Request (the key did not change, so a later FLUSHED packet still
- * resyncs); Linux's does not (the receiver cannot know the sender changed
- * key one more time), which is why stateful MPPE over lossy links is only
- * as good as the delivery of that packet. */
+ * resyncs); Linux's does not (a Linux receiver cannot know the sender
+ * changed key one more time), which is why stateful MPPE between two Linux
+ * peers is only as good as the delivery of that packet.
+ *
+ * UPPP_MPPE_RESET_LINUX_FLAG: what a Linux receiver expects, made to
+ * survive that loss. The sender answers a Reset-Request with the flag
+ * packet of the current 256-count block (skipping the counts before it)
+ * instead of a key change on the next count. A Linux receiver resyncs on
+ * it exactly as on Linux's own answer: in its discard state any FLUSHED
+ * packet goes, after one key change per block boundary crossed. But now
+ * every key change the sender makes sits on a flag packet, so the
+ * receiver's block arithmetic counts each one even when the answer is
+ * lost. The receiver side is the same as UPPP_MPPE_RESET_LINUX. The CCP
+ * layer uses this policy with pppd peers unless told otherwise.
+ *
+ * Under both Linux policies our receiver, when it resyncs, also tries a few
+ * key changes beyond the one Linux would count, so a Linux sender whose
+ * answer was lost is caught up with. */
 enum uppp_mppe_reset_policy {
     UPPP_MPPE_RESET_LINUX = 0,
     UPPP_MPPE_RESET_RFC3078 = 1,
+    UPPP_MPPE_RESET_LINUX_FLAG = 2,
 };
 
 /* FreeBSD's default MPPE_MAX_REKEY. One key change costs about a

@@ -123,6 +123,9 @@ struct uppp_config {
     int mppe_stateful_ok;   /* mppe-stateful: accept a stateful request */
     int mppe_want_stateful; /* request-mppe-stateful: ask for stateful */
     int mppe_rfc_reset;     /* RFC 3078 section 8.2 reset instead of Linux's */
+    /* Answer Reset-Requests exactly as Linux does (a key change on the next
+     * count) instead of on the next flag packet; see mppe.h. */
+    int mppe_linux_exact_reset;
 
     /* ---- IPCP (RFC 1332, RFC 1877) ---- */
     int no_ip;

@@ -744,6 +744,87 @@ static void test_lost_reset_answer_flag_packet(void **state)
     link_free(&l);
 }
 
+/* An independent model of Linux 6.1 ppp_mppe's stateful decompressor
+ * (mppe_decompress): in the discard state a FLUSHED packet resyncs after
+ * one key change per 256-count block crossed; every FLUSHED packet then
+ * changes key. It does not look at the decrypted protocol. */
+struct linux_rx {
+    struct model m;
+    int discard;
+};
+
+/* Returns 1 if the packet decrypts to exactly plain (2-octet protocol
+ * 0x0021 + payload), 0 if dropped or garbage. */
+static int linux_rx_packet(struct linux_rx *r, const uint8_t *pkt, size_t len, const uint8_t *plain,
+                           size_t plen)
+{
+    unsigned cc = ((unsigned)(pkt[0] & 0x0f) << 8) | pkt[1];
+    int flushed = (pkt[0] & 0x80) != 0;
+    if (!r->discard) {
+        r->m.cc = (r->m.cc + 1) % 4096;
+        if (cc != r->m.cc) {
+            r->discard = 1;
+            return 0;
+        }
+    } else {
+        if (!flushed)
+            return 0;
+        while ((cc & ~0xffu) != (r->m.cc & ~0xffu)) {
+            model_rekey(&r->m);
+            r->m.cc = (r->m.cc + 256) % 4096;
+        }
+        r->discard = 0;
+        r->m.cc = cc;
+    }
+    if (flushed)
+        model_rekey(&r->m);
+    uint8_t out[PKT_MAX];
+    assert_int_equal(uppp_rc4_crypt(r->m.rc4, pkt + 2, out, len - 2), 0);
+    return len - 2 == plen && memcmp(out, plain, plen) == 0;
+}
+
+/* Our sender against the Linux receiver model, losing a packet now and
+ * then and the answer to every Reset-Request, for 900 packets; then 300
+ * packets on a clean line, of which the last 300 are counted. With Linux's
+ * own answer the two never agree again; with the flag-packet answer
+ * (UPPP_MPPE_RESET_LINUX_FLAG) they agree again at the next flag packet. */
+static int lost_answers_vs_linux_rx(int policy)
+{
+    struct link l;
+    rng_seed(29);
+    link_init(&l, 128, 0, policy, policy, 0);
+    struct linux_rx r;
+    model_init(&r.m, 128, 0);
+    r.discard = 0;
+    int good_late = 0;
+    for (int i = 0; i < 1500; i++) {
+        struct sent *s = link_send(&l, 20);
+        uint8_t plain[PKT_MAX];
+        plain[0] = 0x00;
+        plain[1] = 0x21;
+        memcpy(plain + 2, s->payload, s->plen);
+        int lost = i < 900 && ((i % 97) == 13 || s->answers_reset);
+        if (lost)
+            continue;
+        int was_discarding = r.discard;
+        int ok = linux_rx_packet(&r, s->pkt, s->len, plain, s->plen + 2);
+        if (!was_discarding && r.discard)
+            link_reset_request(&l); /* pppd sends CCP Reset-Request */
+        if (i >= 1200)
+            good_late += ok;
+    }
+    uppp_rc4_free(r.m.rc4);
+    link_free(&l);
+    return good_late;
+}
+
+static void test_flag_answer_survives_loss_vs_linux(void **state)
+{
+    (void)state;
+    assert_int_equal(lost_answers_vs_linux_rx(LNX), 0);
+    assert_int_equal(lost_answers_vs_linux_rx(UPPP_MPPE_RESET_LINUX_FLAG), 300);
+}
+
 static void test_lost_reset_answer(void **state)
 {
     (void)state;
@@ -1008,6 +1089,7 @@ int main(void)
         cmocka_unit_test(test_reset_policies),
         cmocka_unit_test(test_lost_reset_answer),
         cmocka_unit_test(test_lost_reset_answer_flag_packet),
+        cmocka_unit_test(test_flag_answer_survives_loss_vs_linux),
         cmocka_unit_test(test_unencrypted_dropped),
         cmocka_unit_test(test_sanity_score),
         cmocka_unit_test(test_garbage_stream_fatal),
