@@ -621,6 +621,7 @@ static int one_link(struct ctx *c)
         upppd_logf(c->log, LOG_WARNING, "disconnect script failed");
     pid_t child = c->link.child;
     upppd_link_close(&c->link);
+    int pty_failed = 0;
     if (child != 0) {
         /* Closing the pty hangs it up; give the command a moment to see
          * that and finish on its own before we end it. */
@@ -631,9 +632,17 @@ static int one_link(struct ctx *c)
         else if (WIFEXITED(ws))
             upppd_logf(c->log, LOG_INFO, "pty command (pid %d) exited with status %d", (int)child,
                        WEXITSTATUS(ws));
+        /* The shell could not run the command (126, 127) and nothing ever
+         * came from it: pppd's "pty command failed" (exit 9). */
+        if (ws >= 0 && WIFEXITED(ws) && (WEXITSTATUS(ws) == 126 || WEXITSTATUS(ws) == 127) &&
+            c->final.bytes_in == 0) {
+            upppd_logf(c->log, LOG_ERR, "pty command failed: \"%s\" could not be run",
+                       r->link.pty_cmd);
+            pty_failed = 1;
+        }
         c->link.child = 0;
     }
-    int status = (int)c->final.end;
+    int status = pty_failed ? 9 : (int)c->final.end;
     uppp_session_del(c->s);
     c->s = NULL;
     return status;

@@ -185,6 +185,7 @@ opt_case unknown-option 2 "unrecognized option 'xyz'" xyz
 # A character device with no driver behind it (unassigned major 240).
 mknod "$E2E_TMP/nodev" c 240 0
 opt_case unreadable-device 7 "Failed to open" "$E2E_TMP/nodev" 115200 noauth
+opt_case pty-command-fails 9 "pty command failed" noauth pty "/nonexistent/command"
 opt_case secrets-missing 1 "couldn't find any suitable secret" auth require-mschap-v2 pty "cat"
 
 # --- leak check: MPPE required, no IP payload in the clear ---------------------
