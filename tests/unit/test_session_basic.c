@@ -84,6 +84,41 @@ static void test_async_hdlc(void **state)
     th_free(&l);
 }
 
+/* RFC 1661 6.2: the peer Naks our Auth-Protocol with one it would rather
+ * use; we fall back along MS-CHAPv2, MS-CHAPv1, CHAP-MD5, PAP to one we
+ * allow. And when nothing we allow is left: "peer refused to authenticate". */
+static void test_auth_fallback(void **state)
+{
+    (void)state;
+    struct th_link l;
+    th_init(&l, 6);
+    plain_cfg(&l);
+    l.a.cfg.require_auth = UPPP_AUTH_MSCHAP_V2 | UPPP_AUTH_CHAP_MD5 | UPPP_AUTH_PAP;
+    l.b.cfg.refuse_auth = UPPP_AUTH_MSCHAP_V2 | UPPP_AUTH_MSCHAP_V1;
+    th_add_secret(&l.a, "bob", "*", "pw-fallback");
+    th_add_secret(&l.b, "bob", "*", "pw-fallback");
+    th_start(&l);
+    th_run(&l, 60000, th_both_running);
+    assert_true(th_both_running(&l));
+    struct uppp_status sa;
+    uppp_session_status(l.a.s, &sa);
+    assert_int_equal(sa.auth_peer, UPPP_AUTH_CHAP_MD5);
+    assert_non_null(strstr(l.a.logbuf, "rcvd [LCP ConfNak id=0x1 <auth chap MD5>]"));
+    th_free(&l);
+
+    th_init(&l, 7);
+    plain_cfg(&l);
+    l.a.cfg.require_auth = UPPP_AUTH_MSCHAP_V2;
+    l.b.cfg.refuse_auth = UPPP_AUTH_ALL & ~UPPP_AUTH_PAP;
+    th_start(&l);
+    th_run(&l, 60000, th_both_dead);
+    assert_true(th_both_dead(&l));
+    uppp_session_status(l.a.s, &sa);
+    assert_int_equal(sa.end, UPPP_END_PEER_AUTH_FAILED);
+    assert_string_equal(sa.reason, "peer refused to authenticate");
+    th_free(&l);
+}
+
 static int a_dead(struct th_link *l)
 {
     return uppp_session_is_dead(l->a.s);
@@ -174,6 +209,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bringup_data_close),
         cmocka_unit_test(test_async_hdlc),
+        cmocka_unit_test(test_auth_fallback),
         cmocka_unit_test(test_loopback),
         cmocka_unit_test(test_echo_timeout),
         cmocka_unit_test(test_no_peer),
