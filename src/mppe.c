@@ -360,41 +360,63 @@ static int rx_stateless(struct uppp_mppe *st, unsigned cc, uint8_t *d, size_t n,
  * policy receiver tries when it resyncs (see resync_linux). */
 #define RESYNC_EXTRA 4
 
-/* Resync on a FLUSHED packet under the Linux policy. Linux answers each
- * Reset-Request with a key change and one FLUSHED packet; if that packet
- * is lost, the sender is a key change ahead of anything the receiver can
- * count, and Linux's own receiver never recovers (every later FLUSHED
- * packet moves both ends by one). So we try the key change the packet
- * implies and up to RESYNC_EXTRA more, and take the first key under which
- * the packet starts with a valid 2-octet protocol (Linux never compresses
- * the field inside MPPE); if none does, the first, as Linux would. The
- * key is only ever moved forward, and only on a packet that decrypts. */
+/* Do the first n decrypted octets start an IPv4 or IPv6 packet: protocol
+ * 0x0021 with version 4 and a header of at least 5 words, or 0x0057 with
+ * version 6? Only the uncompressed protocol field counts (Linux always
+ * sends it so): a wrong key passes this about once in 2^20 tries, where
+ * parse_protocol, which must also take a PFC-compressed field, lets almost
+ * every other one through. */
+static int looks_like_ip(const uint8_t *d, size_t n)
+{
+    if (n < 3 || d[0] != 0x00)
+        return 0;
+    if (d[1] == 0x21)
+        return d[2] >= 0x45 && d[2] <= 0x4f;
+    return d[1] == 0x57 && d[2] >> 4 == 6;
+}
+
+/* Resync on a FLUSHED packet under a Linux policy. Linux answers each
+ * Reset-Request with a key change and one FLUSHED packet at an ordinary
+ * count; if that packet is lost, the sender is a key change ahead of
+ * anything the receiver can count, and Linux's own receiver never recovers
+ * (every later FLUSHED packet moves both ends by one; seen against pppd
+ * 2.4.9 / Linux 6.1 over a lossy line as junk that pppd Protocol-Rejects).
+ * So we try the key change the packet implies and up to RESYNC_EXTRA more,
+ * and take the first under which the packet starts like IP; if none does
+ * (a packet that is not IP, or damage), the first, as Linux would. The key
+ * only ever moves forward. Work: at most RESYNC_EXTRA + 1 key changes and
+ * 3 RC4 octets each, only on a resync. */
 static int resync_linux(struct uppp_mppe *st, const uint8_t *d, size_t n)
 {
-    uint8_t cand[UPPP_MPPE_MAX_KEY_LEN], first[UPPP_MPPE_MAX_KEY_LEN];
+    uint8_t cand[UPPP_MPPE_MAX_KEY_LEN], first[UPPP_MPPE_MAX_KEY_LEN], b[3];
+    uint64_t rekeys = st->stats.rekeys;
     int rc = key_change(st, st->session_key, cand);
     memcpy(first, cand, st->keylen);
-    int found = 0;
-    for (unsigned i = 0; rc == 0 && n >= 2 && i <= RESYNC_EXTRA; i++) {
+    unsigned found = 0;
+    for (unsigned i = 0; rc == 0 && n >= 3 && i <= RESYNC_EXTRA; i++) {
         if (i > 0 && (rc = key_change(st, cand, cand)) != 0)
             break;
-        uint8_t b[2];
         if ((rc = uppp_rc4_setkey(st->rc4, cand, st->keylen)) != 0 ||
-            (rc = uppp_rc4_crypt(st->rc4, d, b, 2)) != 0)
+            (rc = uppp_rc4_crypt(st->rc4, d, b, sizeof(b))) != 0)
             break;
-        if (b[0] == 0 && (b[1] & 1) && uppp_mppe_protocol_encrypted(b[1])) {
-            found = 1;
-            if (i > 0)
-                st->stats.resync_extra_keys += i;
+        /* The key the counts explain needs only a valid protocol; a key
+         * further on must look like IP (it is a guess). */
+        int proto_ok = b[0] == 0 && (b[1] & 1) && uppp_mppe_protocol_encrypted(b[1]);
+        if (i == 0 ? proto_ok : looks_like_ip(b, sizeof(b))) {
+            found = i;
             break;
         }
     }
+    /* Count the key changes we keep, not the ones we tried. */
+    st->stats.rekeys = rekeys + 1 + found;
+    st->stats.resync_extra_keys += found;
     if (rc == 0) {
         memcpy(st->session_key, found ? cand : first, st->keylen);
         rc = uppp_rc4_setkey(st->rc4, st->session_key, st->keylen);
     }
     uppp_memzero(cand, sizeof(cand));
     uppp_memzero(first, sizeof(first));
+    uppp_memzero(b, sizeof(b));
     return rc;
 }
 

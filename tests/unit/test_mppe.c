@@ -146,6 +146,7 @@ struct sent {
 struct link {
     struct uppp_mppe *tx, *rx;
     uint32_t seq;
+    int ip_like; /* payloads start like an IPv4 header (0x45) */
     int reset_pending;
     struct sent ring[8]; /* the last packets sent, ring[seq % 8] */
 };
@@ -180,6 +181,8 @@ static struct sent *link_send(struct link *l, size_t plen)
     s->plen = plen;
     for (size_t i = 0; i < plen; i++)
         s->payload[i] = (uint8_t)(i < 4 ? l->seq >> (8 * i) : rng());
+    if (l->ip_like)
+        s->payload[0] = 0x45;
     int n = uppp_mppe_encrypt(l->tx, 0x0021, s->payload, plen, s->pkt, sizeof(s->pkt));
     assert_int_equal(n, (int)plen + UPPP_MPPE_OVERHEAD);
     s->len = (size_t)n;
@@ -685,6 +688,7 @@ static int lost_reset_answer(int policy)
     struct uppp_mppe_rx rx;
     rng_seed(19);
     link_init(&l, 128, 0, policy, policy, 0);
+    l.ip_like = 1;
     link_sync(&l, 10);
     link_send(&l, 8);
     assert_int_equal(link_deliver(&l, link_send(&l, 8), &rx), UPPP_MPPE_NEED_RESET);
@@ -717,6 +721,7 @@ static void test_lost_reset_answer_flag_packet(void **state)
     struct uppp_mppe_rx rx;
     rng_seed(23);
     link_init(&l, 128, 0, LNX, LNX, 0);
+    l.ip_like = 1;
     link_sync(&l, 100);
     link_send(&l, 8); /* lost */
     assert_int_equal(link_deliver(&l, link_send(&l, 8), &rx), UPPP_MPPE_NEED_RESET);
