@@ -26,6 +26,12 @@
 #define SANITY_BOGON 100
 #define SANITY_LATE 1
 
+/* Stateful receiver, Linux policy: how many more key changes than the
+ * counts explain a resync may try, i.e. how many of a Linux sender's
+ * FLUSHED answers to our Reset-Requests may have been lost in a row (see
+ * resync_lost_answers). Each try costs one key change and 3 RC4 bytes. */
+#define LOST_ANSWERS_MAX 3
+
 /* Stateful receiver: a count at most this far behind the expected one is a
  * duplicate or a reordered packet and is dropped on its own. Linux treats
  * every unexpected count as loss and asks for a reset, so one duplicated
@@ -207,6 +213,23 @@ int uppp_mppe_encrypt(struct uppp_mppe *st, uint16_t protocol, const uint8_t *pa
     st->role = ROLE_TX;
 
     unsigned cc = (st->ccount + 1) & UPPP_MPPE_CCOUNT_MASK;
+    if (!st->stateless && st->flush_pending && st->policy == UPPP_MPPE_RESET_LINUX) {
+        /* Linux peer: answer a Reset-Request on the flag count of this
+         * 256-count block, skipping the counts in between. Linux's receiver
+         * changes key on every FLUSHED packet, and on resync also once per
+         * block boundary crossed since its loss ("rekey for every missed
+         * flag packet"), but it cannot know about a FLUSHED answer that was
+         * itself lost: answered at an ordinary count, such a loss leaves
+         * it one key behind for good (seen against pppd 2.4.9 / Linux 6.1
+         * over a lossy line: every packet then decrypts to junk, which
+         * pppd Protocol-Rejects). Answered on the flag count, each answer
+         * is the one key change of its block, so a lost answer is a missed
+         * flag packet, which Linux does count: the next answer resyncs.
+         * Linux's receiver accepts the jump (a gap ending in a FLUSHED
+         * packet); so do RFC 3078 receivers (a flag packet changes key
+         * there too). RFC 3078 section 8.2 does not forbid skipping counts. */
+        cc |= UPPP_MPPE_FLAG_LOW_OCTET;
+    }
     uint8_t bits = UPPP_MPPE_BIT_ENCRYPTED;
     int rc = 0;
     if (st->stateless || (cc & 0xff) == UPPP_MPPE_FLAG_LOW_OCTET) {
@@ -349,6 +372,68 @@ static int rx_stateless(struct uppp_mppe *st, unsigned cc, uint8_t *d, size_t n,
     return rx_deliver(st, rx, 1);
 }
 
+/* Do the first n decrypted bytes start an IPv4 or IPv6 packet: protocol
+ * 0x0021 with version 4 and a header length of at least 5 words, or 0x0057
+ * with version 6? Only the uncompressed protocol field counts (Linux
+ * always sends it so): a wrong key passes this about once in 2^20 tries,
+ * where parse_protocol's check, which must accept a PFC-compressed field,
+ * passes it almost every other time. */
+static int looks_like_ip(const uint8_t *d, size_t n)
+{
+    if (n < 3 || d[0] != 0x00)
+        return 0;
+    if (d[1] == 0x21)
+        return d[2] >= 0x45 && d[2] <= 0x4f;
+    return d[1] == 0x57 && d[2] >> 4 == 6;
+}
+
+/* Linux policy, a FLUSHED packet ended a loss and d (n bytes) was decrypted
+ * with the key the counts explain, but it does not look like IP. A Linux
+ * sender (ppp_mppe) changes key for every Reset-Request it answers, on an
+ * ordinary count, so when an earlier answer was lost it is as many key
+ * changes further on as answers were lost; nothing on the wire says how
+ * many. Undo the decryption, try up to LOST_ANSWERS_MAX further key changes
+ * on the first bytes, and keep the first under which the packet looks like
+ * IP. If none does (a packet that is not IP, or damage), keep the key we
+ * had: that is what Linux itself would do. Our own sender never needs this
+ * (it answers on flag counts, see uppp_mppe_encrypt). */
+static int resync_lost_answers(struct uppp_mppe *st, uint8_t *d, size_t n)
+{
+    uint8_t key[UPPP_MPPE_MAX_KEY_LEN], head[3];
+    size_t hn = n < sizeof(head) ? n : sizeof(head);
+    uint64_t rekeys = st->stats.rekeys;
+    unsigned found = 0;
+    /* RC4 is its own inverse: the same keystream restores the ciphertext. */
+    int rc = uppp_rc4_setkey(st->rc4, st->session_key, st->keylen);
+    if (rc == 0)
+        rc = uppp_rc4_crypt(st->rc4, d, d, n);
+    memcpy(key, st->session_key, st->keylen);
+    for (unsigned i = 1; rc == 0 && i <= LOST_ANSWERS_MAX; i++) {
+        rc = key_change(st, key, key);
+        if (rc == 0)
+            rc = uppp_rc4_setkey(st->rc4, key, st->keylen);
+        if (rc == 0)
+            rc = uppp_rc4_crypt(st->rc4, d, head, hn);
+        if (rc == 0 && looks_like_ip(head, hn)) {
+            found = i;
+            break;
+        }
+    }
+    /* Count only the key changes we keep. */
+    st->stats.rekeys = rekeys + found;
+    if (rc == 0 && found) {
+        memcpy(st->session_key, key, st->keylen);
+        st->stats.lost_answers += found;
+    }
+    uppp_memzero(key, sizeof(key));
+    uppp_memzero(head, sizeof(head));
+    if (rc == 0)
+        rc = uppp_rc4_setkey(st->rc4, st->session_key, st->keylen);
+    if (rc == 0)
+        rc = uppp_rc4_crypt(st->rc4, d, d, n);
+    return rc;
+}
+
 /* Sections 7.2, 8.2. */
 static int rx_stateful(struct uppp_mppe *st, unsigned cc, int flushed, uint8_t *d, size_t n,
                        struct uppp_mppe_rx *rx)
@@ -396,6 +481,8 @@ static int rx_stateful(struct uppp_mppe *st, unsigned cc, int flushed, uint8_t *
     /* Otherwise in order and not FLUSHED: the RC4 stream just continues. */
     if (rc == 0)
         rc = uppp_rc4_crypt(st->rc4, d, d, n);
+    if (rc == 0 && resync && st->policy == UPPP_MPPE_RESET_LINUX && !looks_like_ip(d, n))
+        rc = resync_lost_answers(st, d, n);
     if (rc != 0)
         return fail(st, rc);
     /* Committed: our RC4 stream has moved exactly as the sender's did, so a

@@ -45,7 +45,13 @@ extern "C" {
  * change (RFC 3078 section 7.3) and FLUSHED. As a receiver, Linux does a
  * full key change on *every* FLUSHED packet, after one key change per flag
  * packet it missed. This is Linux ppp_mppe (mppe_comp_reset, then
- * mppe_compress / mppe_decompress), hence every pppd peer.
+ * mppe_compress / mppe_decompress), hence every pppd peer. Two additions
+ * survive the loss of the FLUSHED packet answering a Reset-Request, which
+ * Linux between two Linux peers does not (see below): our sender answers
+ * on the next flag count (low octet 0xFF), skipping counts, so that a lost
+ * answer is a missed flag packet to Linux's receiver; our receiver, when a
+ * resync decrypts to something that is not IP, tries up to three more key
+ * changes, one per answer a Linux sender may have lost.
  *
  * UPPP_MPPE_RESET_RFC3078: RFC 3078 section 8.2 as written: the sender
  * re-initialises RC4 with the *current* session key (no key change) and
@@ -61,8 +67,11 @@ extern "C" {
  * Note the RFC scheme survives the loss of the FLUSHED packet that answers
  * a Reset-Request (the key did not change, so a later FLUSHED packet still
  * resyncs); Linux's does not (the receiver cannot know the sender changed
- * key one more time), which is why stateful MPPE over lossy links is only
- * as good as the delivery of that packet. */
+ * key one more time): between two Linux peers the link then decrypts junk
+ * until CCP is renegotiated, which pppd with MPPE required answers by
+ * closing the link. The two additions above make our side of a link with
+ * Linux survive it in both directions. With an RFC 3078 receiver the flag
+ * count answer happens to agree too (a flag packet changes key there). */
 enum uppp_mppe_reset_policy {
     UPPP_MPPE_RESET_LINUX = 0,
     UPPP_MPPE_RESET_RFC3078 = 1,
@@ -148,15 +157,18 @@ struct uppp_mppe_rx {
 };
 
 struct uppp_mppe_stats {
-    uint64_t packets;     /* encrypted (sender) or delivered (receiver) */
-    uint64_t bytes;       /* payload bytes of those, protocol excluded */
-    uint64_t rekeys;      /* key changes computed (RFC 3078 section 7.3) */
-    uint64_t rc4_reinits; /* RFC 3078 policy: RC4 re-init, current key */
-    uint64_t flushed;     /* packets sent / accepted with FLUSHED */
-    uint64_t resets;      /* sender: Reset-Requests honoured;
-                           * receiver: UPPP_MPPE_NEED_RESET returned */
-    uint64_t resyncs;     /* receiver, stateful: resync on FLUSHED after loss */
-    uint64_t dropped;     /* receiver: all drops, FATAL included */
+    uint64_t packets;      /* encrypted (sender) or delivered (receiver) */
+    uint64_t bytes;        /* payload bytes of those, protocol excluded */
+    uint64_t rekeys;       /* key changes computed (RFC 3078 section 7.3) */
+    uint64_t rc4_reinits;  /* RFC 3078 policy: RC4 re-init, current key */
+    uint64_t flushed;      /* packets sent / accepted with FLUSHED */
+    uint64_t resets;       /* sender: Reset-Requests honoured;
+                            * receiver: UPPP_MPPE_NEED_RESET returned */
+    uint64_t resyncs;      /* receiver, stateful: resync on FLUSHED after loss */
+    uint64_t lost_answers; /* receiver, stateful, Linux policy: key changes
+                            * a resync added for the sender's lost FLUSHED
+                            * answers (see UPPP_MPPE_RESET_LINUX) */
+    uint64_t dropped;      /* receiver: all drops, FATAL included */
     uint64_t drops[UPPP_MPPE_DROP_REASON_COUNT]; /* per reason */
     int sanity;                                  /* current sanity score */
 };

@@ -75,8 +75,10 @@ static unsigned pkt_count(const uint8_t *p)
 struct model {
     uint8_t start[16], key[16];
     size_t kl;
-    int bits, stateless, flush;
+    int bits, stateless, flush, discard;
+    int flag_answers; /* answer resets on the flag count, as we do */
     unsigned cc;
+    unsigned rekeys;
     struct uppp_rc4 *rc4;
 };
 
@@ -114,12 +116,15 @@ static void model_rekey(struct model *m)
     assert_int_equal(uppp_rc4_crypt(m->rc4, d, m->key, m->kl), 0);
     model_salt(m);
     assert_int_equal(uppp_rc4_setkey(m->rc4, m->key, m->kl), 0);
+    m->rekeys++;
 }
 
 /* plain = protocol field (1 or 2 bytes) + payload. */
 static size_t model_encrypt(struct model *m, const uint8_t *plain, size_t n, uint8_t *out)
 {
     m->cc = (m->cc + 1) % 4096;
+    if (m->flag_answers && !m->stateless && m->flush)
+        m->cc |= 0xff;
     uint8_t bits = 0x10;
     if (m->stateless || (m->cc & 0xff) == 0xff || m->flush) {
         model_rekey(m);
@@ -130,6 +135,38 @@ static size_t model_encrypt(struct model *m, const uint8_t *plain, size_t n, uin
     out[1] = (uint8_t)m->cc;
     assert_int_equal(uppp_rc4_crypt(m->rc4, plain, out + 2, n), 0);
     return n + 2;
+}
+
+/* Linux 6.1 mppe_decompress, stateful, as a model receiver (ppp_generic
+ * holding packets back after an error until the Reset-Ack is taken as
+ * done: the caller only delivers in order). Returns 0 with the plaintext
+ * (protocol field included) in out, 1 for DECOMP_ERROR on a new loss (pppd
+ * then sends a Reset-Request), 2 for DECOMP_ERROR while discarding. */
+static int model_decrypt(struct model *m, const uint8_t *pkt, size_t len, uint8_t *out)
+{
+    unsigned cc = pkt_count(pkt);
+    int flushed = (pkt[0] & 0x80) != 0;
+    if (!m->discard) {
+        m->cc = (m->cc + 1) % 4096;
+        if (cc != m->cc) {
+            m->discard = 1;
+            return 1;
+        }
+    } else {
+        if (!flushed)
+            return 2;
+        /* "Rekey for every missed flag packet." */
+        while ((cc & ~0xffu) != (m->cc & ~0xffu)) {
+            model_rekey(m);
+            m->cc = (m->cc + 256) % 4096;
+        }
+        m->discard = 0;
+        m->cc = cc;
+    }
+    if (flushed)
+        model_rekey(m);
+    assert_int_equal(uppp_rc4_crypt(m->rc4, pkt + 2, out, len - 2), 0);
+    return 0;
 }
 
 /* ---------------------------------------------------------------------
@@ -262,14 +299,18 @@ static const struct cc_row cc_rows[] = {
      UPPP_MPPE_DROP_PACKET_LOSS, 0},
     {"sf: discarding drops non-FLUSHED", 0, LNX, 0, 10, 2, 1, 0, 0, 0, 0, 0, 0, 13,
      DROP(WAIT_FLUSHED), 0},
-    {"sf: FLUSHED resyncs, one key change", 0, LNX, 0, 10, 2, 1, 3, 1, 0, 0, 0, 0, 16, OK_, 1},
-    {"sf: resync across a missed flag", 0, LNX, 0, 250, 1, 1, 10, 1, 0, 0, 0, 0, 262, OK_, 2},
-    {"sf: resync across the wrap (0xFFF)", 0, LNX, 0, 4090, 1, 1, 10, 1, 0, 0, 0, 0, 6, OK_, 2},
-    {"sf: resync across three blocks", 0, LNX, 0, 10, 1, 1, 1000, 1, 0, 0, 0, 0, 1012, OK_, 4},
-    {"sf: loss revealed by a FLUSHED packet", 0, LNX, 0, 10, 3, 0, 0, 1, 0, 0, 0, 0, 13, OK_, 1},
+    /* Our answer to a Reset-Request jumps to the flag count of its block
+     * (see uppp_mppe_encrypt): 16 -> 255, 262 -> 511, 6 -> 255, ... */
+    {"sf: FLUSHED resyncs, one key change", 0, LNX, 0, 10, 2, 1, 3, 1, 0, 0, 0, 0, 255, OK_, 1},
+    {"sf: resync across a missed flag", 0, LNX, 0, 250, 1, 1, 10, 1, 0, 0, 0, 0, 511, OK_, 2},
+    {"sf: resync across the wrap (0xFFF)", 0, LNX, 0, 4090, 1, 1, 10, 1, 0, 0, 0, 0, 255, OK_, 2},
+    {"sf: resync across three blocks", 0, LNX, 0, 10, 1, 1, 1000, 1, 0, 0, 0, 0, 1023, OK_, 4},
+    {"sf: loss revealed by a FLUSHED packet", 0, LNX, 0, 10, 3, 0, 0, 1, 0, 0, 0, 0, 255, OK_, 1},
     {"sf: loss revealed by the flag packet", 0, LNX, 0, 200, 55, 0, 0, 0, 0, 0, 0, 0, 255, OK_, 1},
     {"sf: flag packet after a missed flag", 0, LNX, 0, 200, 311, 0, 0, 0, 0, 0, 0, 0, 511, OK_, 2},
-    {"sf: reset answered in order", 0, LNX, 0, 10, 0, 0, 0, 1, 0, 0, 0, 0, 10, OK_, 1},
+    {"sf: reset answered on the flag count", 0, LNX, 0, 10, 0, 0, 0, 1, 0, 0, 0, 0, 255, OK_, 1},
+    {"sf: reset on the flag count itself", 0, LNX, 0, 255, 0, 0, 0, 1, 0, 0, 0, 0, 255, OK_, 1},
+    {"sf: reset after the flag: next block", 0, LNX, 0, 256, 0, 0, 0, 1, 0, 0, 0, 0, 511, OK_, 1},
     {"sf: duplicate is not a loss", 0, LNX, 0, 10, 0, 0, 0, 0, 1, 0, 0, 0, 9, DROP(OLD_COUNT), 0},
     {"sf: late packet is not a loss", 0, LNX, 0, 100, 0, 0, 0, 0, 3, 0, 0, 0, 97, DROP(OLD_COUNT),
      0},
@@ -380,7 +421,10 @@ static void test_first_packet_known_answer(void **state)
 
 /* Our sender and receiver against the Linux model over two wraps of the
  * count, stateful and stateless, all strengths, with Reset-Requests
- * sprinkled in: identical bytes on the wire, identical plaintext out. */
+ * sprinkled in: identical bytes on the wire, identical plaintext out. The
+ * one difference from Linux's sender: we answer a Reset-Request on the flag
+ * count (the model does the same here; test_linux_receiver shows Linux's
+ * receiver takes it). */
 static void test_sender_matches_linux_model(void **state)
 {
     (void)state;
@@ -390,6 +434,7 @@ static void test_sender_matches_linux_model(void **state)
         for (size_t b = 0; b < 3; b++) {
             struct model m;
             model_init(&m, bits[b], stateless);
+            m.flag_answers = 1;
             struct link l;
             link_init(&l, bits[b], stateless, LNX, LNX, 0);
             int n = 2 * 4096 + 300;
@@ -404,15 +449,17 @@ static void test_sender_matches_linux_model(void **state)
                 size_t wn = model_encrypt(&m, plain, s->plen + 2, want);
                 assert_int_equal(wn, s->len);
                 assert_memory_equal(s->pkt, want, wn);
-                assert_int_equal(pkt_count(s->pkt), (unsigned)i % 4096);
+                assert_int_equal(pkt_count(s->pkt), m.cc);
                 struct uppp_mppe_rx rx;
                 assert_int_equal(link_deliver(&l, s, &rx), UPPP_MPPE_OK);
             }
             struct uppp_mppe_stats ts = stats_of(l.tx), rs = stats_of(l.rx);
-            /* Stateful: one key change per flag packet (counts x..0xFF:
-             * 32 in two wraps, plus 1 in the last 300) and one per reset
-             * (9 of them, none on a flag packet). Stateless: one each. */
-            uint64_t want_rekeys = stateless ? (uint64_t)n : 33 + 9;
+            /* Stateless: one key change per packet. Stateful: one per flag
+             * packet, resets included (they land on flag counts), as many
+             * as the model made. */
+            uint64_t want_rekeys = stateless ? (uint64_t)n : m.rekeys;
+            if (!stateless)
+                assert_true(m.rekeys >= 33);
             assert_int_equal(ts.rekeys, want_rekeys);
             assert_int_equal(rs.rekeys, want_rekeys);
             assert_int_equal(ts.flushed, want_rekeys);
@@ -586,6 +633,12 @@ static void test_round_trip_stateful_linux(void **state)
     assert_true(r.delivered > 7000);
     r = round_trip(0, LNX, 40, 20, 1, 10000, 4);
     assert_true(r.resets > 50 && r.delivered > 7000);
+    /* Our sender answers on flag counts, so losing the answers themselves
+     * does no harm either (it did before: see test_lost_reset_answer). */
+    r = round_trip(0, LNX, 128, 20, 0, 10000, 6);
+    assert_true(r.lost > 100);
+    assert_true(r.resets > 50);
+    assert_true(r.delivered > 7000);
 }
 
 static void test_round_trip_stateful_rfc(void **state)
@@ -650,9 +703,11 @@ static void test_reset_policies(void **state)
     (void)state;
     assert_int_equal(reset_exchange(LNX, LNX), 21);
     assert_int_equal(reset_exchange(RFC, RFC), 21);
-    /* Linux and FreeBSD/npppd behaviour do not mix: garbage from the
-     * first reset on. */
-    assert_int_equal(reset_exchange(LNX, RFC), 0);
+    /* An RFC 3078 sender's answer (no key change) and a Linux receiver
+     * do not mix: garbage from the first reset on. The other way round
+     * works since our Linux-policy answer is a flag packet, which changes
+     * key under the RFC too. */
+    assert_int_equal(reset_exchange(LNX, RFC), 21);
     assert_int_equal(reset_exchange(RFC, LNX), 0);
 
     /* Several Reset-Requests before the next packet count as one. */
@@ -676,9 +731,11 @@ static void test_reset_policies(void **state)
 
 /* The FLUSHED packet answering a Reset-Request is lost and the request is
  * repeated. The RFC 3078 scheme did not change the key, so the second
- * answer resyncs; Linux's changed it twice and the receiver can only know
- * of one, so the link stays garbage: the bad-protocol check and the sanity
- * score are all that notice. */
+ * answer resyncs. Under the Linux policy the key changed twice; Linux's
+ * own sender answers on an ordinary count and its receiver then knows of
+ * only one change (test_lost_answer_from_linux), but ours answers on flag
+ * counts, so the second answer is two blocks on and the receiver counts
+ * both. */
 static int lost_reset_answer(int policy)
 {
     struct link l;
@@ -710,7 +767,155 @@ static void test_lost_reset_answer(void **state)
 {
     (void)state;
     assert_int_equal(lost_reset_answer(RFC), 20);
-    assert_int_equal(lost_reset_answer(LNX), 0);
+    assert_int_equal(lost_reset_answer(LNX), 20);
+}
+
+/* A packet that starts as IPv4 does, numbered: 00 21 45 00 seq... */
+static size_t ip_plain(uint8_t *p, unsigned seq, size_t n)
+{
+    p[0] = 0x00;
+    p[1] = 0x21;
+    p[2] = 0x45;
+    p[3] = 0x00;
+    for (size_t i = 4; i < n; i++)
+        p[i] = (uint8_t)(i < 8 ? seq >> (8 * (i - 4)) : rng());
+    return n;
+}
+
+/* A real Linux sender (the model: every answer a key change, on the next
+ * count) loses lost_answers answers in a row to our receiver. Returns how
+ * many of 20 packets after the next answer arrive intact, and the key
+ * changes the receiver added for lost answers. */
+static int lost_answers_from_linux(int lost_answers, uint64_t *added, int ip)
+{
+    struct model m;
+    rng_seed(23);
+    model_init(&m, 128, 0);
+    struct uppp_mppe *rx = mk(128, 0, LNX, 0);
+    uint8_t plain[64], pkt[80], buf[80];
+    unsigned seq = 0;
+    struct uppp_mppe_rx r;
+#define LINUX_SEND() (ip_plain(plain, seq++, 40), model_encrypt(&m, plain, 40, pkt))
+    for (int i = 0; i < 10; i++) {
+        size_t n = LINUX_SEND();
+        memcpy(buf, pkt, n);
+        assert_int_equal(uppp_mppe_decrypt(rx, buf, n, &r), UPPP_MPPE_OK);
+        assert_memory_equal(r.payload, plain + 2, 38);
+    }
+    LINUX_SEND(); /* lost */
+    size_t n = LINUX_SEND();
+    memcpy(buf, pkt, n);
+    assert_int_equal(uppp_mppe_decrypt(rx, buf, n, &r), UPPP_MPPE_NEED_RESET);
+    for (int k = 0; k < lost_answers; k++) {
+        m.flush = 1;
+        n = LINUX_SEND();
+        assert_true(pkt[0] & UPPP_MPPE_BIT_FLUSHED); /* lost */
+        for (int i = 0; i < 3; i++) {
+            n = LINUX_SEND();
+            memcpy(buf, pkt, n);
+            assert_int_equal(uppp_mppe_decrypt(rx, buf, n, &r), UPPP_MPPE_DROP);
+            assert_int_equal(r.reason, UPPP_MPPE_DROP_WAIT_FLUSHED);
+        }
+    }
+    m.flush = 1;
+    int good = 0;
+    for (int i = 0; i < 20; i++) {
+        if (ip)
+            ip_plain(plain, seq++, 40);
+        else
+            for (size_t j = 0; j < 40; j++)
+                plain[j] = (uint8_t)(j == 0 ? 0x00 : j == 1 ? 0x23 : rng()); /* 0x0023 */
+        n = model_encrypt(&m, plain, 40, pkt);
+        memcpy(buf, pkt, n);
+        good += uppp_mppe_decrypt(rx, buf, n, &r) == UPPP_MPPE_OK &&
+                memcmp(r.payload, plain + 2, 38) == 0;
+    }
+#undef LINUX_SEND
+    *added = stats_of(rx).lost_answers;
+    uppp_mppe_del(rx);
+    uppp_rc4_free(m.rc4);
+    return good;
+}
+
+/* Linux's sender changes key for every answer, on the next count: our
+ * receiver finds how many answers it missed (up to three) from the first
+ * packet after the resync decrypting to IP. */
+static void test_lost_answer_from_linux(void **state)
+{
+    (void)state;
+    uint64_t added;
+    assert_int_equal(lost_answers_from_linux(0, &added, 1), 20);
+    assert_int_equal(added, 0);
+    assert_int_equal(lost_answers_from_linux(1, &added, 1), 20);
+    assert_int_equal(added, 1);
+    assert_int_equal(lost_answers_from_linux(3, &added, 1), 20);
+    assert_int_equal(added, 3);
+    /* Beyond the bound, or traffic that is not IP: not found, the link
+     * stays as Linux itself would leave it (garbage). */
+    assert_int_equal(lost_answers_from_linux(4, &added, 1), 0);
+    assert_int_equal(added, 0);
+    assert_int_equal(lost_answers_from_linux(1, &added, 0), 0);
+    assert_int_equal(added, 0);
+    /* Not IP, but no answer lost: the key the counts explain is kept. */
+    assert_int_equal(lost_answers_from_linux(0, &added, 0), 20);
+}
+
+/* Our sender against Linux's receiver (the model of mppe_decompress):
+ * returns how many of 20 packets sent after the last Reset-Request it
+ * decrypts to exactly what was sent. */
+static int to_linux_receiver(int lose_answer, int spurious)
+{
+    struct model m;
+    rng_seed(29);
+    model_init(&m, 128, 0);
+    struct link l;
+    link_init(&l, 128, 0, LNX, LNX, 0);
+    uint8_t out[PKT_MAX];
+    for (int i = 0; i < 10; i++) {
+        struct sent *s = link_send(&l, 8);
+        assert_int_equal(model_decrypt(&m, s->pkt, s->len, out), 0);
+        assert_memory_equal(out + 2, s->payload, 8);
+    }
+    if (spurious) {
+        /* A Reset-Request with nothing lost (pppd repeats one after 1 s):
+         * the jump looks like a loss to Linux, which asks again. */
+        link_reset_request(&l);
+        struct sent *s = link_send(&l, 8);
+        assert_int_equal(model_decrypt(&m, s->pkt, s->len, out), 1);
+    } else {
+        link_send(&l, 8); /* lost */
+        struct sent *s = link_send(&l, 8);
+        assert_int_equal(model_decrypt(&m, s->pkt, s->len, out), 1);
+        if (lose_answer) {
+            link_reset_request(&l);
+            assert_true(link_send(&l, 8)->answers_reset); /* lost */
+            for (int i = 0; i < 3; i++) {
+                s = link_send(&l, 8);
+                assert_int_equal(model_decrypt(&m, s->pkt, s->len, out), 2);
+            }
+        }
+    }
+    link_reset_request(&l);
+    int good = 0;
+    for (int i = 0; i < 20; i++) {
+        struct sent *s = link_send(&l, 40);
+        good += model_decrypt(&m, s->pkt, s->len, out) == 0 && out[0] == 0x00 && out[1] == 0x21 &&
+                memcmp(out + 2, s->payload, 40) == 0;
+    }
+    link_free(&l);
+    uppp_rc4_free(m.rc4);
+    return good;
+}
+
+static void test_linux_receiver(void **state)
+{
+    (void)state;
+    assert_int_equal(to_linux_receiver(0, 0), 20);
+    /* The lost answer pppd 2.4.9 + Linux 6.1 could not survive when we
+     * answered on the next count, as Linux's own sender does: one key
+     * change behind, junk for good. */
+    assert_int_equal(to_linux_receiver(1, 0), 20);
+    assert_int_equal(to_linux_receiver(0, 1), 20);
 }
 
 /* ---------------------------------------------------------------------
@@ -969,6 +1174,8 @@ int main(void)
         cmocka_unit_test(test_agree_across_boundaries),
         cmocka_unit_test(test_reset_policies),
         cmocka_unit_test(test_lost_reset_answer),
+        cmocka_unit_test(test_lost_answer_from_linux),
+        cmocka_unit_test(test_linux_receiver),
         cmocka_unit_test(test_unencrypted_dropped),
         cmocka_unit_test(test_sanity_score),
         cmocka_unit_test(test_garbage_stream_fatal),
