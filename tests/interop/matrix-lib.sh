@@ -23,7 +23,6 @@
 #   mx_in_ns COMMAND...                 run in MX_NS
 
 MX_UPPPD=${UPPPD:-}
-MX_RELAY=${HDLC_RELAY:-}
 
 mx_ns_up() {
     MX_NS=$1
@@ -99,12 +98,21 @@ mx_check() {
         echo "  ok   $what"
     else
         echo "  FAIL $what"
+        # shellcheck disable=SC2034 # the caller's (run_one's) variable
         case_ok=0
     fi
 }
 mx_eq() { [[ $1 == "$2" ]] || { echo "       got '$1', want '$2'"; return 1; }; }
-mx_gt() { [[ $1 =~ ^[0-9]+$ ]] && (($1 > $2)) || { echo "       got '$1', want > $2"; return 1; }; }
-mx_ge() { [[ $1 =~ ^[0-9]+$ ]] && (($1 >= $2)) || { echo "       got '$1', want >= $2"; return 1; }; }
+mx_gt() {
+    if [[ $1 =~ ^[0-9]+$ ]] && (($1 > $2)); then return 0; fi
+    echo "       got '$1', want > $2"
+    return 1
+}
+mx_ge() {
+    if [[ $1 =~ ^[0-9]+$ ]] && (($1 >= $2)); then return 0; fi
+    echo "       got '$1', want >= $2"
+    return 1
+}
 mx_not() { ! "$@"; }
 
 up_grep() { grep -qE "$1" "$UP_LOG"; }

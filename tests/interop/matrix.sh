@@ -209,7 +209,7 @@ mx_host_traffic() {
     local lpid=$!
     host_ping56=0 host_pingmtu=0
     mx_in_ns ping -c 3 -i 0.2 -W 3 "$VM_IP" >"$CASE_DIR/host-ping56.txt" 2>&1 || host_ping56=$?
-    mx_in_ns ping -c 3 -i 0.2 -W 3 -M do -s $((mtu - 28)) "$VM_IP" >"$CASE_DIR/host-pingmtu.txt" 2>&1 ||
+    mx_in_ns ping -c 3 -i 0.2 -W 3 -M "do" -s $((mtu - 28)) "$VM_IP" >"$CASE_DIR/host-pingmtu.txt" 2>&1 ||
         host_pingmtu=$?
     host_mtu=$mtu
     local t
@@ -338,6 +338,12 @@ case_link() {
     mx_check_exits "$killer"
     mx_check "no MPPE errors (pppd)" mx_not mx_vm_grep pppd 'Too many MPPE errors|Lost compression sync'
     mx_check "no MPPE errors (upppd)" mx_not up_grep 'Too many MPPE errors|Lost compression sync'
+    # Decryption with a wrong key shows as junk: Linux hands it to pppd,
+    # which Protocol-Rejects whatever "protocol" it decrypted to; upppd
+    # drops it as an invalid protocol.
+    mx_check "pppd: no Protocol-Reject sent (junk)" mx_not mx_vm_grep pppd '^sent \[LCP ProtRej'
+    mx_check "upppd: nothing decrypted to junk" \
+        mx_not up_grep 'decrypted protocol invalid|decrypt to nonsense'
     if ((lossy)); then
         local d_up d_vm
         d_up=$(sed -n 's/^hdlc-relay: end up>vm .* dropped=\([0-9]*\)$/\1/p' "$CASE_DIR/relay.log")
@@ -474,7 +480,7 @@ run_one() {
     VM_RUNDIR=$CASE_DIR
     VM_SKIP_SETUP=1 vm_init || return 1
     trap 'mx_ns_down; [[ -n ${UP_PID:-} ]] && kill -KILL "$UP_PID" 2>/dev/null; vm_cleanup' EXIT
-    local case_ok=1 detail="" t0 t_boot=? t_up=? t_test=? t_term=? lossy=0 seed
+    local case_ok=1 detail="" t0 t_boot='?' t_up='?' t_test='?' t_term='?' lossy=0 seed
     local up_rc vm_rc host_ping56 host_pingmtu host_mtu host_send host_recv host_send_secs
     [[ $kind == lossy ]] && lossy=1
     # A fixed seed per case (cksum of the name): a failure can be replayed.
