@@ -81,14 +81,15 @@ struct uppp_ccp {
     struct uppp_mppe *tx, *rx;
     uint8_t *txbuf, *rxbuf;
     size_t txcap, rxcap;
-    int rreq_pending;        /* a Reset-Request waits for its Reset-Ack */
-    uint8_t rreq_id;         /* its identifier */
-    int rreq_tries;          /* times it was sent */
-    uint64_t rreq_deadline;  /* when to repeat it; 0 when stopped */
-    unsigned rreq_discards;  /* packets discarded since it was last sent */
-    unsigned rreq_repeat_at; /* ... at which it is repeated early */
-    uint64_t rx_resyncs;     /* the receiver's resync count already counted */
-    unsigned nonsense;       /* stateful: packets in a row that decrypted to junk */
+    int rreq_pending;         /* a Reset-Request waits for its Reset-Ack */
+    uint8_t rreq_id;          /* its identifier */
+    int rreq_tries;           /* times it was sent */
+    uint64_t rreq_deadline;   /* when to repeat it; 0 when stopped */
+    unsigned rreq_discards;   /* packets discarded since it was last sent */
+    unsigned rreq_repeat_at;  /* ... at which it is repeated early */
+    uint64_t rx_resyncs;      /* the receiver's resync count already counted */
+    uint64_t rx_lost_answers; /* the receiver's lost_answers already logged */
+    unsigned nonsense;        /* stateful: packets in a row that decrypted to junk */
 };
 
 void uppp_ccp_init(struct uppp_session *s);

@@ -107,6 +107,7 @@ void uppp_ccp_mppe_close(struct uppp_session *s)
     c->rreq_tries = 0;
     c->rreq_deadline = 0;
     c->rx_resyncs = 0;
+    c->rx_lost_answers = 0;
     c->rreq_discards = 0;
     c->rreq_repeat_at = 0;
     c->nonsense = 0;
@@ -206,6 +207,14 @@ void uppp_ccp_data_input(struct uppp_session *s, const uint8_t *pkt, size_t len)
         s->stats.mppe_resyncs += st.resyncs - c->rx_resyncs;
         c->rx_resyncs = st.resyncs;
         reset_done(c);
+        if (st.resync_extra_keys != c->rx_lost_answers && s->cfg.debug)
+            /* A Linux peer's FLUSHED answer to an earlier Reset-Request was
+             * lost too; the cipher found the extra key change (mppe.h). */
+            uppp_log(s, UPPP_LOG_DEBUG,
+                     "MPPE: resynced %llu key change(s) further on: the peer's earlier "
+                     "FLUSHED answer was lost",
+                     (unsigned long long)(st.resync_extra_keys - c->rx_lost_answers));
+        c->rx_lost_answers = st.resync_extra_keys;
     }
 
     int stateful = !(c->got.bits & UPPP_MPPE_OPT_H);

@@ -159,7 +159,9 @@ vm_link() {
 
 _vm_running() { [[ -n ${VM_PID[$1]:-} ]] && kill -0 "${VM_PID[$1]}" 2>/dev/null; }
 
-_vm_has_marker() { tr -d '\r' <"$1" 2>/dev/null | grep -qE "^PPPVM: $2( |\$)"; }
+# grep without -q: under a caller's pipefail, tr killed by SIGPIPE after an
+# early match would turn the match into a failure.
+_vm_has_marker() { tr -d '\r' <"$1" 2>/dev/null | grep -E "^PPPVM: $2( |\$)" >/dev/null; }
 
 vm_wait_marker() {
     local name=$1 marker=$2 timeout=$3 log
@@ -181,8 +183,8 @@ vm_wait_grep() {
     log=$(vm_log "$name")
     local end=$((SECONDS + timeout))
     while ((SECONDS < end)); do
-        tr -d '\r' <"$log" 2>/dev/null | grep -qE "$re" && return 0
-        _vm_running "$name" || { tr -d '\r' <"$log" | grep -qE "$re"; return; }
+        tr -d '\r' <"$log" 2>/dev/null | grep -E "$re" >/dev/null && return 0
+        _vm_running "$name" || { tr -d '\r' <"$log" | grep -E "$re" >/dev/null; return; }
         sleep 0.05
     done
     return 1
