@@ -363,6 +363,11 @@ static void rcv_confnakrej(struct uppp_fsm *f, uint8_t code, uint8_t id, const u
 static void rcv_termreq(struct uppp_fsm *f, uint8_t id, const uint8_t *p, size_t len)
 {
     if (f->state == UPPP_FSM_OPENED) {
+        size_t n = 0;
+        for (size_t i = 0; i < len && n < sizeof(f->peer_term) - 1; i++)
+            f->peer_term[n++] = (p[i] >= 0x20 && p[i] < 0x7f) ? (char)p[i] : '.';
+        f->peer_term[n] = '\0';
+        f->peer_terminated = 1;
         if (len > 0)
             uppp_fsm_set_reason(f, "peer requested termination: %.*s", (int)(len > 100 ? 100 : len),
                                 (const char *)p);

@@ -126,6 +126,10 @@ struct uppp_fsm {
     /* Why the layer went or is going down, for the Terminate-Request and
      * the session's failure report. */
     char reason[128];
+    /* The text of the Terminate-Request the peer sent in Opened, if any
+     * (printable ASCII only), for pppd's "LCP terminated by peer (...)". */
+    char peer_term[101];
+    int peer_terminated;
     /* Set when the automaton gave up: Max-Configure, Max-Failure, a fatal
      * nakci/rejci, a catastrophic Code/Protocol-Reject. */
     int failed;

@@ -273,16 +273,26 @@ void uppp_lcp_is_down(struct uppp_session *s)
 {
     /* The peer asked to end the link (RTR in Opened): that is why it ends,
      * whatever happens next (a hangup of the line, say). */
-    if (!s->end_set && s->lcp.fsm.reason[0] && s->lcp.fsm.state == UPPP_FSM_OPENED)
-        uppp_set_end(s, UPPP_END_HANGUP, "%s", s->lcp.fsm.reason);
+    if (s->lcp.fsm.peer_terminated && s->lcp.fsm.state == UPPP_FSM_OPENED) {
+        /* pppd's line, so logs compare line by line. */
+        if (s->lcp.fsm.peer_term[0])
+            uppp_log(s, UPPP_LOG_NOTICE, "LCP terminated by peer (%s)", s->lcp.fsm.peer_term);
+        else
+            uppp_log(s, UPPP_LOG_NOTICE, "LCP terminated by peer");
+        s->lcp.fsm.peer_terminated = 0;
+        if (!s->end_set)
+            uppp_set_end(s, UPPP_END_HANGUP, "%s", s->lcp.fsm.reason);
+    }
+    /* Terminate first, so the layers going down below do not pass
+     * through Network on the way. */
+    if (s->phase != UPPP_PHASE_DEAD)
+        uppp_new_phase(s, UPPP_PHASE_TERMINATE);
     /* Everything above LCP goes down with it (RFC 1661 3.6, 3.7). */
     uppp_fsm_down(&s->ipcp.fsm, s->now);
     uppp_fsm_down(&s->ipv6cp.fsm, s->now);
     uppp_ccp_stop(s);
     uppp_auth_stop(s);
     s->ncp_started = 0;
-    if (s->phase != UPPP_PHASE_DEAD)
-        uppp_new_phase(s, UPPP_PHASE_TERMINATE);
 }
 
 static void session_dead(struct uppp_session *s)

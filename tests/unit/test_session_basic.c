@@ -45,6 +45,7 @@ static void test_bringup_data_close(void **state)
     assert_int_equal(sa.end, UPPP_END_USER_REQUEST);
     assert_int_equal(sb.end, UPPP_END_HANGUP);
     assert_non_null(strstr(sb.reason, "User request"));
+    assert_non_null(strstr(l.b.logbuf, "LCP terminated by peer (User request)"));
     th_free(&l);
 }
 
@@ -207,12 +208,9 @@ static void test_no_peer(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bringup_data_close),
-        cmocka_unit_test(test_async_hdlc),
-        cmocka_unit_test(test_auth_fallback),
-        cmocka_unit_test(test_loopback),
-        cmocka_unit_test(test_echo_timeout),
-        cmocka_unit_test(test_no_peer),
+        cmocka_unit_test(test_bringup_data_close), cmocka_unit_test(test_async_hdlc),
+        cmocka_unit_test(test_auth_fallback),      cmocka_unit_test(test_loopback),
+        cmocka_unit_test(test_echo_timeout),       cmocka_unit_test(test_no_peer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
