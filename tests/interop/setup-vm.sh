@@ -71,8 +71,17 @@ if [[ ! -f $cache/kernel.stamp ]]; then
     rm -f "$cache/debs/$kpkg"_*.deb
     # apt-get download writes into the current directory; as root it warns
     # that _apt cannot write there, which is harmless.
-    (cd "$cache/debs" && apt-get download "$kpkg" >"$cache/download.log" 2>&1) ||
-        { cat "$cache/download.log" >&2; exit 1; }
+    if ! (cd "$cache/debs" && apt-get download "$kpkg" >"$cache/download.log" 2>&1); then
+        # Stale package lists name a version the mirror no longer has:
+        # refresh them once and resolve the package again.
+        apt-get update >"$cache/apt.log" 2>&1
+        if [[ -z ${INTEROP_KERNEL_PKG:-} ]]; then
+            kpkg=$(apt-cache depends linux-image-amd64 |
+                awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+        fi
+        (cd "$cache/debs" && apt-get download "$kpkg" >"$cache/download.log" 2>&1) ||
+            { cat "$cache/download.log" >&2; exit 1; }
+    fi
     rm -rf "$kroot"
     dpkg -x "$cache/debs/$kpkg"_*.deb "$kroot"
     kver=$(ls "$kroot/lib/modules")
