@@ -111,7 +111,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (rc == UPPPD_OPTS_VERSION) {
-        printf("%s\n", upppd_version());
+        printf("upppd version %s\n", upppd_version());
         upppd_opts_free(&o);
         return 0;
     }
