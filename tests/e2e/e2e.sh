@@ -257,4 +257,24 @@ EOS
 }
 scripts_case
 
+# --- idle and maxconnect end the link with pppd's exit codes -----------------
+timer_case() {
+    local c=$1 opt=$2 expect=$3 line=$4
+    want "$c" || return 0
+    local d="$E2E_TMP/$c"
+    e2e_secrets "$d/etc-a" client server "$PASS"
+    e2e_secrets "$d/etc-b" client server "$PASS"
+    e2e_start "$c" "name server require-mschap-v2 require-mppe-128 $opt $IP_A:$IP_B" \
+        "name client remotename server noauth require-mppe-128 noipdefault"
+    local err=""
+    e2e_wait_up "$c" 30 || err="$err not-up"
+    e2e_wait_exit 30
+    local st=$?
+    [ "$st" = "$expect" ] || err="$err A-exit-$st(want $expect)"
+    grep -qF "$line" "$d/a.log" || err="$err A-log-missing:'$line'"
+    if [ -z "$err" ]; then e2e_ok "$c"; else e2e_fail "$c" "$err"; fi
+}
+timer_case idle "idle 2" 12 "Terminating connection due to lack of activity."
+timer_case maxconnect "maxconnect 3" 13 "Connect time expired"
+
 e2e_summary
