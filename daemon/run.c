@@ -48,6 +48,7 @@ struct ctx {
     int terminating; /* signals received asking us to stop */
     int hup_restart; /* SIGHUP: end this link, persist restarts it */
     int child_status; /* wait status of the pty command, once reaped */
+    int link_dead;    /* a write to the link failed: hang up from the loop */
     int mppe_bits, mppe_stateless; /* as negotiated, for the summary */
     uint8_t *pkt;
     struct uppp_status final;
@@ -108,8 +109,10 @@ static void flush_output(struct ctx *c)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             break;
+        /* The link is gone. This can run inside a session callback, which
+         * must not re-enter the session: the loop hangs up afterwards. */
         c->olen = 0;
-        hangup(c, "Modem hangup");
+        c->link_dead = 1;
         return;
     }
     memmove(c->obuf, c->obuf + off, c->olen - off);
@@ -549,6 +552,7 @@ static int one_link(struct ctx *c)
     }
     c->olen = 0;
     c->out_armed = 0;
+    c->link_dead = 0;
     c->ip_up = c->ipv6_up = c->auth_up = c->reached_running = 0;
     c->mppe_bits = c->mppe_stateless = 0;
     ep_set(c, EPOLL_CTL_ADD, c->link.rfd, EPOLLIN, TAG_LINK_R);
@@ -585,6 +589,8 @@ static int one_link(struct ctx *c)
                 on_timer(c);
                 break;
             }
+            if (c->link_dead)
+                hangup(c, "Modem hangup");
         }
     }
     /* Last words (a Terminate-Ack) go out if the link still takes them. */
