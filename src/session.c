@@ -646,6 +646,9 @@ int uppp_session_is_dead(const struct uppp_session *s)
 void uppp_log_packet(struct uppp_session *s, const char *dir, uint16_t proto, const uint8_t *info,
                      size_t len)
 {
+    /* pppd leaves LCP echoes out of its log unless debug is given twice. */
+    if (s->cfg.debug < 2 && uppp_pktlog_is_lcp_echo(proto, info, len))
+        return;
     char line[UPPP_PKTLOG_PPPD_LINE_MAX];
     unsigned flags = s->cfg.show_password ? UPPP_PKTLOG_SHOW_PASSWORD : 0;
     if (uppp_pktlog_format(line, sizeof(line), dir, proto, info, len, flags) >= 0)
