@@ -101,6 +101,9 @@ static void run_case(unsigned method, int a_auths, int b, int stateful, enum upp
         assert_non_null(strstr(l.a.logbuf, line));
         assert_non_null(strstr(l.b.logbuf, line));
     }
+    /* Secrets never reach the log, whatever the method. */
+    assert_null(strstr(l.a.logbuf, "Matrix-pw1"));
+    assert_null(strstr(l.b.logbuf, "Matrix-pw1"));
     assert_int_equal(a_auths ? sa.auth_peer : sb.auth_peer, method);
     assert_int_equal(a_auths ? sb.auth_us : sa.auth_us, method);
 
