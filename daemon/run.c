@@ -45,10 +45,10 @@ struct ctx {
     int out_armed, tun_paused;
     uint64_t t_start, last_activity;
     int ip_up, ipv6_up, auth_up, reached_running;
-    int terminating; /* signals received asking us to stop */
-    int hup_restart; /* SIGHUP: end this link, persist restarts it */
-    int child_status; /* wait status of the pty command, once reaped */
-    int link_dead;    /* a write to the link failed: hang up from the loop */
+    int terminating;               /* signals received asking us to stop */
+    int hup_restart;               /* SIGHUP: end this link, persist restarts it */
+    int child_status;              /* wait status of the pty command, once reaped */
+    int link_dead;                 /* a write to the link failed: hang up from the loop */
     int mppe_bits, mppe_stateless; /* as negotiated, for the summary */
     uint8_t *pkt;
     struct uppp_status final;
@@ -128,7 +128,9 @@ static void on_output(void *user, const uint8_t *data, size_t len)
         return; /* the link is stuck: drop rather than grow without bound */
     memcpy(c->obuf + c->olen, data, len);
     c->olen += len;
-    if (!c->out_armed)
+    /* Frames collect while one batch of events is handled and go out in
+     * one write after it (see the loop); a large backlog goes at once. */
+    if (!c->out_armed && c->olen >= OBUF_PAUSE)
         flush_output(c);
 }
 
@@ -563,6 +565,13 @@ static int one_link(struct ctx *c)
     uppp_session_start(c->s, c->t_start);
 
     while (!uppp_session_is_dead(c->s)) {
+        /* What the session produced since the last pass goes out now. */
+        if (c->olen > 0 && !c->out_armed && !c->link_dead)
+            flush_output(c);
+        if (c->link_dead) {
+            hangup(c, "Modem hangup");
+            break;
+        }
         arm_timer(c);
         struct epoll_event evs[8];
         int n = epoll_wait(c->ep, evs, 8, -1);
