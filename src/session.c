@@ -193,7 +193,6 @@ static void start_network(struct uppp_session *s)
 
 void uppp_lcp_is_up(struct uppp_session *s)
 {
-    s->stats.peer_mru = s->lcp.his.neg_mru ? s->lcp.his.mru : UPPP_LCP_DEFAULT_MRU;
     unsigned peer = s->lcp.got.auth, us = s->lcp.his.auth;
     if (peer == 0 && us == 0) {
         start_network(s);
@@ -545,6 +544,25 @@ int uppp_session_input(struct uppp_session *s, const uint8_t *data, size_t len, 
     return 0;
 }
 
+static uint16_t peer_mru(const struct uppp_session *s)
+{
+    return s->lcp.his.neg_mru ? s->lcp.his.mru : UPPP_LCP_DEFAULT_MRU;
+}
+
+/* The MTU for the IP layer: the peer's MRU (or our mtu option, if lower),
+ * less the MPPE overhead. Computed per packet, so kept cheap. */
+static uint16_t ip_mtu(const struct uppp_session *s)
+{
+    unsigned mtu = peer_mru(s);
+    if (s->cfg.mtu && s->cfg.mtu < mtu)
+        mtu = s->cfg.mtu;
+    /* RFC 3078 section 3: MPPE adds 2 header octets and encrypts the
+     * 2-octet protocol field, so IP gets 4 fewer octets. */
+    if (s->ccp.mppe_up || s->cfg.mppe >= UPPP_MPPE_OPTIONAL)
+        mtu = mtu > 4 ? mtu - 4 : 0;
+    return (uint16_t)mtu;
+}
+
 int uppp_session_send_ip(struct uppp_session *s, uint16_t proto, const uint8_t *pkt, size_t len,
                          uint64_t now)
 {
@@ -556,9 +574,7 @@ int uppp_session_send_ip(struct uppp_session *s, uint16_t proto, const uint8_t *
         s->stats.dropped_other++;
         return 1;
     }
-    struct uppp_status st;
-    uppp_session_status(s, &st);
-    if (len > st.ip_mtu)
+    if (len > ip_mtu(s))
         return UPPP_ERR_NOBUF;
     if (s->ccp.mppe_up)
         return uppp_ccp_send(s, proto, pkt, len);
@@ -627,15 +643,8 @@ void uppp_session_status(const struct uppp_session *s, struct uppp_status *st)
     st->ipv6_up = s->ipv6cp.up;
     st->ipv6_local = s->ipv6cp.local;
     st->ipv6_remote = s->ipv6cp.remote;
-    st->peer_mru = s->lcp.his.neg_mru ? s->lcp.his.mru : UPPP_LCP_DEFAULT_MRU;
-    unsigned mtu = st->peer_mru;
-    if (s->cfg.mtu && s->cfg.mtu < mtu)
-        mtu = s->cfg.mtu;
-    /* RFC 3078 section 3: MPPE adds 2 header octets and encrypts the
-     * 2-octet protocol field, so IP gets 4 fewer octets. */
-    if (s->ccp.mppe_up || s->cfg.mppe >= UPPP_MPPE_OPTIONAL)
-        mtu = mtu > 4 ? mtu - 4 : 0;
-    st->ip_mtu = (uint16_t)mtu;
+    st->peer_mru = peer_mru(s);
+    st->ip_mtu = ip_mtu(s);
 }
 
 int uppp_session_is_dead(const struct uppp_session *s)
