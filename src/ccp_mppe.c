@@ -224,9 +224,11 @@ void uppp_ccp_data_input(struct uppp_session *s, const uint8_t *pkt, size_t len)
             c->nonsense = 0;
         } else if (stateful) {
             /* Nothing we carry: most likely junk that happened to pass the
-             * cipher's protocol check; treated as below. */
+             * cipher's protocol check; treated as below, and the cipher
+             * resyncs on the next FLUSHED packet. */
             if (junk(s))
                 return;
+            (void)uppp_mppe_rx_junk(c->rx);
             if (!c->rreq_pending)
                 send_reset_request(s, 1);
         }

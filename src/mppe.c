@@ -399,10 +399,11 @@ static int resync_linux(struct uppp_mppe *st, const uint8_t *d, size_t n)
         if ((rc = uppp_rc4_setkey(st->rc4, cand, st->keylen)) != 0 ||
             (rc = uppp_rc4_crypt(st->rc4, d, b, sizeof(b))) != 0)
             break;
-        /* The key the counts explain needs only a valid protocol; a key
-         * further on must look like IP (it is a guess). */
-        int proto_ok = b[0] == 0 && (b[1] & 1) && uppp_mppe_protocol_encrypted(b[1]);
-        if (i == 0 ? proto_ok : looks_like_ip(b, sizeof(b))) {
+        /* Every candidate, the key the counts explain included, must look
+         * like IP: a weaker test there (any valid protocol, about 1 wrong
+         * key in 500 passes) once chose that key over the sender's real
+         * one. */
+        if (looks_like_ip(b, sizeof(b))) {
             found = i;
             break;
         }
@@ -418,6 +419,19 @@ static int resync_linux(struct uppp_mppe *st, const uint8_t *d, size_t n)
     uppp_memzero(first, sizeof(first));
     uppp_memzero(b, sizeof(b));
     return rc;
+}
+
+/* An in-order packet decrypted to junk. Under RFC 3078 resets that is
+ * damage to this packet only: the RC4 stream goes on. Under a Linux policy
+ * it may mean the last resync guessed a key change behind the sender (its
+ * witness did not look like IP); then every FLUSHED packet moves both ends
+ * one key on and the streams never meet again, as between two Linux peers.
+ * So discard until the next FLUSHED packet, as after a loss, and resync
+ * there with the look-ahead: the caller's Reset-Request brings it. */
+static void lost_sync(struct uppp_mppe *st)
+{
+    if (!st->stateless && st->policy != UPPP_MPPE_RESET_RFC3078)
+        st->discard = 1;
 }
 
 /* Sections 7.2, 8.2. */
@@ -477,8 +491,10 @@ static int rx_stateful(struct uppp_mppe *st, unsigned cc, int flushed, uint8_t *
     st->discard = 0;
     if (resync)
         st->stats.resyncs++;
-    if (!parse_protocol(d, n, rx))
+    if (!parse_protocol(d, n, rx)) {
+        lost_sync(st);
         return rx_drop(st, rx, UPPP_MPPE_DROP_BAD_PROTOCOL, SANITY_BOGON);
+    }
     return rx_deliver(st, rx, flushed);
 }
 
@@ -516,6 +532,14 @@ int uppp_mppe_decrypt(struct uppp_mppe *st, uint8_t *pkt, size_t len, struct upp
     if (st->stateless)
         return rx_stateless(st, cc, d, n, rx);
     return rx_stateful(st, cc, flushed, d, n, rx);
+}
+
+int uppp_mppe_rx_junk(struct uppp_mppe *st)
+{
+    if (st == NULL || st->role == ROLE_TX)
+        return UPPP_ERR_INVALID;
+    lost_sync(st);
+    return 0;
 }
 
 int uppp_mppe_rx_waiting(const struct uppp_mppe *st)

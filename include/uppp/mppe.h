@@ -218,6 +218,13 @@ int uppp_mppe_reset_requested(struct uppp_mppe *st);
  * protocol may be PFC-compressed inside (first decrypted byte odd). */
 int uppp_mppe_decrypt(struct uppp_mppe *st, uint8_t *pkt, size_t len, struct uppp_mppe_rx *rx);
 
+/* Receiver: the caller found the packet just delivered to be junk (a
+ * protocol it does not carry, in a stateful stream that carries only IP).
+ * Under a Linux reset policy the receiver then discards until the next
+ * FLUSHED packet and resyncs there, as after a loss; send a Reset-Request.
+ * Otherwise nothing changes. Returns 0 or UPPP_ERR_INVALID. */
+int uppp_mppe_rx_junk(struct uppp_mppe *st);
+
 /* Receiver, stateful: 1 while discarding after a loss, waiting for a
  * FLUSHED packet (the time to repeat a Reset-Request), else 0. */
 int uppp_mppe_rx_waiting(const struct uppp_mppe *st);
