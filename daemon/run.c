@@ -415,7 +415,12 @@ static void on_signal(struct ctx *c)
         case SIGHUP:
             upppd_logf(c->log, LOG_NOTICE, "Hangup (SIGHUP)");
             c->hup_restart = 1;
-            uppp_session_close_end(c->s, UPPP_END_HANGUP, "Hangup (SIGHUP)", now);
+            /* pppd (main.c handle_events): the status becomes 5
+             * (EXIT_USER_REQUEST) unless it is already 16 (the link hung up
+             * first), and the link closes with "User request". Here the
+             * first end recorded wins, so a hangup, or any other end
+             * already reached, is kept. */
+            uppp_session_close_end(c->s, UPPP_END_USER_REQUEST, "User request", now);
             break;
         case SIGUSR1:
             c->log->debug = !c->log->debug;

@@ -257,6 +257,26 @@ EOS
 }
 scripts_case
 
+# --- SIGHUP without persist: exit 5 (EXIT_USER_REQUEST), as pppd ---------------
+sighup_case() {
+    local c=sighup-exit
+    want "$c" || return 0
+    local d="$E2E_TMP/$c"
+    e2e_secrets "$d/etc-a" client server "$PASS"
+    e2e_secrets "$d/etc-b" client server "$PASS"
+    e2e_start "$c" "name server require-mschap-v2 $IP_A:$IP_B" \
+        "name client remotename server noauth noipdefault"
+    local err=""
+    e2e_wait_up "$c" 30 || err="$err not-up"
+    kill -HUP "$A_PID"
+    e2e_wait_exit 20
+    local st=$?
+    [ "$st" = 5 ] || err="$err A-exit-$st(want 5)"
+    grep -qF "Hangup (SIGHUP)" "$d/a.log" || err="$err A-no-hangup-line"
+    if [ -z "$err" ]; then e2e_ok "$c"; else e2e_fail "$c" "$err"; fi
+}
+sighup_case
+
 # --- idle and maxconnect end the link with pppd's exit codes -----------------
 timer_case() {
     local c=$1 opt=$2 expect=$3 line=$4
