@@ -61,10 +61,10 @@ static uint64_t mono_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static void ep_set(struct ctx *c, int op, int fd, uint32_t events, int tag)
+static int ep_set(struct ctx *c, int op, int fd, uint32_t events, int tag)
 {
     struct epoll_event ev = {.events = events, .data.u32 = (uint32_t)tag};
-    epoll_ctl(c->ep, op, fd, &ev);
+    return epoll_ctl(c->ep, op, fd, &ev);
 }
 
 /* The link is one fd (tty, pty) or two (stdin/stdout): keep EPOLLOUT on
@@ -562,9 +562,24 @@ static int one_link(struct ctx *c)
     c->link_dead = 0;
     c->ip_up = c->ipv6_up = c->auth_up = c->reached_running = 0;
     c->mppe_bits = c->mppe_stateless = 0;
-    ep_set(c, EPOLL_CTL_ADD, c->link.rfd, EPOLLIN, TAG_LINK_R);
-    if (c->link.wfd != c->link.rfd)
-        ep_set(c, EPOLL_CTL_ADD, c->link.wfd, 0, TAG_LINK_W);
+    /* epoll refuses (EPERM) what it cannot watch: a regular file or
+     * /dev/null given to notty as stdin or stdout. Ignored, that left a
+     * link that never read a byte and an LCP timeout 30 s later, so fail
+     * now and say why. pppd polls such input, reads EOF and hangs up (exit
+     * 16); upppd exits 7, as for a device it cannot use. */
+    if (ep_set(c, EPOLL_CTL_ADD, c->link.rfd, EPOLLIN, TAG_LINK_R) < 0 ||
+        (c->link.wfd != c->link.rfd && ep_set(c, EPOLL_CTL_ADD, c->link.wfd, 0, TAG_LINK_W) < 0)) {
+        upppd_logf(c->log, LOG_ERR,
+                   "The link (%s) cannot be watched for input and output: %s (with notty, "
+                   "stdin and stdout must be a tty, pipe or socket, not a regular file or "
+                   "/dev/null)",
+                   c->link.name, strerror(errno));
+        epoll_ctl(c->ep, EPOLL_CTL_DEL, c->link.rfd, NULL);
+        uppp_session_del(c->s);
+        c->s = NULL;
+        upppd_link_close(&c->link);
+        return 7;
+    }
     upppd_logf(c->log, LOG_INFO, "Connect: %s <--> %s", c->tun ? c->tun->name : "-", c->link.name);
     c->t_start = c->last_activity = mono_ms();
     uppp_session_start(c->s, c->t_start);
@@ -736,7 +751,8 @@ int upppd_run(struct upppd_run *r)
         status = one_link(&c);
         if (c.terminating || !r->persist)
             break;
-        if (status == 6 || status == 1)
+        /* stdin that cannot be watched will not change by reopening it. */
+        if (status == 6 || status == 1 || (status == 7 && r->link.notty))
             break;
         failures = c.reached_running ? 0 : failures + 1;
         if (r->maxfail > 0 && failures >= r->maxfail) {

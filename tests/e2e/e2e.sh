@@ -188,6 +188,28 @@ opt_case unreadable-device 7 "Failed to open" "$E2E_TMP/nodev" 115200 noauth
 opt_case pty-command-fails 9 "pty command failed" noauth pty "/nonexistent/command"
 opt_case secrets-missing 1 "couldn't find any suitable secret" auth require-mschap-v2 pty "cat"
 
+# notty with a stdin epoll cannot watch (/dev/null, a regular file): exit 7
+# at once with the reason, not an LCP timeout 30 s later.
+notty_case() {
+    local c=$1 input=$2
+    want "$c" || return 0
+    local out st t0 t1 err=""
+    t0=$(date +%s)
+    # stdout (the link's write side) is a pipe, which epoll can watch.
+    ip netns exec "$NS_A" timeout 20 "$UPPPD" notty noauth nodetach logfd 2 \
+        2>"$E2E_TMP/$c.err" <"$input" | cat >/dev/null
+    st=${PIPESTATUS[0]}
+    out=$(cat "$E2E_TMP/$c.err")
+    t1=$(date +%s)
+    [ "$st" = 7 ] || err="$err exit-$st(want 7)"
+    [ $((t1 - t0)) -le 3 ] || err="$err took-$((t1 - t0))s"
+    grep -qF "cannot be watched for input" <<<"$out" || err="$err no-message"
+    e2e_result "$c" "$err" "$out"
+}
+notty_case notty-stdin-devnull /dev/null
+echo "not a link" >"$E2E_TMP/regular-file"
+notty_case notty-stdin-file "$E2E_TMP/regular-file"
+
 # --- leak check: MPPE required, no IP payload in the clear ---------------------
 leak_case() {
     local c=leak-check

@@ -29,18 +29,6 @@ as_nobody() {
     env HOME=/nonexistent setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"
 }
 
-# case_end CASE "ERRORS" "OUTPUT": ok when ERRORS is empty, else FAIL with
-# the tail of OUTPUT.
-case_end() {
-    if [ -z "$2" ]; then
-        e2e_ok "$1"
-    else
-        E2E_FAILED=$((E2E_FAILED + 1))
-        echo "FAIL $1:$2"
-        echo "$3" | tail -n 20
-    fi
-}
-
 # A copy of upppd that nobody can run, and a setuid-root one.
 cp "$UPPPD" "$E2E_TMP/upppd-plain"
 cp "$UPPPD" "$E2E_TMP/upppd-suid"
@@ -69,7 +57,7 @@ setuid_case() {
     # /etc/shadow with a permission error, never with its content).
     out=$(as_nobody "$E2E_TMP/upppd-plain" notty file /etc/shadow dryrun 2>&1 </dev/null)
     grep -qF "'$first" <<<"$out" && err="$err plain-SHADOW-WORD-PRINTED"
-    case_end "$c" "$err" "$out"
+    e2e_result "$c" "$err" "$out"
 }
 setuid_case
 
@@ -88,7 +76,7 @@ env_case() {
         "$E2E_TMP/upppd-plain" notty dryrun dump 2>&1 </dev/null)
     grep -q "PRIV-MARKER" <<<"$out" && err="$err nobody-UPPPD_ETC-HONOURED"
     grep -q "UPPPD_ETC ignored" <<<"$out" || err="$err no-warning"
-    case_end "$c" "$err" "$out"
+    e2e_result "$c" "$err" "$out"
 }
 env_case
 
@@ -114,7 +102,7 @@ demo_case() {
     [ -n "$pw" ] && grep -qF -- "$pw" <<<"$out" && err="$err PASSWORD-PRINTED"
     grep -q "ping OK" <<<"$out" || err="$err demo-failed"
     [ -n "$dir" ] && rm -rf "$dir"
-    case_end "$c" "$err" "$out"
+    e2e_result "$c" "$err" "$out"
 }
 demo_case
 
