@@ -243,23 +243,38 @@ scripts_case() {
     local d="$E2E_TMP/$c"
     e2e_secrets "$d/etc-a" client server "$PASS"
     e2e_secrets "$d/etc-b" client server "$PASS"
-    # ip-up records its arguments and pppd's environment.
+    # Every script records its arguments and pppd 2.4.9's documented
+    # environment, one line per run, in scripts-SIDE.out.
     for side in a b; do
-        cat >"$d/etc-$side/ip-up" <<EOS
+        for sc in ip-pre-up ip-up ip-down ipv6-up ipv6-down auth-up auth-down; do
+            cat >"$d/etc-$side/$sc" <<EOS
 #!/bin/sh
-echo "args=\$*" >>"$d/ip-up-$side.out"
-echo "IFNAME=\$IFNAME IPLOCAL=\$IPLOCAL IPREMOTE=\$IPREMOTE PEERNAME=\$PEERNAME DNS1=\$DNS1 DNS2=\$DNS2 IPPARAM=\$IPPARAM PPPD_PID=\$PPPD_PID" >>"$d/ip-up-$side.out"
+echo "\$(basename "\$0") n=\$# args=\$*|IFNAME=\$IFNAME DEVICE=\$DEVICE SPEED=\$SPEED IPLOCAL=\$IPLOCAL IPREMOTE=\$IPREMOTE LLLOCAL=\$LLLOCAL LLREMOTE=\$LLREMOTE PEERNAME=\$PEERNAME DNS1=\$DNS1 DNS2=\$DNS2 IPPARAM=\$IPPARAM PPPD_PID=\$PPPD_PID ORIG_UID=\$ORIG_UID PPPLOGNAME=\$PPPLOGNAME CONNECT_TIME=\$CONNECT_TIME BYTES_SENT=\$BYTES_SENT BYTES_RCVD=\$BYTES_RCVD" >>"$d/scripts-$side.out"
 EOS
-        chmod +x "$d/etc-$side/ip-up"
+            chmod +x "$d/etc-$side/$sc"
+        done
     done
-    e2e_start "$c" "debug name server require-mschap-v2 require-mppe-128 ms-dns 192.0.2.53 ms-dns 192.0.2.54 ipparam demo-param persist holdoff 0 maxfail 3 $IP_A:$IP_B" \
-        "debug name client remotename server noauth require-mppe-128 noipdefault usepeerdns"
+    e2e_start "$c" "debug name server require-mschap-v2 require-mppe-128 ms-dns 192.0.2.53 ms-dns 192.0.2.54 ipparam demo-param persist holdoff 0 maxfail 3 +ipv6 $IP_A:$IP_B" \
+        "debug name client remotename server noauth require-mppe-128 noipdefault usepeerdns +ipv6"
     local err=""
     e2e_wait_up "$c" 30 || err="$err not-up"
     sleep 0.5
-    grep -q "args=ppp0 .* $IP_A $IP_B demo-param" "$d/ip-up-a.out" 2>/dev/null || err="$err A-ip-up-args"
-    grep -q "IFNAME=ppp0 IPLOCAL=$IP_A IPREMOTE=$IP_B PEERNAME=client .*IPPARAM=demo-param PPPD_PID=[0-9]" "$d/ip-up-a.out" 2>/dev/null || err="$err A-ip-up-env"
-    grep -q "DNS1=192.0.2.53 DNS2=192.0.2.54" "$d/ip-up-b.out" 2>/dev/null || err="$err B-dns-env"
+    local out="$d/scripts-a.out" ll='fe80::[0-9a-f]*:[0-9a-f]*:[0-9a-f]*:[0-9a-f]*' tty='/dev/[^ ]*'
+    local env4="IFNAME=ppp0 DEVICE=$tty SPEED=[0-9]* IPLOCAL=$IP_A IPREMOTE=$IP_B"
+    local who="PEERNAME=client .*IPPARAM=demo-param PPPD_PID=[0-9][0-9]* ORIG_UID=0 PPPLOGNAME=[^ ]*"
+    local stats="CONNECT_TIME=[0-9][0-9]* BYTES_SENT=[1-9][0-9]* BYTES_RCVD=[1-9][0-9]*"
+    # script_expect NAME REGEX: a line of NAME in A's record matches REGEX.
+    script_expect() {
+        grep -q "^$1 $2" "$out" 2>/dev/null || err="$err A-$1"
+    }
+    script_expect ip-pre-up "n=6 args=ppp0 $tty [0-9]* $IP_A $IP_B demo-param|$env4 .*$who"
+    script_expect ip-up "n=6 args=ppp0 $tty [0-9]* $IP_A $IP_B demo-param|$env4 .*$who"
+    script_expect ipv6-up "n=6 args=ppp0 $tty [0-9]* $ll $ll demo-param|.* LLLOCAL=$ll LLREMOTE=$ll $who"
+    # auth-up: pppd's "interface peer-name user-name tty speed", where
+    # user-name is the user who ran pppd.
+    script_expect auth-up "n=5 args=ppp0 client $(id -un) $tty [0-9]*|IFNAME=ppp0 .*$who"
+    grep -q "DNS1=192.0.2.53 DNS2=192.0.2.54" "$d/scripts-b.out" 2>/dev/null || err="$err B-dns-env"
+    grep -q "^auth-up" "$d/scripts-b.out" 2>/dev/null && err="$err B-auth-up-under-noauth"
     grep -q "nameserver 192.0.2.53" "$d/etc-b/resolv.conf" 2>/dev/null || err="$err B-resolv.conf"
     # SIGHUP: the link ends and, under persist, comes back.
     kill -HUP "$A_PID"
@@ -269,6 +284,10 @@ EOS
         t=$((t - 1))
     done
     [ "$(grep -c 'remote IP address' "$d/a.log")" -ge 2 ] || err="$err no-reconnect"
+    # The first link's down scripts, with the addresses that were in use.
+    script_expect ip-down "n=6 args=ppp0 $tty [0-9]* $IP_A $IP_B demo-param|$env4 .*$who $stats"
+    script_expect ipv6-down "n=6 args=ppp0 $tty [0-9]* $ll $ll demo-param|.* LLLOCAL=$ll LLREMOTE=$ll $who $stats"
+    script_expect auth-down "n=5 args=ppp0 client $(id -un) $tty [0-9]*|IFNAME=ppp0 .*$who $stats"
     sleep 0.5
     ip netns exec "$NS_A" ping -c 2 -W 2 "$IP_B" >/dev/null || err="$err ping-after-reconnect"
     kill -TERM "$A_PID"
