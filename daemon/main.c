@@ -98,8 +98,47 @@ static int detach(int updetach, int *parent_status)
     return -1;
 }
 
+/* pppd 2.4.9, installed setuid root, lets its caller name only files the
+ * caller could open, and takes privileged options only from root-owned
+ * files. upppd does not implement that model (every option is trusted, see
+ * "DIFFERENCES FROM PPPD" in upppd.8), so a setuid or setgid upppd would
+ * read any file for anyone and run its scripts as root: refuse, before any
+ * option or file is read. It needs root only for its TUN device; run it as
+ * root (sudo) instead. */
+static int refuse_setid(void)
+{
+    if (getuid() == geteuid() && getgid() == getegid())
+        return 0;
+    fprintf(stderr,
+            "upppd: refusing to run setuid or setgid (real uid %u, effective uid %u): upppd "
+            "does not implement pppd's privileged options; remove the setuid bit and run "
+            "it as root\n",
+            (unsigned)getuid(), (unsigned)geteuid());
+    return -1;
+}
+
+/* UPPPD_ETC, UPPPD_RUNDIR and UPPPD_LOCKDIR move where upppd reads its
+ * options, secrets and scripts and writes its pid, lock and resolv.conf
+ * files: only root may move them. For anyone else they are dropped here,
+ * once, so no later getenv (nor a pty command we start) sees them. */
+static void drop_env_unless_root(void)
+{
+    static const char *const vars[] = {"UPPPD_ETC", "UPPPD_RUNDIR", "UPPPD_LOCKDIR"};
+    if (getuid() == 0)
+        return;
+    for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+        if (getenv(vars[i]) != NULL) {
+            /* Only the name: the value is the caller's, unescaped. */
+            fprintf(stderr, "upppd: warning: %s ignored: only root may set it\n", vars[i]);
+            unsetenv(vars[i]);
+        }
+}
+
 int main(int argc, char **argv)
 {
+    if (refuse_setid() != 0)
+        return 1;
+    drop_env_unless_root();
     struct upppd_opts o;
     upppd_opts_init(&o);
     o.warn = warn_stderr;

@@ -13,6 +13,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pwd.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -52,6 +53,7 @@ struct ctx {
     int mppe_bits, mppe_stateless; /* as negotiated, for the summary */
     uint8_t *pkt;
     struct uppp_status final;
+    struct uppp_status script_st; /* addresses and names the scripts keep seeing */
 };
 
 static uint64_t mono_ms(void)
@@ -61,10 +63,10 @@ static uint64_t mono_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static void ep_set(struct ctx *c, int op, int fd, uint32_t events, int tag)
+static int ep_set(struct ctx *c, int op, int fd, uint32_t events, int tag)
 {
     struct epoll_event ev = {.events = events, .data.u32 = (uint32_t)tag};
-    epoll_ctl(c->ep, op, fd, &ev);
+    return epoll_ctl(c->ep, op, fd, &ev);
 }
 
 /* The link is one fd (tty, pty) or two (stdin/stdout): keep EPOLLOUT on
@@ -174,16 +176,62 @@ static void ip_str(uint32_t a, char *buf, size_t cap)
     inet_ntop(AF_INET, &in, buf, (socklen_t)cap);
 }
 
+/* pppd sets IPLOCAL/IPREMOTE, LLLOCAL/LLREMOTE, PEERNAME and DNS1/DNS2 in
+ * its script environment when they become known and never clears them, so
+ * ip-down, ipv6-down and auth-down see the values that were in use. The
+ * session has cleared its copies by then: fill st from what was kept. */
+static void script_keep(struct ctx *c, struct uppp_status *st)
+{
+    struct uppp_status *k = &c->script_st;
+    if (st->ip_local) {
+        k->ip_local = st->ip_local;
+        k->ip_remote = st->ip_remote;
+    } else {
+        st->ip_local = k->ip_local;
+        st->ip_remote = k->ip_remote;
+    }
+    if (st->ipv6_up) {
+        k->ipv6_up = 1;
+        k->ipv6_local = st->ipv6_local;
+        k->ipv6_remote = st->ipv6_remote;
+    } else if (k->ipv6_up) {
+        st->ipv6_up = 1;
+        st->ipv6_local = k->ipv6_local;
+        st->ipv6_remote = k->ipv6_remote;
+    }
+    if (st->peer_name[0])
+        memcpy(k->peer_name, st->peer_name, sizeof(k->peer_name));
+    else
+        memcpy(st->peer_name, k->peer_name, sizeof(st->peer_name));
+    if (st->dns[0] || st->dns[1])
+        memcpy(k->dns, st->dns, sizeof(k->dns));
+    else
+        memcpy(st->dns, k->dns, sizeof(st->dns));
+}
+
+/* The name of the real user who ran us, or the uid: pppd's auth-up
+ * "user-name" and PPPLOGNAME ("the username of the real user-id"). */
+static void real_user(char *buf, size_t cap)
+{
+    struct passwd *pw = getpwuid(getuid());
+    if (pw != NULL && pw->pw_name != NULL)
+        snprintf(buf, cap, "%s", pw->pw_name);
+    else
+        snprintf(buf, cap, "%u", (unsigned)getuid());
+}
+
 /* pppd's script environment and arguments. */
 static void script_env(struct ctx *c, struct upppd_env *e, const struct uppp_status *st)
 {
-    char a[INET_ADDRSTRLEN];
+    char a[INET6_ADDRSTRLEN], user[256];
     upppd_env_set(e, "PATH", "/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin");
     upppd_env_set(e, "IFNAME", "%s", c->tun ? c->tun->name : "");
     upppd_env_set(e, "DEVICE", "%s", c->link.name);
     upppd_env_set(e, "SPEED", "%u", c->r->link.speed);
     upppd_env_set(e, "PPPD_PID", "%d", (int)getpid());
-    upppd_env_set(e, "PPPLOGNAME", "%s", getenv("LOGNAME") ? getenv("LOGNAME") : "root");
+    real_user(user, sizeof(user));
+    upppd_env_set(e, "PPPLOGNAME", "%s", user);
+    upppd_env_set(e, "ORIG_UID", "%u", (unsigned)getuid());
     if (st->peer_name[0])
         upppd_env_set(e, "PEERNAME", "%s", st->peer_name);
     if (st->ip_local) {
@@ -217,27 +265,38 @@ static void script_env(struct ctx *c, struct upppd_env *e, const struct uppp_sta
     upppd_env_set(e, "BYTES_RCVD", "%llu", (unsigned long long)st->bytes_in);
 }
 
-/* Run /etc/ppp/<name>; wait for it when wait_ms > 0. */
-static void run_script(struct ctx *c, const char *name, int v6, int wait_ms)
+enum script_kind { SCRIPT_IP, SCRIPT_IPV6, SCRIPT_AUTH };
+
+/* Run /etc/ppp/<name>; wait for it when wait_ms > 0. The arguments are
+ * pppd 2.4.9's: "interface tty speed local remote ipparam" for the ip and
+ * ipv6 scripts (link-local addresses for ipv6), "interface peer-name
+ * user-name tty speed" for auth-up and auth-down. */
+static void run_script(struct ctx *c, const char *name, enum script_kind kind, int wait_ms)
 {
     char path[512];
     snprintf(path, sizeof(path), "%s/%s", c->r->etc_dir, name);
     struct uppp_status st;
     uppp_session_status(c->s, &st);
+    script_keep(c, &st);
     struct upppd_env env = {0};
     script_env(c, &env, &st);
-    char speed[16], l[64], rm[64];
+    char speed[16], l[256], rm[64];
+    char *ifname = c->tun ? c->tun->name : (char *)"";
     snprintf(speed, sizeof(speed), "%u", c->r->link.speed);
-    if (v6) {
+    if (kind == SCRIPT_IPV6) {
         upppd_format_ll(st.ipv6_local, l, sizeof(l));
         upppd_format_ll(st.ipv6_remote, rm, sizeof(rm));
-    } else {
+    } else if (kind == SCRIPT_IP) {
         ip_str(st.ip_local, l, sizeof(l));
         ip_str(st.ip_remote, rm, sizeof(rm));
+    } else {
+        real_user(l, sizeof(l));
     }
-    char *argv[] = {path, c->tun ? c->tun->name : (char *)"",           c->link.name, speed, l,
-                    rm,   (char *)(c->r->ipparam ? c->r->ipparam : ""), NULL};
-    pid_t pid = upppd_script_start(path, argv, &env);
+    char *argv[] = {
+        path, ifname, c->link.name, speed, l, rm, (char *)(c->r->ipparam ? c->r->ipparam : ""),
+        NULL};
+    char *auth_argv[] = {path, ifname, st.peer_name, l, c->link.name, speed, NULL};
+    pid_t pid = upppd_script_start(path, kind == SCRIPT_AUTH ? auth_argv : argv, &env);
     upppd_env_free(&env);
     if (pid <= 0)
         return;
@@ -279,7 +338,7 @@ static void ip_up(struct ctx *c)
         if (upppd_tun_set_mtu(c->tun, st.ip_mtu, err, sizeof(err)) < 0 ||
             upppd_tun_set_ipv4(c->tun, st.ip_local, st.ip_remote, err, sizeof(err)) < 0)
             upppd_logf(c->log, LOG_ERR, "%s", err);
-        run_script(c, "ip-pre-up", 0, 5000);
+        run_script(c, "ip-pre-up", SCRIPT_IP, 5000);
         if (upppd_tun_set_up(c->tun, 1, err, sizeof(err)) < 0)
             upppd_logf(c->log, LOG_ERR, "%s", err);
         if (c->r->defaultroute &&
@@ -287,7 +346,7 @@ static void ip_up(struct ctx *c)
             upppd_logf(c->log, LOG_WARNING, "%s", err);
     }
     upppd_logf(c->log, LOG_INFO, "MTU of %s set to %u", c->tun ? c->tun->name : "-", st.ip_mtu);
-    run_script(c, "ip-up", 0, 0);
+    run_script(c, "ip-up", SCRIPT_IP, 0);
     if (c->r->updetach_fd >= 0) {
         if (write(c->r->updetach_fd, "u", 1) < 0) {
             /* the parent is gone: nothing to tell */
@@ -305,7 +364,7 @@ static void ip_down(struct ctx *c)
     char err[256];
     if (c->tun && c->tun->default_route)
         upppd_tun_default_route(c->tun, 0, 0, err, sizeof(err));
-    run_script(c, "ip-down", 0, 5000);
+    run_script(c, "ip-down", SCRIPT_IP, 5000);
 }
 
 static void ipv6_up(struct ctx *c)
@@ -321,7 +380,7 @@ static void ipv6_up(struct ctx *c)
             upppd_tun_add_ipv6_ll(c->tun, st.ipv6_local, err, sizeof(err)) < 0)
             upppd_logf(c->log, LOG_ERR, "%s", err);
     }
-    run_script(c, "ipv6-up", 1, 0);
+    run_script(c, "ipv6-up", SCRIPT_IPV6, 0);
 }
 
 static void on_event(void *user, const struct uppp_event *ev)
@@ -333,7 +392,7 @@ static void on_event(void *user, const struct uppp_event *ev)
         uppp_session_status(c->s, &st);
         if (st.auth_peer && !c->auth_up) {
             c->auth_up = 1;
-            run_script(c, "auth-up", 0, 0);
+            run_script(c, "auth-up", SCRIPT_AUTH, 0);
         }
         break;
     }
@@ -355,7 +414,7 @@ static void on_event(void *user, const struct uppp_event *ev)
         break;
     case UPPP_EVENT_IPV6_DOWN:
         if (c->ipv6_up)
-            run_script(c, "ipv6-down", 1, 5000);
+            run_script(c, "ipv6-down", SCRIPT_IPV6, 5000);
         c->ipv6_up = 0;
         break;
     default:
@@ -415,7 +474,12 @@ static void on_signal(struct ctx *c)
         case SIGHUP:
             upppd_logf(c->log, LOG_NOTICE, "Hangup (SIGHUP)");
             c->hup_restart = 1;
-            uppp_session_close_end(c->s, UPPP_END_HANGUP, "Hangup (SIGHUP)", now);
+            /* pppd (main.c handle_events): the status becomes 5
+             * (EXIT_USER_REQUEST) unless it is already 16 (the link hung up
+             * first), and the link closes with "User request". Here the
+             * first end recorded wins, so a hangup, or any other end
+             * already reached, is kept. */
+            uppp_session_close_end(c->s, UPPP_END_USER_REQUEST, "User request", now);
             break;
         case SIGUSR1:
             c->log->debug = !c->log->debug;
@@ -557,9 +621,25 @@ static int one_link(struct ctx *c)
     c->link_dead = 0;
     c->ip_up = c->ipv6_up = c->auth_up = c->reached_running = 0;
     c->mppe_bits = c->mppe_stateless = 0;
-    ep_set(c, EPOLL_CTL_ADD, c->link.rfd, EPOLLIN, TAG_LINK_R);
-    if (c->link.wfd != c->link.rfd)
-        ep_set(c, EPOLL_CTL_ADD, c->link.wfd, 0, TAG_LINK_W);
+    memset(&c->script_st, 0, sizeof(c->script_st));
+    /* epoll refuses (EPERM) what it cannot watch: a regular file or
+     * /dev/null given to notty as stdin or stdout. Ignored, that left a
+     * link that never read a byte and an LCP timeout 30 s later, so fail
+     * now and say why. pppd polls such input, reads EOF and hangs up (exit
+     * 16); upppd exits 7, as for a device it cannot use. */
+    if (ep_set(c, EPOLL_CTL_ADD, c->link.rfd, EPOLLIN, TAG_LINK_R) < 0 ||
+        (c->link.wfd != c->link.rfd && ep_set(c, EPOLL_CTL_ADD, c->link.wfd, 0, TAG_LINK_W) < 0)) {
+        upppd_logf(c->log, LOG_ERR,
+                   "The link (%s) cannot be watched for input and output: %s (with notty, "
+                   "stdin and stdout must be a tty, pipe or socket, not a regular file or "
+                   "/dev/null)",
+                   c->link.name, strerror(errno));
+        epoll_ctl(c->ep, EPOLL_CTL_DEL, c->link.rfd, NULL);
+        uppp_session_del(c->s);
+        c->s = NULL;
+        upppd_link_close(&c->link);
+        return 7;
+    }
     upppd_logf(c->log, LOG_INFO, "Connect: %s <--> %s", c->tun ? c->tun->name : "-", c->link.name);
     c->t_start = c->last_activity = mono_ms();
     uppp_session_start(c->s, c->t_start);
@@ -610,9 +690,9 @@ static int one_link(struct ctx *c)
     if (c->ip_up)
         ip_down(c);
     if (c->ipv6_up)
-        run_script(c, "ipv6-down", 1, 5000);
+        run_script(c, "ipv6-down", SCRIPT_IPV6, 5000);
     if (c->auth_up)
-        run_script(c, "auth-down", 0, 5000);
+        run_script(c, "auth-down", SCRIPT_AUTH, 5000);
     if (c->tun) {
         upppd_tun_set_up(c->tun, 0, err, sizeof(err));
     }
@@ -731,7 +811,8 @@ int upppd_run(struct upppd_run *r)
         status = one_link(&c);
         if (c.terminating || !r->persist)
             break;
-        if (status == 6 || status == 1)
+        /* stdin that cannot be watched will not change by reopening it. */
+        if (status == 6 || status == 1 || (status == 7 && r->link.notty))
             break;
         failures = c.reached_running ? 0 : failures + 1;
         if (r->maxfail > 0 && failures >= r->maxfail) {

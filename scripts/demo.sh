@@ -6,18 +6,24 @@
 # what was negotiated and the counters, clean up. Needs root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
-./scripts/build.sh normal >/dev/null
-UPPPD=$PWD/build/normal/daemon/upppd
+# UPPPD=path runs that binary without setting up or building (the test of
+# this script does so); DEMO_KEEP=1 keeps the demo's directory.
+if [ -n "${UPPPD:-}" ]; then
+    UPPPD=$(readlink -f "$UPPPD")
+else
+    ./scripts/setup.sh
+    ./scripts/build.sh normal >/dev/null
+    UPPPD=$PWD/build/normal/daemon/upppd
+fi
 
-tmp=$(mktemp -d /tmp/upppd-demo.XXXXXX)
+tmp=
 NA=upppd-demo-server NB=upppd-demo-client
 cleanup() {
     for ns in $NA $NB; do
         ip netns pids $ns 2>/dev/null | xargs -r kill 2>/dev/null || true
         ip netns del $ns 2>/dev/null || true
     done
-    rm -rf "$tmp"
+    if [ -n "$tmp" ] && [ -z "${DEMO_KEEP:-}" ]; then rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
 cleanup 2>/dev/null || true
@@ -25,13 +31,20 @@ tmp=$(mktemp -d /tmp/upppd-demo.XXXXXX)
 ip netns add $NA
 ip netns add $NB
 
+# The password is never printed (a terminal scrollback or a CI log would
+# keep it): it goes into a 0600 file in the demo's directory, which is
+# removed on exit with everything else.
+umask 077
 password=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
+printf '%s\n' "$password" >"$tmp/password"
 for side in server client; do
     mkdir -p "$tmp/$side"
     printf 'client server "%s" *\n' "$password" >"$tmp/$side/chap-secrets"
     chmod 600 "$tmp/$side/chap-secrets"
 done
-echo "== generated MS-CHAPv2 password for user 'client': $password"
+unset password
+chmod 600 "$tmp/password"
+echo "== generated MS-CHAPv2 password for user 'client': in $tmp/password (mode 0600, removed at exit)"
 
 for mode in stateful stateless; do
     echo

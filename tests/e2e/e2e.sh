@@ -188,6 +188,28 @@ opt_case unreadable-device 7 "Failed to open" "$E2E_TMP/nodev" 115200 noauth
 opt_case pty-command-fails 9 "pty command failed" noauth pty "/nonexistent/command"
 opt_case secrets-missing 1 "couldn't find any suitable secret" auth require-mschap-v2 pty "cat"
 
+# notty with a stdin epoll cannot watch (/dev/null, a regular file): exit 7
+# at once with the reason, not an LCP timeout 30 s later.
+notty_case() {
+    local c=$1 input=$2
+    want "$c" || return 0
+    local out st t0 t1 err=""
+    t0=$(date +%s)
+    # stdout (the link's write side) is a pipe, which epoll can watch.
+    ip netns exec "$NS_A" timeout 20 "$UPPPD" notty noauth nodetach logfd 2 \
+        2>"$E2E_TMP/$c.err" <"$input" | cat >/dev/null
+    st=${PIPESTATUS[0]}
+    out=$(cat "$E2E_TMP/$c.err")
+    t1=$(date +%s)
+    [ "$st" = 7 ] || err="$err exit-$st(want 7)"
+    [ $((t1 - t0)) -le 3 ] || err="$err took-$((t1 - t0))s"
+    grep -qF "cannot be watched for input" <<<"$out" || err="$err no-message"
+    e2e_result "$c" "$err" "$out"
+}
+notty_case notty-stdin-devnull /dev/null
+echo "not a link" >"$E2E_TMP/regular-file"
+notty_case notty-stdin-file "$E2E_TMP/regular-file"
+
 # --- leak check: MPPE required, no IP payload in the clear ---------------------
 leak_case() {
     local c=leak-check
@@ -221,23 +243,38 @@ scripts_case() {
     local d="$E2E_TMP/$c"
     e2e_secrets "$d/etc-a" client server "$PASS"
     e2e_secrets "$d/etc-b" client server "$PASS"
-    # ip-up records its arguments and pppd's environment.
+    # Every script records its arguments and pppd 2.4.9's documented
+    # environment, one line per run, in scripts-SIDE.out.
     for side in a b; do
-        cat >"$d/etc-$side/ip-up" <<EOS
+        for sc in ip-pre-up ip-up ip-down ipv6-up ipv6-down auth-up auth-down; do
+            cat >"$d/etc-$side/$sc" <<EOS
 #!/bin/sh
-echo "args=\$*" >>"$d/ip-up-$side.out"
-echo "IFNAME=\$IFNAME IPLOCAL=\$IPLOCAL IPREMOTE=\$IPREMOTE PEERNAME=\$PEERNAME DNS1=\$DNS1 DNS2=\$DNS2 IPPARAM=\$IPPARAM PPPD_PID=\$PPPD_PID" >>"$d/ip-up-$side.out"
+echo "\$(basename "\$0") n=\$# args=\$*|IFNAME=\$IFNAME DEVICE=\$DEVICE SPEED=\$SPEED IPLOCAL=\$IPLOCAL IPREMOTE=\$IPREMOTE LLLOCAL=\$LLLOCAL LLREMOTE=\$LLREMOTE PEERNAME=\$PEERNAME DNS1=\$DNS1 DNS2=\$DNS2 IPPARAM=\$IPPARAM PPPD_PID=\$PPPD_PID ORIG_UID=\$ORIG_UID PPPLOGNAME=\$PPPLOGNAME CONNECT_TIME=\$CONNECT_TIME BYTES_SENT=\$BYTES_SENT BYTES_RCVD=\$BYTES_RCVD" >>"$d/scripts-$side.out"
 EOS
-        chmod +x "$d/etc-$side/ip-up"
+            chmod +x "$d/etc-$side/$sc"
+        done
     done
-    e2e_start "$c" "debug name server require-mschap-v2 require-mppe-128 ms-dns 192.0.2.53 ms-dns 192.0.2.54 ipparam demo-param persist holdoff 0 maxfail 3 $IP_A:$IP_B" \
-        "debug name client remotename server noauth require-mppe-128 noipdefault usepeerdns"
+    e2e_start "$c" "debug name server require-mschap-v2 require-mppe-128 ms-dns 192.0.2.53 ms-dns 192.0.2.54 ipparam demo-param persist holdoff 0 maxfail 3 +ipv6 $IP_A:$IP_B" \
+        "debug name client remotename server noauth require-mppe-128 noipdefault usepeerdns +ipv6"
     local err=""
     e2e_wait_up "$c" 30 || err="$err not-up"
     sleep 0.5
-    grep -q "args=ppp0 .* $IP_A $IP_B demo-param" "$d/ip-up-a.out" 2>/dev/null || err="$err A-ip-up-args"
-    grep -q "IFNAME=ppp0 IPLOCAL=$IP_A IPREMOTE=$IP_B PEERNAME=client .*IPPARAM=demo-param PPPD_PID=[0-9]" "$d/ip-up-a.out" 2>/dev/null || err="$err A-ip-up-env"
-    grep -q "DNS1=192.0.2.53 DNS2=192.0.2.54" "$d/ip-up-b.out" 2>/dev/null || err="$err B-dns-env"
+    local out="$d/scripts-a.out" ll='fe80::[0-9a-f]*:[0-9a-f]*:[0-9a-f]*:[0-9a-f]*' tty='/dev/[^ ]*'
+    local env4="IFNAME=ppp0 DEVICE=$tty SPEED=[0-9]* IPLOCAL=$IP_A IPREMOTE=$IP_B"
+    local who="PEERNAME=client .*IPPARAM=demo-param PPPD_PID=[0-9][0-9]* ORIG_UID=0 PPPLOGNAME=[^ ]*"
+    local stats="CONNECT_TIME=[0-9][0-9]* BYTES_SENT=[1-9][0-9]* BYTES_RCVD=[1-9][0-9]*"
+    # script_expect NAME REGEX: a line of NAME in A's record matches REGEX.
+    script_expect() {
+        grep -q "^$1 $2" "$out" 2>/dev/null || err="$err A-$1"
+    }
+    script_expect ip-pre-up "n=6 args=ppp0 $tty [0-9]* $IP_A $IP_B demo-param|$env4 .*$who"
+    script_expect ip-up "n=6 args=ppp0 $tty [0-9]* $IP_A $IP_B demo-param|$env4 .*$who"
+    script_expect ipv6-up "n=6 args=ppp0 $tty [0-9]* $ll $ll demo-param|.* LLLOCAL=$ll LLREMOTE=$ll $who"
+    # auth-up: pppd's "interface peer-name user-name tty speed", where
+    # user-name is the user who ran pppd.
+    script_expect auth-up "n=5 args=ppp0 client $(id -un) $tty [0-9]*|IFNAME=ppp0 .*$who"
+    grep -q "DNS1=192.0.2.53 DNS2=192.0.2.54" "$d/scripts-b.out" 2>/dev/null || err="$err B-dns-env"
+    grep -q "^auth-up" "$d/scripts-b.out" 2>/dev/null && err="$err B-auth-up-under-noauth"
     grep -q "nameserver 192.0.2.53" "$d/etc-b/resolv.conf" 2>/dev/null || err="$err B-resolv.conf"
     # SIGHUP: the link ends and, under persist, comes back.
     kill -HUP "$A_PID"
@@ -247,6 +284,10 @@ EOS
         t=$((t - 1))
     done
     [ "$(grep -c 'remote IP address' "$d/a.log")" -ge 2 ] || err="$err no-reconnect"
+    # The first link's down scripts, with the addresses that were in use.
+    script_expect ip-down "n=6 args=ppp0 $tty [0-9]* $IP_A $IP_B demo-param|$env4 .*$who $stats"
+    script_expect ipv6-down "n=6 args=ppp0 $tty [0-9]* $ll $ll demo-param|.* LLLOCAL=$ll LLREMOTE=$ll $who $stats"
+    script_expect auth-down "n=5 args=ppp0 client $(id -un) $tty [0-9]*|IFNAME=ppp0 .*$who $stats"
     sleep 0.5
     ip netns exec "$NS_A" ping -c 2 -W 2 "$IP_B" >/dev/null || err="$err ping-after-reconnect"
     kill -TERM "$A_PID"
@@ -256,6 +297,26 @@ EOS
     if [ -z "$err" ]; then e2e_ok "$c"; else e2e_fail "$c" "$err"; fi
 }
 scripts_case
+
+# --- SIGHUP without persist: exit 5 (EXIT_USER_REQUEST), as pppd ---------------
+sighup_case() {
+    local c=sighup-exit
+    want "$c" || return 0
+    local d="$E2E_TMP/$c"
+    e2e_secrets "$d/etc-a" client server "$PASS"
+    e2e_secrets "$d/etc-b" client server "$PASS"
+    e2e_start "$c" "name server require-mschap-v2 $IP_A:$IP_B" \
+        "name client remotename server noauth noipdefault"
+    local err=""
+    e2e_wait_up "$c" 30 || err="$err not-up"
+    kill -HUP "$A_PID"
+    e2e_wait_exit 20
+    local st=$?
+    [ "$st" = 5 ] || err="$err A-exit-$st(want 5)"
+    grep -qF "Hangup (SIGHUP)" "$d/a.log" || err="$err A-no-hangup-line"
+    if [ -z "$err" ]; then e2e_ok "$c"; else e2e_fail "$c" "$err"; fi
+}
+sighup_case
 
 # --- idle and maxconnect end the link with pppd's exit codes -----------------
 timer_case() {

@@ -114,6 +114,18 @@ e2e_fail() {
     done
 }
 
+# e2e_result CASE "ERRORS" "OUTPUT": ok when ERRORS is empty, else FAIL
+# with the tail of OUTPUT (for cases without a link, hence without logs).
+e2e_result() {
+    if [ -z "$2" ]; then
+        e2e_ok "$1"
+    else
+        E2E_FAILED=$((E2E_FAILED + 1))
+        echo "FAIL $1:$2"
+        echo "$3" | tail -n 20
+    fi
+}
+
 e2e_summary() {
     echo "$E2E_PASSED passed, $E2E_FAILED failed"
     [ "$E2E_FAILED" -eq 0 ]
