@@ -66,6 +66,10 @@ struct uppp_session {
     int dead;
 
     struct uppp_status stats; /* counters; the rest is filled on demand */
+    /* Clear network packets received while MPPE is in force: when the
+     * debug line last went out, and how many were dropped since. */
+    uint64_t clear_in_logged_at;
+    uint64_t clear_in_unlogged;
 };
 
 /* ---- services of session.c ---- */

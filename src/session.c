@@ -320,12 +320,33 @@ void uppp_lcp_is_finished(struct uppp_session *s)
 
 /* ---- input ---- */
 
+/* A peer that sends clear IP while MPPE is required is misconfigured or
+ * probing: say so under debug, at most once a second (a flood of them must
+ * not flood the log), with how many were dropped since the last line.
+ * pppd drops these without a word; so do we without debug. */
+#define CLEAR_IN_LOG_MS 1000
+
+static void clear_in_dropped(struct uppp_session *s)
+{
+    s->clear_in_unlogged++;
+    if (!s->cfg.debug ||
+        (s->clear_in_logged_at != 0 && s->now - s->clear_in_logged_at < CLEAR_IN_LOG_MS))
+        return;
+    uppp_log(s, UPPP_LOG_DEBUG, "MPPE: %llu clear IP packet(s) from the peer dropped: MPPE is %s",
+             (unsigned long long)s->clear_in_unlogged,
+             s->cfg.mppe == UPPP_MPPE_REQUIRED ? "required" : "on");
+    s->clear_in_logged_at = s->now ? s->now : 1;
+    s->clear_in_unlogged = 0;
+}
+
 void uppp_network_input(struct uppp_session *s, uint16_t proto, const uint8_t *pkt, size_t len,
                         int was_encrypted)
 {
     if (!was_encrypted && (s->ccp.mppe_up || mppe_gate(s))) {
         /* Never accept clear traffic while encryption is (to be) in force. */
         s->stats.dropped_clear++;
+        s->stats.dropped_clear_in++;
+        clear_in_dropped(s);
         return;
     }
     int up = proto == UPPP_PROTO_IP ? s->ipcp.up : proto == UPPP_PROTO_IPV6 ? s->ipv6cp.up : 0;

@@ -122,11 +122,85 @@ static void test_bad_frame_counters(void **state)
     th_free(&l);
 }
 
+static size_t clear_ip_frame(uint8_t *f, uint16_t seq)
+{
+    f[0] = 0xff;
+    f[1] = 0x03;
+    f[2] = 0x00;
+    f[3] = 0x21;
+    return 4 + th_make_ipv4(f + 4, 100, 0x0a000002, 0x0a000001, "CLEAR", seq);
+}
+
+static unsigned count_lines(const char *log, const char *needle)
+{
+    unsigned n = 0;
+    for (const char *p = strstr(log, needle); p != NULL; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+#define CLEAR_LINE "clear IP packet(s) from the peer dropped: MPPE is required"
+
+/* Clear IP from a peer while MPPE is required is dropped, counted apart
+ * from what we refused to send, and logged under debug at most once a
+ * second, with the number dropped. */
+static void test_clear_in_counted_and_logged(void **state)
+{
+    (void)state;
+    struct th_link l;
+    th_init(&l, 12);
+    start_mppe(&l, 1, 1500, 1500);
+
+    uint8_t f[256];
+    struct uppp_status st;
+    unsigned delivered = l.a.delivered;
+    size_t n = clear_ip_frame(f, 1);
+    assert_int_equal(uppp_session_input_frame(l.a.s, f, n, l.now), 0);
+    uppp_session_status(l.a.s, &st);
+    assert_int_equal(st.dropped_clear_in, 1);
+    assert_int_equal(st.dropped_clear, 1);
+    assert_int_equal(l.a.delivered, delivered);
+    assert_int_equal(count_lines(l.a.logbuf, CLEAR_LINE), 1);
+    assert_non_null(strstr(l.a.logbuf, "MPPE: 1 " CLEAR_LINE));
+
+    /* A flood: counted in full, not logged line by line. */
+    for (uint16_t i = 0; i < 500; i++) {
+        n = clear_ip_frame(f, i);
+        assert_int_equal(uppp_session_input_frame(l.a.s, f, n, l.now + i), 0);
+    }
+    uppp_session_status(l.a.s, &st);
+    assert_int_equal(st.dropped_clear_in, 501);
+    assert_int_equal(count_lines(l.a.logbuf, CLEAR_LINE), 1);
+    /* A second later the next one reports what was held back. */
+    l.now += 1000;
+    n = clear_ip_frame(f, 999);
+    assert_int_equal(uppp_session_input_frame(l.a.s, f, n, l.now), 0);
+    assert_int_equal(count_lines(l.a.logbuf, CLEAR_LINE), 2);
+    assert_non_null(strstr(l.a.logbuf, "MPPE: 501 " CLEAR_LINE));
+
+    uppp_session_status(l.a.s, &st);
+    assert_int_equal(st.dropped_clear_in, 502);
+    assert_int_equal(l.a.delivered, delivered);
+    th_free(&l);
+
+    /* Without debug: still counted, never logged. */
+    th_init(&l, 13);
+    l.a.cfg.debug = 0;
+    start_mppe(&l, 1, 1500, 1500);
+    n = clear_ip_frame(f, 1);
+    assert_int_equal(uppp_session_input_frame(l.a.s, f, n, l.now), 0);
+    uppp_session_status(l.a.s, &st);
+    assert_int_equal(st.dropped_clear_in, 1);
+    assert_null(strstr(l.a.logbuf, CLEAR_LINE));
+    th_free(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mtu_matrix),
         cmocka_unit_test(test_bad_frame_counters),
+        cmocka_unit_test(test_clear_in_counted_and_logged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
