@@ -112,6 +112,42 @@ uint64_t uppp_auth_deadline(const struct uppp_session *s)
     return uppp_min_deadline(d, a->chap_cli.deadline);
 }
 
+/* A peer that Protocol-Rejects the protocol we authenticate with will never
+ * answer it: fail now rather than retry until the give-up (RFC 1661 section
+ * 5.7 leaves it to us). As pppd 2.4.9 (chap_protrej, upap_protrej): the
+ * peer role fails while it has not succeeded (exit 19), with pppd's error
+ * line; the PAP authenticator while it waits (exit 11), with its line; the
+ * CHAP authenticator once it has started, even after the peer succeeded
+ * (CHAP re-challenges), and without a line of its own. The peer role goes
+ * first so that with CHAP both ways the status is pppd's last one, 19. */
+void uppp_auth_protreject(struct uppp_session *s, uint16_t proto)
+{
+    if (!uppp_auth_alive(s))
+        return;
+    struct uppp_auth_impl *a = uppp_auth_impl(s);
+    if (proto == UPPP_PROTO_PAP) {
+        if (a->pap_cli.state == UPPP_PAPC_PENDING) {
+            uppp_log(s, UPPP_LOG_ERR, "PAP authentication failed due to protocol-reject");
+            uppp_auth_us_fail(s, UPPP_AUTH_PAP, NULL);
+        } else if (a->pap_srv.state == UPPP_PAPS_LISTEN) {
+            uppp_log(s, UPPP_LOG_ERR, "PAP authentication of peer failed (protocol-reject)");
+            uppp_auth_peer_fail(s, UPPP_AUTH_PAP, NULL);
+        }
+        return;
+    }
+    if (proto != UPPP_PROTO_CHAP)
+        return;
+    enum uppp_chapc_state c = a->chap_cli.state;
+    if (c == UPPP_CHAPC_WAIT || c == UPPP_CHAPC_RESPONDED || c == UPPP_CHAPC_CHPW) {
+        uppp_log(s, UPPP_LOG_ERR, "CHAP authentication failed due to protocol-reject");
+        uppp_auth_us_fail(s, a->chap_cli.method, NULL);
+        return;
+    }
+    enum uppp_chaps_state v = a->chap_srv.state;
+    if (v == UPPP_CHAPS_CHALLENGED || v == UPPP_CHAPS_CHPW || v == UPPP_CHAPS_OPEN)
+        uppp_auth_peer_fail(s, a->chap_srv.method, NULL);
+}
+
 void uppp_auth_stop(struct uppp_session *s)
 {
     s->auth.peer_done = s->auth.our_done = 0;

@@ -27,6 +27,9 @@ void uppp_auth_start(struct uppp_session *s, unsigned peer_method, unsigned our_
 void uppp_auth_input(struct uppp_session *s, uint16_t proto, const uint8_t *pkt, size_t len);
 void uppp_auth_timer(struct uppp_session *s, uint64_t now);
 uint64_t uppp_auth_deadline(const struct uppp_session *s);
+/* The peer Protocol-Rejected PAP or CHAP (proto): the role using it fails
+ * at once, as in pppd. */
+void uppp_auth_protreject(struct uppp_session *s, uint16_t proto);
 /* LCP went down: stop, forget. */
 void uppp_auth_stop(struct uppp_session *s);
 /* Free and wipe everything. */

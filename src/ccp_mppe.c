@@ -66,9 +66,10 @@ int uppp_ccp_mppe_open(struct uppp_session *s)
 {
     struct uppp_ccp *c = &s->ccp;
     uppp_ccp_mppe_close(s);
-    unsigned peer_mru = s->stats.peer_mru ? s->stats.peer_mru : UPPP_LCP_DEFAULT_MRU;
     unsigned our_mru = s->cfg.mru > UPPP_LCP_DEFAULT_MRU ? s->cfg.mru : UPPP_LCP_DEFAULT_MRU;
-    c->txcap = peer_mru + UPPP_MPPE_OVERHEAD;
+    /* An MPPE frame is the IP MTU's packet plus UPPP_MPPE_OVERHEAD, which
+     * is the link MTU; a new LCP negotiation reopens CCP, so it holds. */
+    c->txcap = uppp_link_mtu(s);
     c->rxcap = our_mru + RX_SLACK;
     c->txbuf = malloc(c->txcap);
     c->rxbuf = malloc(c->rxcap);
@@ -130,7 +131,9 @@ int uppp_ccp_send(struct uppp_session *s, uint16_t proto, const uint8_t *pkt, si
         s->stats.dropped_clear++;
         return 1;
     }
-    if (!uppp_mppe_protocol_encrypted(proto) || len > c->txcap - UPPP_MPPE_OVERHEAD) {
+    /* send_ip has already refused anything over the IP MTU (the buffer is
+     * sized from the same uppp_link_mtu()); this is the buffer's own guard. */
+    if (!uppp_mppe_protocol_encrypted(proto) || len + UPPP_MPPE_OVERHEAD > c->txcap) {
         s->stats.dropped_other++;
         return 1;
     }

@@ -118,7 +118,15 @@ void uppp_framing_input(struct uppp_session *s, const uint8_t *data, size_t len)
             break;
         uppp_frame_input(s, fr.data, fr.len);
     }
-    const struct uppp_hdlc_stats *st = uppp_hdlc_rx_stats(s->rx);
-    s->stats.bad_fcs = st->fcs_errors;
-    s->stats.bad_frames = st->too_long + st->too_short + st->aborts + st->bad_addr_ctrl;
+}
+
+void uppp_framing_add_stats(const struct uppp_session *s, struct uppp_status *st)
+{
+    if (s->rx == NULL)
+        return;
+    /* The deframer keeps its own totals; the session counts the frames it
+     * finds bad itself, so the two are added, never assigned. */
+    const struct uppp_hdlc_stats *h = uppp_hdlc_rx_stats(s->rx);
+    st->bad_fcs += h->fcs_errors;
+    st->bad_frames += h->too_long + h->too_short + h->aborts + h->bad_addr_ctrl;
 }

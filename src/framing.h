@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 struct uppp_session;
+struct uppp_status;
 
 struct uppp_txframe {
     uint16_t proto;
@@ -29,6 +30,8 @@ void uppp_framing_set_rx_accm(struct uppp_session *s, uint32_t accm);
 void uppp_framing_send(struct uppp_session *s, const struct uppp_txframe *tx);
 /* Async HDLC bytes in; complete frames go to uppp_frame_input(). */
 void uppp_framing_input(struct uppp_session *s, const uint8_t *data, size_t len);
+/* Add the deframer's error counts (FCS, too long/short, aborts) to st. */
+void uppp_framing_add_stats(const struct uppp_session *s, struct uppp_status *st);
 /* One whole frame (FF 03 optional, protocol, information). */
 void uppp_frame_input(struct uppp_session *s, const uint8_t *frame, size_t len);
 

@@ -434,6 +434,8 @@ static int lcp_extcode(struct uppp_fsm *f, uint8_t code, uint8_t id, const uint8
         uppp_log(s, UPPP_LOG_INFO, "Protocol-Reject for protocol 0x%04x received", proto);
         if (target != NULL)
             uppp_fsm_protreject(target, s->now);
+        else if (proto == UPPP_PROTO_PAP || proto == UPPP_PROTO_CHAP)
+            uppp_auth_protreject(s, proto);
         return 1;
     }
     case UPPP_LCP_ECHOREQ: {

@@ -66,6 +66,10 @@ struct uppp_session {
     int dead;
 
     struct uppp_status stats; /* counters; the rest is filled on demand */
+    /* Clear network packets received while MPPE is in force: when the
+     * debug line last went out, and how many were dropped since. */
+    uint64_t clear_in_logged_at;
+    uint64_t clear_in_unlogged;
 };
 
 /* ---- services of session.c ---- */
@@ -119,6 +123,14 @@ void uppp_ncp_is_down(struct uppp_session *s, uint16_t proto);
  * layer calls it; tests call it to run CCP without authentication. The keys
  * are copied; the previous ones are wiped. */
 void uppp_session_set_mppe_keys(struct uppp_session *s, const struct uppp_keys *keys);
+
+/* The largest Information field we send: the peer's MRU (RFC 1661 section
+ * 6.1; 1500 when it named none), or the mtu option if that is lower. The
+ * IP MTU is that, less MPPE's 4 octets when MPPE is or may be in force.
+ * Decided here and nowhere else: send_ip, the status (so the TUN MTU) and
+ * the MPPE transmit buffer all ask these. */
+uint16_t uppp_link_mtu(const struct uppp_session *s);
+uint16_t uppp_ip_mtu(const struct uppp_session *s);
 
 /* Dispatch a decrypted/decompressed or clear network packet. */
 void uppp_network_input(struct uppp_session *s, uint16_t proto, const uint8_t *pkt, size_t len,

@@ -8,6 +8,7 @@
 #include "framing.h"
 
 #include <uppp/err.h>
+#include <uppp/mppe_wire.h>
 #include <uppp/pktlog.h>
 
 #include "crypto.h"
@@ -319,12 +320,33 @@ void uppp_lcp_is_finished(struct uppp_session *s)
 
 /* ---- input ---- */
 
+/* A peer that sends clear IP while MPPE is required is misconfigured or
+ * probing: say so under debug, at most once a second (a flood of them must
+ * not flood the log), with how many were dropped since the last line.
+ * pppd drops these without a word; so do we without debug. */
+#define CLEAR_IN_LOG_MS 1000
+
+static void clear_in_dropped(struct uppp_session *s)
+{
+    s->clear_in_unlogged++;
+    if (!s->cfg.debug ||
+        (s->clear_in_logged_at != 0 && s->now - s->clear_in_logged_at < CLEAR_IN_LOG_MS))
+        return;
+    uppp_log(s, UPPP_LOG_DEBUG, "MPPE: %llu clear IP packet(s) from the peer dropped: MPPE is %s",
+             (unsigned long long)s->clear_in_unlogged,
+             s->cfg.mppe == UPPP_MPPE_REQUIRED ? "required" : "on");
+    s->clear_in_logged_at = s->now ? s->now : 1;
+    s->clear_in_unlogged = 0;
+}
+
 void uppp_network_input(struct uppp_session *s, uint16_t proto, const uint8_t *pkt, size_t len,
                         int was_encrypted)
 {
     if (!was_encrypted && (s->ccp.mppe_up || mppe_gate(s))) {
         /* Never accept clear traffic while encryption is (to be) in force. */
         s->stats.dropped_clear++;
+        s->stats.dropped_clear_in++;
+        clear_in_dropped(s);
         return;
     }
     int up = proto == UPPP_PROTO_IP ? s->ipcp.up : proto == UPPP_PROTO_IPV6 ? s->ipv6cp.up : 0;
@@ -549,17 +571,23 @@ static uint16_t peer_mru(const struct uppp_session *s)
     return s->lcp.his.neg_mru ? s->lcp.his.mru : UPPP_LCP_DEFAULT_MRU;
 }
 
-/* The MTU for the IP layer: the peer's MRU (or our mtu option, if lower),
- * less the MPPE overhead. Computed per packet, so kept cheap. */
-static uint16_t ip_mtu(const struct uppp_session *s)
+/* Unlike pppd, which sets the interface MTU to the lowest of the peer's
+ * MRU, our own MRU and the mtu option (lcp_up), our own MRU does not cap
+ * what we send: the peer's MRU is the limit RFC 1661 section 6.1 sets, and
+ * "mtu" lowers it. Computed per packet, so kept cheap. */
+uint16_t uppp_link_mtu(const struct uppp_session *s)
 {
-    unsigned mtu = peer_mru(s);
-    if (s->cfg.mtu && s->cfg.mtu < mtu)
-        mtu = s->cfg.mtu;
+    uint16_t mtu = peer_mru(s);
+    return s->cfg.mtu && s->cfg.mtu < mtu ? s->cfg.mtu : mtu;
+}
+
+uint16_t uppp_ip_mtu(const struct uppp_session *s)
+{
+    unsigned mtu = uppp_link_mtu(s);
     /* RFC 3078 section 3: MPPE adds 2 header octets and encrypts the
      * 2-octet protocol field, so IP gets 4 fewer octets. */
     if (s->ccp.mppe_up || s->cfg.mppe >= UPPP_MPPE_OPTIONAL)
-        mtu = mtu > 4 ? mtu - 4 : 0;
+        mtu = mtu > UPPP_MPPE_OVERHEAD ? mtu - UPPP_MPPE_OVERHEAD : 0;
     return (uint16_t)mtu;
 }
 
@@ -574,7 +602,7 @@ int uppp_session_send_ip(struct uppp_session *s, uint16_t proto, const uint8_t *
         s->stats.dropped_other++;
         return 1;
     }
-    if (len > ip_mtu(s))
+    if (len > uppp_ip_mtu(s))
         return UPPP_ERR_NOBUF;
     if (s->ccp.mppe_up)
         return uppp_ccp_send(s, proto, pkt, len);
@@ -644,7 +672,8 @@ void uppp_session_status(const struct uppp_session *s, struct uppp_status *st)
     st->ipv6_local = s->ipv6cp.local;
     st->ipv6_remote = s->ipv6cp.remote;
     st->peer_mru = peer_mru(s);
-    st->ip_mtu = ip_mtu(s);
+    st->ip_mtu = uppp_ip_mtu(s);
+    uppp_framing_add_stats(s, st);
 }
 
 int uppp_session_is_dead(const struct uppp_session *s)

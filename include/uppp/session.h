@@ -247,6 +247,7 @@ struct uppp_status {
     uint64_t bytes_in, bytes_out;     /* link bytes */
     uint64_t packets_in, packets_out; /* IP packets delivered / sent */
     uint64_t dropped_clear;           /* network packets dropped: clear while MPPE on */
+    uint64_t dropped_clear_in;        /* of those, clear ones received from the peer */
     uint64_t dropped_other;           /* dropped: no NCP, too big, decrypt failures */
     uint64_t mppe_resets_sent, mppe_resets_rcvd, mppe_resyncs;
     uint64_t bad_fcs, bad_frames;

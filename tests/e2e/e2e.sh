@@ -134,6 +134,43 @@ done
 link_case pap none - A
 link_case chap none - B
 
+# --- a peer MRU above 1500 with MPPE (issue 8 item 5) ------------------------
+# Both ask for MRU 2000: the TUN MTU is 1996 and a 1,900-octet IP packet with
+# DF set must cross both ways, MPPE stateless and stateful.
+# A (server) and B (client) with MS-CHAPv2 and MPPE-128, plus options for
+# each; waits for the link (status 1 if it did not come up).
+v2_link_up() {
+    local c=$1 aopt=$2 bopt=$3
+    e2e_secrets "$E2E_TMP/$c/etc-a" client server "$PASS"
+    e2e_secrets "$E2E_TMP/$c/etc-b" client server "$PASS"
+    e2e_start "$c" "name server require-mschap-v2 require-mppe-128 $aopt $IP_A:$IP_B" \
+        "name client remotename server noauth require-mppe-128 $bopt noipdefault"
+    e2e_wait_up "$c" 30
+}
+
+mru_case() {
+    local mode=$1
+    local c="link-mru2000-$mode"
+    want "$c" || return 0
+    local d="$E2E_TMP/$c" amode="" bmode="" err=""
+    [ "$mode" = stateful ] && amode="mppe-stateful" && bmode="request-mppe-stateful"
+    v2_link_up "$c" "mru 2000 $amode" "mru 2000 $bmode" || err="$err not-up"
+    grep -q "MPPE 128-bit $mode compression enabled" "$d/a.log" || err="$err not-$mode"
+    local ns mtu
+    for ns in "$NS_A" "$NS_B"; do
+        mtu=$(ip -n "$ns" -o link show ppp0 | sed -n 's/.*mtu \([0-9]*\).*/\1/p')
+        [ "$mtu" = 1996 ] || err="$err mtu-$ns-$mtu"
+    done
+    # -s 1872: 1,900 octets with the IP and ICMP headers.
+    ip netns exec "$NS_A" ping -c 2 -s 1872 -M "do" -W 2 "$IP_B" >/dev/null || err="$err ping-A-B-1900"
+    ip netns exec "$NS_B" ping -c 2 -s 1872 -M "do" -W 2 "$IP_A" >/dev/null || err="$err ping-B-A-1900"
+    kill -TERM "$A_PID"
+    e2e_wait_exit 20
+    if [ -z "$err" ]; then e2e_ok "$c"; else e2e_fail "$c" "$err"; fi
+}
+mru_case stateless
+mru_case stateful
+
 # --- failures ----------------------------------------------------------------
 # e2e_expect CASE "A opts" "B opts" A-EXIT B-EXIT "A log line" "B log line"
 fail_case() {
@@ -322,13 +359,8 @@ sighup_case
 timer_case() {
     local c=$1 opt=$2 expect=$3 line=$4
     want "$c" || return 0
-    local d="$E2E_TMP/$c"
-    e2e_secrets "$d/etc-a" client server "$PASS"
-    e2e_secrets "$d/etc-b" client server "$PASS"
-    e2e_start "$c" "name server require-mschap-v2 require-mppe-128 $opt $IP_A:$IP_B" \
-        "name client remotename server noauth require-mppe-128 noipdefault"
-    local err=""
-    e2e_wait_up "$c" 30 || err="$err not-up"
+    local d="$E2E_TMP/$c" err=""
+    v2_link_up "$c" "$opt" "" || err="$err not-up"
     e2e_wait_exit 30
     local st=$?
     [ "$st" = "$expect" ] || err="$err A-exit-$st(want $expect)"
