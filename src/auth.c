@@ -157,27 +157,6 @@ int uppp_auth_copy_name(char *out, const uint8_t *p, size_t len)
     return 0;
 }
 
-void uppp_auth_printable(char *out, size_t cap, const uint8_t *p, size_t len)
-{
-    size_t o = 0;
-    if (cap == 0)
-        return;
-    for (size_t i = 0; i < len; i++) {
-        uint8_t c = p[i];
-        if (c >= 0x20 && c < 0x7f && c != '\\') {
-            if (o + 1 >= cap)
-                break;
-            out[o++] = (char)c;
-        } else {
-            if (o + 4 >= cap)
-                break;
-            snprintf(out + o, cap - o, "\\x%02x", c);
-            o += 4;
-        }
-    }
-    out[o] = '\0';
-}
-
 uint32_t uppp_auth_restart_ms(const struct uppp_session *s)
 {
     return s->cfg.restart_ms ? s->cfg.restart_ms : 3000;
@@ -200,7 +179,14 @@ int uppp_auth_alive(const struct uppp_session *s)
 
 void uppp_auth_peer_ok(struct uppp_session *s, unsigned method, const char *name)
 {
-    snprintf(s->stats.peer_name, sizeof(s->stats.peer_name), "%s", name);
+    /* pppd cleans the peer's name with "%v" as it receives it (chap-new.c,
+     * upap.c), and that clean name is its PEERNAME and the auth-up
+     * argument: no control character reaches a script. We do the same
+     * here, but look the secret up by the name as sent, so that a UTF-8
+     * name in the secrets file still matches (pppd's cleaned "M-" form
+     * never would). */
+    uppp_escape(s->stats.peer_name, sizeof(s->stats.peer_name), name, strlen(name),
+                UPPP_ESCAPE_VISIBLE);
     uppp_auth_is_done(s, 1, method, 1);
 }
 
