@@ -10,6 +10,7 @@
 #include "tun.h"
 
 #include <uppp/err.h>
+#include <uppp/escape.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -184,8 +185,17 @@ static void script_env(struct ctx *c, struct upppd_env *e, const struct uppp_sta
     upppd_env_set(e, "SPEED", "%u", c->r->link.speed);
     upppd_env_set(e, "PPPD_PID", "%d", (int)getpid());
     upppd_env_set(e, "PPPLOGNAME", "%s", getenv("LOGNAME") ? getenv("LOGNAME") : "root");
-    if (st->peer_name[0])
-        upppd_env_set(e, "PEERNAME", "%s", st->peer_name);
+    if (st->peer_name[0]) {
+        /* pppd cleans the peer's name with "%v" as it receives it
+         * (chap-new.c, upap.c) and its scripts get that clean name: no
+         * control character reaches them. The library keeps the name as
+         * sent (the secret and its address rules are looked up by it, so a
+         * UTF-8 name in the secrets file matches, which pppd's cleaned "M-"
+         * form never would); it is cleaned here, as pppd does. */
+        char peer[sizeof(st->peer_name) * 4];
+        uppp_escape(peer, sizeof(peer), st->peer_name, strlen(st->peer_name), UPPP_ESCAPE_VISIBLE);
+        upppd_env_set(e, "PEERNAME", "%s", peer);
+    }
     if (st->ip_local) {
         ip_str(st->ip_local, a, sizeof(a));
         upppd_env_set(e, "IPLOCAL", "%s", a);

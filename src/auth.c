@@ -179,14 +179,7 @@ int uppp_auth_alive(const struct uppp_session *s)
 
 void uppp_auth_peer_ok(struct uppp_session *s, unsigned method, const char *name)
 {
-    /* pppd cleans the peer's name with "%v" as it receives it (chap-new.c,
-     * upap.c), and that clean name is its PEERNAME and the auth-up
-     * argument: no control character reaches a script. We do the same
-     * here, but look the secret up by the name as sent, so that a UTF-8
-     * name in the secrets file still matches (pppd's cleaned "M-" form
-     * never would). */
-    uppp_escape(s->stats.peer_name, sizeof(s->stats.peer_name), name, strlen(name),
-                UPPP_ESCAPE_VISIBLE);
+    snprintf(s->stats.peer_name, sizeof(s->stats.peer_name), "%s", name);
     uppp_auth_is_done(s, 1, method, 1);
 }
 
