@@ -9,6 +9,8 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include <uppp/escape.h>
+
 void upppd_log_open(struct upppd_log *lg, const char *ident, int use_syslog, int fd,
                     const char *logfile)
 {
@@ -46,22 +48,40 @@ static void write_all(int fd, const char *buf, size_t len)
     }
 }
 
+/* Control bytes and DEL become their escape (escape.h), so that a line
+ * ends only at the newline added here and cannot drive a terminal, even if
+ * a message forgot to escape a peer's string. Backslashes are left alone:
+ * the escapes already in the line stay readable. Bytes of 0x80 and above
+ * pass (an admin's UTF-8 names). Returns the length, cut at a whole
+ * escape to leave room for the newline. */
+static size_t neutralise(char *out, size_t cap, const char *line)
+{
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)line; *p; p++) {
+        char e[UPPP_ESCAPE_CHAR_MAX] = {(char)*p, 0};
+        size_t n = (*p < 0x20 || *p == 0x7f) ? uppp_escape_char(e, *p, 0) : 1;
+        if (o + n + 2 > cap)
+            break;
+        memcpy(out + o, e, n);
+        o += n;
+    }
+    out[o] = '\0';
+    return o;
+}
+
 void upppd_log_line(struct upppd_log *lg, int level, const char *line)
 {
     if (level >= LOG_DEBUG && !lg->debug)
         return;
-    if (lg->use_syslog)
-        syslog(level, "%s", line);
     char buf[1100];
-    int n = snprintf(buf, sizeof(buf), "%s\n", line);
-    if (n < 0)
-        return;
-    if ((size_t)n >= sizeof(buf))
-        n = sizeof(buf) - 1;
+    size_t n = neutralise(buf, sizeof(buf), line);
+    if (lg->use_syslog)
+        syslog(level, "%s", buf);
+    buf[n++] = '\n';
     if (lg->fd >= 0)
-        write_all(lg->fd, buf, (size_t)n);
+        write_all(lg->fd, buf, n);
     if (lg->file_fd >= 0)
-        write_all(lg->file_fd, buf, (size_t)n);
+        write_all(lg->file_fd, buf, n);
 }
 
 void upppd_logf(struct upppd_log *lg, int level, const char *fmt, ...)

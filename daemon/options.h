@@ -64,8 +64,10 @@ struct upppd_opts_priv {
     unsigned refuse_bits; /* refuse-* given */
     int ms_dns_count;
     int ip_local_set, ip_remote_set;
-    int depth;      /* file/call nesting */
-    char **sources; /* names of the places options came from */
+    int depth;           /* file/call nesting */
+    unsigned files_read; /* options files read, all includes counted */
+    size_t bytes_read;   /* and their bytes */
+    char **sources;      /* names of the places options came from */
     size_t n_sources;
     uint32_t seq;                         /* counts options applied */
     uint32_t stamp_seq[UPPPD_OPTS_SLOTS]; /* per option id: when last applied */

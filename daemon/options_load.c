@@ -21,6 +21,10 @@
 /* Options files nest (file, call) without limit in pppd; a loop would
  * recurse until the stack runs out. */
 #define MAX_DEPTH 16
+/* Nor does it bound the fan-out: 4 "file" lines per level, 15 levels deep,
+ * is 4^15 files. Real configurations read a handful of small files. */
+#define MAX_FILES 100
+#define MAX_TOTAL_BYTES (4u << 20)
 #define MAX_SOURCES 1000
 
 static const char *const version = "0.1.0";
@@ -128,6 +132,20 @@ int upppd_opts_parse_argv(struct upppd_opts *o, int argc, char *const argv[])
     return 0;
 }
 
+/* Options whose argument is a secret: warnings must not quote it. The
+ * --help name of the argument says so. */
+static int secret_arg(const struct opt_def *d)
+{
+    return d->arg != NULL && strcmp(d->arg, "SECRET") == 0;
+}
+
+/* pppd takes a NUL byte ("\000" or a raw one) as the end of the word, so
+ * 'name "\000x"' silently gives an empty name; we refuse it. */
+static int nul_error(struct upppd_opts *o, const struct upppd_pctx *pc)
+{
+    return upppd_opt_errorf(o, pc, "NUL byte in a word");
+}
+
 static int parse_buf(struct upppd_opts *o, const char *text, size_t len, const char *name,
                      int tty_file)
 {
@@ -142,10 +160,24 @@ static int parse_buf(struct upppd_opts *o, const char *text, size_t len, const c
     int nl, rc = 0;
     while (upppd_words_next(&w, word, &line, &nl)) {
         struct upppd_pctx pc = {name, line, 1, tty_file};
-        const struct opt_def *d = upppd_opt_find(word);
-        if (d != NULL && d->arg != NULL && !upppd_words_next(&w, arg, &arg_line, &nl)) {
-            rc = upppd_opt_errorf(o, &pc, "too few parameters for option '%s'", word);
+        if (w.nul) {
+            rc = nul_error(o, &pc);
             break;
+        }
+        const struct opt_def *d = upppd_opt_find(word);
+        if (d != NULL && d->arg != NULL) {
+            w.hide_words = secret_arg(d);
+            int got = upppd_words_next(&w, arg, &arg_line, &nl);
+            w.hide_words = 0;
+            if (!got) {
+                rc = upppd_opt_errorf(o, &pc, "too few parameters for option '%s'", word);
+                break;
+            }
+            if (w.nul) {
+                pc.line = arg_line;
+                rc = nul_error(o, &pc);
+                break;
+            }
         }
         rc = one_option(o, word, arg, &pc);
         if (rc != 0)
@@ -166,11 +198,19 @@ int upppd_opt_read_file(struct upppd_opts *o, const char *path, int must_exist, 
 {
     if (o->priv.depth >= MAX_DEPTH)
         return upppd_opt_errorf(o, from, "options files nested too deeply (at %s)", path);
+    if (o->priv.files_read >= MAX_FILES)
+        return upppd_opt_errorf(o, from, "too many options files (over %d, at %s)", MAX_FILES,
+                                path);
     char *buf = NULL;
     size_t len = 0;
-    int rc = upppd_read_file(path, &buf, &len, NULL, 0);
+    /* Regular files only, opened without blocking: a FIFO would wait for a
+     * writer forever, a device could be read without end. */
+    int rc = upppd_read_file(path, &buf, &len, NULL, 1);
     if (rc == -ENOMEM)
         return UPPP_ERR_NOMEM;
+    if (rc == -EINVAL || rc == -EISDIR) /* there, but not a file: even if optional */
+        return upppd_opt_errorf(o, from, "Can't open options file %s: %s", path,
+                                rc == -EINVAL ? "not a regular file" : strerror(-rc));
     if (rc < 0) {
         if (!must_exist) {
             if (rc != -ENOENT && rc != -ENOTDIR)
@@ -178,6 +218,15 @@ int upppd_opt_read_file(struct upppd_opts *o, const char *path, int must_exist, 
             return 0;
         }
         return upppd_opt_errorf(o, from, "Can't open options file %s: %s", path, strerror(-rc));
+    }
+    o->priv.files_read++;
+    o->priv.bytes_read += len;
+    if (o->priv.bytes_read > MAX_TOTAL_BYTES) {
+        rc = upppd_opt_errorf(o, from, "options files too large in total (over %u bytes, at %s)",
+                              MAX_TOTAL_BYTES, path);
+        uppp_memzero(buf, len);
+        free(buf);
+        return rc;
     }
     o->priv.depth++;
     rc = parse_buf(o, buf, len, path, tty_file);

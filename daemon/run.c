@@ -10,6 +10,7 @@
 #include "tun.h"
 
 #include <uppp/err.h>
+#include <uppp/escape.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -220,6 +221,17 @@ static void real_user(char *buf, size_t cap)
         snprintf(buf, cap, "%u", (unsigned)getuid());
 }
 
+/* The peer's name as scripts see it. pppd cleans the name with "%v" as it
+ * receives it (chap-new.c, upap.c), so its scripts (PEERNAME, auth-up's
+ * peer-name argument) never get a control character. The library keeps the
+ * name as sent (the secret and its address rules are looked up by it, so a
+ * UTF-8 name in the secrets file matches, which pppd's cleaned "M-" form
+ * never would); it is cleaned here, as pppd does. */
+static void script_peer_name(const struct uppp_status *st, char *buf, size_t cap)
+{
+    uppp_escape(buf, cap, st->peer_name, strlen(st->peer_name), UPPP_ESCAPE_VISIBLE);
+}
+
 /* pppd's script environment and arguments. */
 static void script_env(struct ctx *c, struct upppd_env *e, const struct uppp_status *st)
 {
@@ -232,8 +244,11 @@ static void script_env(struct ctx *c, struct upppd_env *e, const struct uppp_sta
     real_user(user, sizeof(user));
     upppd_env_set(e, "PPPLOGNAME", "%s", user);
     upppd_env_set(e, "ORIG_UID", "%u", (unsigned)getuid());
-    if (st->peer_name[0])
-        upppd_env_set(e, "PEERNAME", "%s", st->peer_name);
+    if (st->peer_name[0]) {
+        char peer[sizeof(st->peer_name) * 4];
+        script_peer_name(st, peer, sizeof(peer));
+        upppd_env_set(e, "PEERNAME", "%s", peer);
+    }
     if (st->ip_local) {
         ip_str(st->ip_local, a, sizeof(a));
         upppd_env_set(e, "IPLOCAL", "%s", a);
@@ -295,7 +310,9 @@ static void run_script(struct ctx *c, const char *name, enum script_kind kind, i
     char *argv[] = {
         path, ifname, c->link.name, speed, l, rm, (char *)(c->r->ipparam ? c->r->ipparam : ""),
         NULL};
-    char *auth_argv[] = {path, ifname, st.peer_name, l, c->link.name, speed, NULL};
+    char peer[sizeof(st.peer_name) * 4];
+    script_peer_name(&st, peer, sizeof(peer));
+    char *auth_argv[] = {path, ifname, peer, l, c->link.name, speed, NULL};
     pid_t pid = upppd_script_start(path, kind == SCRIPT_AUTH ? auth_argv : argv, &env);
     upppd_env_free(&env);
     if (pid <= 0)

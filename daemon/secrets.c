@@ -178,10 +178,12 @@ static int parse_addrs(struct upppd_secret_entry *e, char **w, size_t n, const c
             word++;
         }
         if (parse_rule(word, &r) < 0) {
+            /* Not quoted: with a space in an unquoted secret, the rest
+             * of the secret lands here. */
             warnf(warn, ctx,
-                  "In file %s:%u: bad address '%.64s' for client %.64s: it may use no "
+                  "In file %s:%u: bad address (word %zu) for client %.64s: it may use no "
                   "address",
-                  file, e->line, w[i], e->client);
+                  file, e->line, i + 4, e->client);
             e->bad_addrs = 1;
             continue;
         }
@@ -348,6 +350,7 @@ int upppd_secrets_parse(struct upppd_secrets **out, const char *text, size_t len
     upppd_words_init(&w, text, len, s->name);
     w.warn = warn;
     w.warn_ctx = warn_ctx;
+    w.hide_words = 1; /* any word of a secrets file may be a secret */
     char word[UPPPD_WORD_MAX];
     unsigned lineno;
     int nl, rc = 0;
@@ -447,8 +450,9 @@ int upppd_secrets_lookup(const struct upppd_secrets *s, const char *client, cons
                          unsigned method, struct uppp_secret *out,
                          const struct upppd_secret_entry **entry)
 {
-    if (client != NULL && client[0] == 0)
-        client = NULL;
+    /* An empty client name is a name, not "unknown": as in pppd's
+     * scan_authfile(), it matches only "*" (and "") client lines, so a peer
+     * that sends no name cannot take the first named line. */
     if (server != NULL && server[0] == 0)
         server = NULL;
 
@@ -624,8 +628,17 @@ unsigned upppd_store_usable_methods(struct upppd_secret_store *st, int for_peer,
         char path[sizeof(st->etc) + 32];
         snprintf(path, sizeof(path), "%s/%s", st->etc, files[f]);
         struct upppd_secrets *s = NULL;
-        if (upppd_secrets_load(&s, path, store_warn, st, NULL, 0) != 0)
+        char err[sizeof(path) + 128];
+        int rc = upppd_secrets_load(&s, path, store_warn, st, err, sizeof(err));
+        if (rc != 0) {
+            /* Say why the file was skipped (a FIFO, a directory, a device),
+             * or the admin sees only "couldn't find any suitable secret".
+             * pppd is silent about a missing file; so are we. */
+            struct stat sb;
+            if (rc == UPPP_ERR_INVALID && (stat(path, &sb) == 0 || errno != ENOENT))
+                store_warn(st, err);
             continue;
+        }
         for (unsigned m = 1; m <= UPPP_AUTH_MSCHAP_V2; m <<= 1) {
             if ((methods & in_file & m) == 0)
                 continue;

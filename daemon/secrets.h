@@ -96,8 +96,10 @@ int upppd_secrets_load(struct upppd_secrets **out, const char *path, upppd_warn_
 void upppd_secrets_free(struct upppd_secrets *s);
 
 /*
- * The secret for client on server, chosen as pppd does. NULL or "" for
- * client or server means "not known yet" and matches any line. The secret
+ * The secret for client on server, chosen as pppd does. NULL for client,
+ * NULL or "" for server, means "not known yet" and matches any line; an
+ * empty client name (a peer that sent none) matches only "*" client lines,
+ * as in pppd. The secret
  * is checked against method (one uppp_auth bit): an NT hash is refused for
  * PAP and CHAP-MD5. "@/path" secrets are read now; a line whose file cannot
  * be read is passed over with a warning, as in pppd.

@@ -91,6 +91,7 @@ int upppd_words_next(struct upppd_words *w, char word[UPPPD_WORD_MAX], unsigned 
 
     *newline = 0;
     word[0] = 0;
+    w->nul = 0;
 
     /* Skip white space and comments. A line break ends a comment and is
      * reported; backslash-newline is a continuation and is not. */
@@ -181,6 +182,8 @@ int upppd_words_next(struct upppd_words *w, char word[UPPPD_WORD_MAX], unsigned 
                 word[len++] = (char)(value & 0xff);
             else
                 too_long = 1;
+            if ((value & 0xff) == 0)
+                w->nul = 1;
             if (!have_next)
                 c = get(w);
             continue;
@@ -208,18 +211,25 @@ int upppd_words_next(struct upppd_words *w, char word[UPPPD_WORD_MAX], unsigned 
             word[len++] = (char)c;
         else
             too_long = 1;
+        if (c == 0)
+            w->nul = 1;
         c = get(w);
     }
     word[len] = 0;
 
     if (!seen)
         return 0;
+    /* pppd quotes the word's first 20 bytes; not when it may be a secret. */
+    char shown[32] = "";
+    if (!w->hide_words)
+        snprintf(shown, sizeof(shown), " (%.20s...)", word);
     if (c == END && quoted)
-        warnf(w, "In file %s:%u: warning: quoted word runs to end of file (%.20s...)", w->name,
-              *line, word);
+        warnf(w, "In file %s:%u: warning: quoted word runs to end of file%s", w->name, *line,
+              shown);
     if (too_long)
-        warnf(w, "In file %s:%u: warning: word too long, cut to %d bytes (%.20s...)", w->name,
-              *line, UPPPD_WORD_MAX - 1, word);
+        warnf(w, "In file %s:%u: warning: word too long, cut to %d bytes%s", w->name, *line,
+              UPPPD_WORD_MAX - 1, shown);
+    uppp_memzero(shown, sizeof(shown));
     return 1;
 }
 

@@ -34,6 +34,13 @@ struct upppd_words {
     /* Called with one line of text for each warning; may be NULL. */
     void (*warn)(void *ctx, const char *msg);
     void *warn_ctx;
+    /* Set by the caller: warnings about the next words do not quote them,
+     * because they may be secrets (every word of a secrets file, the
+     * argument of "password"). pppd quotes the first 20 bytes. */
+    int hide_words;
+    /* Set by upppd_words_next(): the word returned held a NUL byte, raw or
+     * escaped, so the C string is shorter than the word. */
+    int nul;
 };
 
 /* Start reading text[0..len). name is used in warnings and must outlive w. */
@@ -41,7 +48,8 @@ void upppd_words_init(struct upppd_words *w, const char *text, size_t len, const
 
 /*
  * Read the next word into word[UPPPD_WORD_MAX] (NUL-terminated; an escaped
- * NUL, "\000", ends the C string early as it does in pppd). Sets *line to
+ * NUL, "\000", ends the C string early as it does in pppd; w->nul tells
+ * the caller, which may refuse it). Sets *line to
  * the line the word starts on and *newline to 1 if a line break (outside a
  * comment's backslash continuation) came between the previous word and
  * this one. Returns 1 for a word, 0 at the end of the text.

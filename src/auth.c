@@ -193,27 +193,6 @@ int uppp_auth_copy_name(char *out, const uint8_t *p, size_t len)
     return 0;
 }
 
-void uppp_auth_printable(char *out, size_t cap, const uint8_t *p, size_t len)
-{
-    size_t o = 0;
-    if (cap == 0)
-        return;
-    for (size_t i = 0; i < len; i++) {
-        uint8_t c = p[i];
-        if (c >= 0x20 && c < 0x7f && c != '\\') {
-            if (o + 1 >= cap)
-                break;
-            out[o++] = (char)c;
-        } else {
-            if (o + 4 >= cap)
-                break;
-            snprintf(out + o, cap - o, "\\x%02x", c);
-            o += 4;
-        }
-    }
-    out[o] = '\0';
-}
-
 uint32_t uppp_auth_restart_ms(const struct uppp_session *s)
 {
     return s->cfg.restart_ms ? s->cfg.restart_ms : 3000;

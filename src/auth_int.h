@@ -12,6 +12,8 @@
 
 #include <stdarg.h>
 
+#include <uppp/escape.h>
+
 struct uppp_auth_impl {
     struct uppp_pap_server pap_srv;
     struct uppp_pap_client pap_cli;
@@ -35,10 +37,6 @@ int uppp_auth_get_secret(struct uppp_session *s, unsigned method, int for_peer, 
 /* Copy a received name field into out (UPPP_AUTH_NAME_MAX + 1 octets) as a
  * C string. Returns 0, or -1 if it is too long or holds a NUL. */
 int uppp_auth_copy_name(char *out, const uint8_t *p, size_t len);
-
-/* A printable rendering of len octets for a log line (non-printable octets
- * as \xNN), truncated to fit out. */
-void uppp_auth_printable(char *out, size_t cap, const uint8_t *p, size_t len);
 
 /* How long a role waits for the other side before giving up:
  * restart_ms times auth_max_tries (pppd: 3 s x 10). */

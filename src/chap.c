@@ -188,7 +188,7 @@ static void conclude(struct uppp_session *s, struct uppp_chap_server *ss, uint8_
         ss->chpw_id = (uint8_t)(id + 1);
         ss->deadline = s->now + uppp_auth_wait_ms(s);
         uppp_log(s, UPPP_LOG_NOTICE, "%s: password of %s has expired; waiting for a new one",
-                 uppp_chap_method_name(ss->method), ss->user);
+                 uppp_chap_method_name(ss->method), ss->shown);
         return;
     }
     if (verdict == UPPP_CHAPMS_OK) {
@@ -198,11 +198,11 @@ static void conclude(struct uppp_session *s, struct uppp_chap_server *ss, uint8_
             ss->rechallenge = s->now + s->cfg.chap_interval_ms;
         uppp_auth_set_keys(s, ss->method, 1, &ss->km);
         if (ss->authenticated) {
-            uppp_log(s, UPPP_LOG_DEBUG, "CHAP peer re-authentication succeeded for %s", ss->user);
+            uppp_log(s, UPPP_LOG_DEBUG, "CHAP peer re-authentication succeeded for %s", ss->shown);
             return;
         }
         ss->authenticated = 1;
-        uppp_log(s, UPPP_LOG_NOTICE, "CHAP peer authentication succeeded for %s", ss->user);
+        uppp_log(s, UPPP_LOG_NOTICE, "CHAP peer authentication succeeded for %s", ss->shown);
         uppp_auth_peer_ok(s, ss->method, ss->user);
         return;
     }
@@ -210,7 +210,7 @@ static void conclude(struct uppp_session *s, struct uppp_chap_server *ss, uint8_
     answer(s, ss, code, id, UPPP_CHAP_FAILURE);
     ss->state = UPPP_CHAPS_BAD;
     ss->rechallenge = 0;
-    uppp_log(s, UPPP_LOG_WARN, "Peer %s failed CHAP authentication", ss->user);
+    uppp_log(s, UPPP_LOG_WARN, "Peer %s failed CHAP authentication", ss->shown);
     uppp_auth_peer_fail(s, ss->method, NULL);
 }
 
@@ -220,11 +220,11 @@ static int verify_md5(struct uppp_session *s, struct uppp_chap_server *ss, uint8
     if (sec->kind != UPPP_SECRET_PASSWORD) {
         uppp_log(s, UPPP_LOG_ERR,
                  "CHAP: the secret for %s is an NT hash; CHAP-MD5 needs the plaintext password",
-                 ss->user);
+                 ss->shown);
         return UPPP_CHAPMS_FAIL;
     }
     if (sec->expired) {
-        uppp_log(s, UPPP_LOG_WARN, "CHAP: the password of %s has expired", ss->user);
+        uppp_log(s, UPPP_LOG_WARN, "CHAP: the password of %s has expired", ss->shown);
         return UPPP_CHAPMS_FAIL;
     }
     if (v->vlen != UPPP_CHAP_MD5_RESPONSE_LEN)
@@ -260,9 +260,10 @@ static void rresponse(struct uppp_session *s, uint8_t id, const uint8_t *p, size
     int verdict = UPPP_CHAPMS_FAIL;
     if (uppp_auth_copy_name(ss->peer, v.name, v.nlen) != 0) {
         char shown[64];
-        uppp_auth_printable(shown, sizeof(shown), v.name, v.nlen);
+        uppp_escape(shown, sizeof(shown), v.name, v.nlen, 0);
         uppp_log(s, UPPP_LOG_WARN, "CHAP: bad peer name \"%s\" (too long or holds a NUL)", shown);
         snprintf(ss->user, sizeof(ss->user), "%s", shown);
+        snprintf(ss->shown, sizeof(ss->shown), "%s", shown);
         conclude(s, ss, UPPP_CHAP_RESPONSE, id, verdict);
         return;
     }
@@ -274,10 +275,11 @@ static void rresponse(struct uppp_session *s, uint8_t id, const uint8_t *p, size
     if (s->cfg.strip_domain && bs != NULL)
         user = bs + 1;
     memmove(ss->user, user, strlen(user) + 1);
+    uppp_escape(ss->shown, sizeof(ss->shown), ss->user, strlen(ss->user), 0);
 
     struct uppp_secret sec;
     if (uppp_auth_get_secret(s, ss->method, 1, ss->user, s->cfg.our_name, &sec) != 0) {
-        uppp_log(s, UPPP_LOG_ERR, "No CHAP secret found for authenticating %s", ss->user);
+        uppp_log(s, UPPP_LOG_ERR, "No CHAP secret found for authenticating %s", ss->shown);
     } else if (is_ms(ss->method)) {
         verdict = uppp_chapms_verify(s, ss, v.value, v.vlen, &sec);
     } else {
@@ -370,7 +372,7 @@ static void rchallenge(struct uppp_session *s, uint8_t id, const uint8_t *p, siz
     if (s->cfg.remote_name[0])
         snprintf(cs->server, sizeof(cs->server), "%s", s->cfg.remote_name);
     else if (uppp_auth_copy_name(cs->server, v.name, v.nlen) != 0)
-        uppp_auth_printable(cs->server, sizeof(cs->server), v.name, v.nlen);
+        uppp_escape(cs->server, sizeof(cs->server), v.name, v.nlen, 0);
 
     cs->id = id;
     cs->challenge_len = v.vlen;
@@ -385,8 +387,10 @@ static void rchallenge(struct uppp_session *s, uint8_t id, const uint8_t *p, siz
         sec.kind = UPPP_SECRET_PASSWORD;
         snprintf(sec.password, sizeof(sec.password), "%s", s->cfg.new_password);
     } else if (uppp_auth_get_secret(s, cs->method, 0, s->cfg.our_name, cs->server, &sec) != 0) {
-        char why[UPPP_AUTH_NAME_MAX + 64];
-        snprintf(why, sizeof(why), "No CHAP secret found for authenticating us to %s", cs->server);
+        /* The why becomes the end reason, logged and shown in the summary. */
+        char shown[UPPP_AUTH_NAME_MAX * 4 + 1], why[sizeof(shown) + 64];
+        uppp_escape(shown, sizeof(shown), cs->server, strlen(cs->server), 0);
+        snprintf(why, sizeof(why), "No CHAP secret found for authenticating us to %s", shown);
         uppp_log(s, UPPP_LOG_ERR, "%s", why);
         client_fail(s, cs, why);
         return;
@@ -436,7 +440,7 @@ static void rsuccess(struct uppp_session *s, uint8_t id, const uint8_t *p, size_
     }
     if (cs->method != UPPP_AUTH_MSCHAP_V2 && len > 0) {
         char msg[UPPP_CHAP_MAX_MSG * 4 + 1];
-        uppp_auth_printable(msg, sizeof(msg), p, len);
+        uppp_escape(msg, sizeof(msg), p, len, 0);
         uppp_log(s, UPPP_LOG_INFO, "CHAP authentication succeeded: %s", msg);
     }
     if (changed) {
@@ -463,7 +467,7 @@ static void rfailure(struct uppp_session *s, uint8_t id, const uint8_t *p, size_
             return; /* a Change-Password packet went out */
     } else if (len > 0) {
         char msg[UPPP_CHAP_MAX_MSG * 4 + 1];
-        uppp_auth_printable(msg, sizeof(msg), p, len);
+        uppp_escape(msg, sizeof(msg), p, len, 0);
         uppp_log(s, UPPP_LOG_INFO, "CHAP authentication failed: %s", msg);
     }
     uppp_log(s, UPPP_LOG_ERR, "CHAP authentication failed");

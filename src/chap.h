@@ -88,6 +88,8 @@ struct uppp_chap_server {
     int ms_flags;                      /* MS-CHAPv2 Flags octet of the Response (Win98 sets it) */
     char peer[UPPP_AUTH_NAME_MAX + 1]; /* Name field of the Response, as sent */
     char user[UPPP_AUTH_NAME_MAX + 1]; /* the name we looked up (domain stripped if asked) */
+    /* user escaped (escape.h): the only form of it that goes into a log line */
+    char shown[UPPP_AUTH_NAME_MAX * 4 + 1];
 
     /* Password change (RFC 2759 7, RFC 2433 10). */
     uint8_t chpw_id;            /* the identifier the Change-Password must carry */

@@ -227,7 +227,7 @@ int uppp_chapms_verify(struct uppp_session *s, struct uppp_chap_server *ss, cons
         return UPPP_CHAPMS_FAIL;
     }
     uint8_t hash[16];
-    if (secret_nt_hash(s, sec, ss->user, hash) != 0)
+    if (secret_nt_hash(s, sec, ss->shown, hash) != 0)
         return UPPP_CHAPMS_FAIL;
     int rc;
     if (v2)
@@ -278,7 +278,7 @@ static int store_new_password(struct uppp_session *s, struct uppp_chap_server *s
                               const uint8_t *pw16, size_t pwlen, const uint8_t new_hash[16])
 {
     if (s->cb.set_password == NULL) {
-        uppp_log(s, UPPP_LOG_WARN, "MS-CHAP: no way to store a new password for %s", ss->user);
+        uppp_log(s, UPPP_LOG_WARN, "MS-CHAP: no way to store a new password for %s", ss->shown);
         return -1;
     }
     struct uppp_secret ns;
@@ -296,7 +296,7 @@ static int store_new_password(struct uppp_session *s, struct uppp_chap_server *s
         lm_keymat(NULL, ns.kind == UPPP_SECRET_PASSWORD ? ns.password : NULL, &ss->km);
     uppp_memzero(&ns, sizeof(ns));
     if (rc != 0)
-        uppp_log(s, UPPP_LOG_WARN, "MS-CHAP: the new password for %s was refused", ss->user);
+        uppp_log(s, UPPP_LOG_WARN, "MS-CHAP: the new password for %s was refused", ss->shown);
     return rc;
 }
 
@@ -333,7 +333,7 @@ int uppp_chapms_change_password(struct uppp_session *s, struct uppp_chap_server 
     else if (rc == 0)
         rc = uppp_check_challenge_response(achal, new_hash, nt);
     if (rc != 0) {
-        uppp_log(s, UPPP_LOG_WARN, "MS-CHAP: bad Change-Password packet from %s: %s", ss->user,
+        uppp_log(s, UPPP_LOG_WARN, "MS-CHAP: bad Change-Password packet from %s: %s", ss->shown,
                  uppp_strerror(rc));
     } else if (store_new_password(s, ss, pw16, pwlen, new_hash) == 0) {
         if (v2 && set_success_v2(s, ss, new_hash, nt, pchal, achal) != 0)
@@ -344,7 +344,7 @@ int uppp_chapms_change_password(struct uppp_session *s, struct uppp_chap_server 
         memcpy(ss->km.pw_hash, new_hash, 16);
         memcpy(ss->km.nt_response, nt, 24);
         memcpy(ss->km.challenge, ss->challenge, 8);
-        uppp_log(s, UPPP_LOG_NOTICE, "MS-CHAP: %s changed the expired password", ss->user);
+        uppp_log(s, UPPP_LOG_NOTICE, "MS-CHAP: %s changed the expired password", ss->shown);
         verdict = UPPP_CHAPMS_OK;
     }
 out:
@@ -430,7 +430,7 @@ int uppp_chapms_check_success(struct uppp_session *s, struct uppp_chap_client *c
     }
     if (rlen > 0) {
         char shown[UPPP_CHAP_MAX_MSG * 4 + 1];
-        uppp_auth_printable(shown, sizeof(shown), rest, rlen);
+        uppp_escape(shown, sizeof(shown), rest, rlen, 0);
         uppp_log(s, UPPP_LOG_DEBUG, "MS-CHAP-v2 success message: %s", shown);
     }
     return 0;
@@ -572,7 +572,7 @@ int uppp_chapms_handle_failure(struct uppp_session *s, struct uppp_chap_client *
                                const uint8_t *msg, size_t len, char *reason, size_t cap)
 {
     char text[UPPP_CHAP_MAX_MSG * 4 + 1];
-    uppp_auth_printable(text, sizeof(text), msg, len);
+    uppp_escape(text, sizeof(text), msg, len, 0);
     struct ms_failure f;
     parse_failure(text, &f);
     const char *words = f.has_e ? error_words(f.e) : NULL;

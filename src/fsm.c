@@ -14,6 +14,8 @@
  */
 #include "fsm.h"
 
+#include <uppp/escape.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -363,14 +365,11 @@ static void rcv_confnakrej(struct uppp_fsm *f, uint8_t code, uint8_t id, const u
 static void rcv_termreq(struct uppp_fsm *f, uint8_t id, const uint8_t *p, size_t len)
 {
     if (f->state == UPPP_FSM_OPENED) {
-        size_t n = 0;
-        for (size_t i = 0; i < len && n < sizeof(f->peer_term) - 1; i++)
-            f->peer_term[n++] = (p[i] >= 0x20 && p[i] < 0x7f) ? (char)p[i] : '.';
-        f->peer_term[n] = '\0';
+        /* The peer's words go into log lines and the end reason: escaped. */
+        uppp_escape(f->peer_term, sizeof(f->peer_term), p, len, 0);
         f->peer_terminated = 1;
         if (len > 0)
-            uppp_fsm_set_reason(f, "peer requested termination: %.*s", (int)(len > 100 ? 100 : len),
-                                (const char *)p);
+            uppp_fsm_set_reason(f, "peer requested termination: %s", f->peer_term);
         else
             uppp_fsm_set_reason(f, "peer requested termination");
     }

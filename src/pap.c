@@ -48,18 +48,19 @@ void uppp_pap_server_start(struct uppp_session *s)
 }
 
 /* Is the request's password the secret's? */
-static int pap_check(struct uppp_session *s, const char *user, const uint8_t *pw, size_t pwlen)
+static int pap_check(struct uppp_session *s, const char *user, const char *shown, const uint8_t *pw,
+                     size_t pwlen)
 {
     struct uppp_secret sec;
     int ok = 0;
     if (uppp_auth_get_secret(s, UPPP_AUTH_PAP, 1, user, s->cfg.our_name, &sec) != 0) {
-        uppp_log(s, UPPP_LOG_WARN, "No PAP secret found for authenticating %s", user);
+        uppp_log(s, UPPP_LOG_WARN, "No PAP secret found for authenticating %s", shown);
     } else if (sec.kind != UPPP_SECRET_PASSWORD) {
         /* An NT hash cannot be compared with a clear password. */
         uppp_log(s, UPPP_LOG_ERR,
-                 "PAP: the secret for %s is an NT hash; PAP needs the plaintext password", user);
+                 "PAP: the secret for %s is an NT hash; PAP needs the plaintext password", shown);
     } else if (sec.expired) {
-        uppp_log(s, UPPP_LOG_WARN, "PAP: the password of %s has expired", user);
+        uppp_log(s, UPPP_LOG_WARN, "PAP: the password of %s has expired", shown);
     } else {
         size_t n = strlen(sec.password);
         ok = n == pwlen && uppp_ct_memeq(sec.password, pw, n);
@@ -87,20 +88,18 @@ static void pap_rauthreq(struct uppp_session *s, uint8_t id, const uint8_t *p, s
     const uint8_t *pw = p + 1 + ulen + 1;
     size_t pwlen = p[1 + ulen];
     char user[UPPP_AUTH_NAME_MAX + 1];
+    char shown[UPPP_AUTH_NAME_MAX * 4 + 1];
+    uppp_escape(shown, sizeof(shown), p + 1, ulen, 0);
     int ok;
     if (uppp_auth_copy_name(user, p + 1, ulen) != 0) {
-        char shown[64];
-        uppp_auth_printable(shown, sizeof(shown), p + 1, ulen);
         uppp_log(s, UPPP_LOG_WARN, "PAP: peer name \"%s\" holds a NUL: refused", shown);
         ok = 0;
     } else {
-        ok = pap_check(s, user, pw, pwlen);
+        ok = pap_check(s, user, shown, pw, pwlen);
     }
     ps->deadline = 0;
     ps->state = ok ? UPPP_PAPS_OPEN : UPPP_PAPS_BAD;
     pap_answer(s, ok ? UPPP_PAP_AUTHACK : UPPP_PAP_AUTHNAK, id);
-    char shown[UPPP_AUTH_NAME_MAX * 4 + 1];
-    uppp_auth_printable(shown, sizeof(shown), p + 1, ulen);
     if (ok) {
         uppp_log(s, UPPP_LOG_NOTICE, "PAP peer authentication succeeded for %s", shown);
         uppp_auth_peer_ok(s, UPPP_AUTH_PAP, user);
@@ -176,7 +175,7 @@ static void pap_rauthresp(struct uppp_session *s, uint8_t code, uint8_t id, cons
         return;
     char msg[UPPP_PAP_MAX_FIELD * 4 + 1] = "";
     if (len >= 1 && p[0] > 0 && len >= 1u + p[0])
-        uppp_auth_printable(msg, sizeof(msg), p + 1, p[0]);
+        uppp_escape(msg, sizeof(msg), p + 1, p[0], 0);
     pc->deadline = 0;
     if (code == UPPP_PAP_AUTHACK) {
         pc->state = UPPP_PAPC_OPEN;

@@ -17,6 +17,7 @@
  */
 #include <uppp/pktlog.h>
 #include <uppp/err.h>
+#include <uppp/escape.h>
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -110,26 +111,15 @@ static void put_hex(struct ctx *c, long p, long n)
  * \n \r \t by name and anything else in octal. pppd reads the bytes through
  * a plain char, which is signed on x86, so 0x80..0xff reach its printf as
  * negative ints and print as the octal of 0xffffff80..0xffffffff, e.g.
- * "\37777777751" for 0xe9 (Debian amd64 pppd 2.4.9 does this). */
+ * "\37777777751" for 0xe9 (Debian amd64 pppd 2.4.9 does this). The escaper
+ * is the one every log line with a peer string uses (escape.h). */
 static void put_string(struct ctx *c, long p, long len)
 {
     out_str(&c->o, "\"");
     for (; len > 0; --len, ++p) {
-        unsigned ch = at(c, p);
-        if (ch >= 0x20 && ch <= 0x7e) {
-            char s[3] = {'\\', (char)ch, 0};
-            out_str(&c->o, (ch == '\\' || ch == '"') ? s : s + 1);
-        } else if (ch == '\n') {
-            out_str(&c->o, "\\n");
-        } else if (ch == '\r') {
-            out_str(&c->o, "\\r");
-        } else if (ch == '\t') {
-            out_str(&c->o, "\\t");
-        } else if (ch < 0x80) {
-            out_fmt(&c->o, "\\%03o", ch);
-        } else {
-            out_fmt(&c->o, "\\%o", 0xffffff00u | ch);
-        }
+        char e[UPPP_ESCAPE_CHAR_MAX];
+        uppp_escape_char(e, (uint8_t)at(c, p), UPPP_ESCAPE_PPPD_SIGNED);
+        out_str(&c->o, e);
     }
     out_str(&c->o, "\"");
 }

@@ -233,7 +233,7 @@ struct uppp_status {
 
     unsigned auth_peer;  /* method the peer authenticated with (to us) */
     unsigned auth_us;    /* method we authenticated with (to the peer) */
-    char peer_name[256]; /* name the peer authenticated as */
+    char peer_name[256]; /* name the peer authenticated as, as sent: escape it to log it */
 
     int mppe_bits; /* 0 if MPPE is off, else 40/56/128 */
     int mppe_stateless;

@@ -6,18 +6,7 @@
 #
 # Exits 77 (skipped) when not root or without netns/TUN support.
 set -u
-UPPPD=${UPPPD:-${1:-}}
-[ -n "${UPPPD:-}" ] || { echo "usage: UPPPD=path/to/upppd $0 [pattern]"; exit 2; }
-UPPPD=$(readlink -f "$UPPPD")
-PATTERN=${2:-${E2E_PATTERN:-}}
-if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/net/tun ] || ! command -v socat >/dev/null; then
-    echo "skipped: needs root, /dev/net/tun and socat"
-    exit 77
-fi
-. "$(dirname "$0")/lib.sh"
-e2e_ns_up || { echo "skipped: cannot create network namespaces"; exit 77; }
-
-want() { [ -z "$PATTERN" ] || [[ "$1" == *$PATTERN* ]]; }
+. "$(dirname "$0")/start.sh" "$@"
 
 PASS='Pässwörd-€'
 

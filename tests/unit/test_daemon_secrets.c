@@ -178,9 +178,11 @@ static void test_precedence(void **state)
         {"carol", "other", "wild-wild"},
         {"bob", "srv", "bob-wild-1"}, /* a literal client beats a literal server */
         {"bob", "other", "bob-wild-1"},
-        /* Unknown names (NULL or "") match any line; literal lines rank higher. */
+        /* Unknown names (NULL, or "" for the server) match any line; literal
+         * lines rank higher. An empty client name matches only "*" client
+         * lines, as in pppd (issue 8). */
         {NULL, "srv", "alice-srv"},
-        {"", "", "alice-srv"},
+        {"", "", "wild-srv"},
         {"carol", NULL, "wild-srv"},
         {"bob", "", "bob-wild-1"},
     };
@@ -408,7 +410,7 @@ static void test_addresses(void **state)
     }
 
     struct upppd_secrets *s = parse("c s pw !host.example 10.0.0.0/8\n");
-    assert_string_equal(warnings, "In file secrets:1: bad address '!host.example' for client c: "
+    assert_string_equal(warnings, "In file secrets:1: bad address (word 4) for client c: "
                                   "it may use no address\n");
     upppd_secrets_free(s);
 
