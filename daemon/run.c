@@ -7,6 +7,7 @@
 #include "run.h"
 
 #include "scripts.h"
+#include "sysrand.h"
 #include "tun.h"
 
 #include <uppp/err.h>
@@ -621,6 +622,7 @@ static int one_link(struct ctx *c)
         .output = on_output,
         .deliver = on_deliver,
         .event = on_event,
+        .random = upppd_random_cb,
         .get_secret = on_secret,
         .check_addr = on_check_addr,
         .log = on_log,

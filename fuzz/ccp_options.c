@@ -19,6 +19,7 @@
  * crash, sanitizer report or hang is a finding.
  */
 #include "ppp.h"
+#include "ccp_mppe.h"
 
 #include <uppp/mppe.h>
 #include <uppp/mppe_wire.h>
@@ -104,7 +105,7 @@ static void feed(struct uppp_session *s, uint16_t proto, const uint8_t *p, size_
 static struct uppp_mppe *peer_tx(struct uppp_session *s, struct uppp_mppe **tx, int *gen,
                                  int *made_gen)
 {
-    if (!s->ccp.mppe_up || s->ccp.rx == NULL)
+    if (!uppp_ccp_mppe_up(s) || uppp_ccp_mppe_state(s)->rx == NULL)
         return NULL;
     if (*tx != NULL && *made_gen == *gen)
         return *tx;
@@ -112,8 +113,8 @@ static struct uppp_mppe *peer_tx(struct uppp_session *s, struct uppp_mppe **tx, 
     *tx = NULL;
     struct uppp_mppe_config mc;
     memset(&mc, 0, sizeof(mc));
-    mc.bits = uppp_ccp_mppe_strength(s->ccp.got.bits);
-    mc.stateless = (s->ccp.got.bits & UPPP_MPPE_OPT_H) != 0;
+    mc.bits = uppp_ccp_mppe_strength(uppp_ccp_mppe_state(s)->got.bits);
+    mc.stateless = (uppp_ccp_mppe_state(s)->got.bits & UPPP_MPPE_OPT_H) != 0;
     mc.reset_policy = s->cfg.mppe_rfc_reset ? UPPP_MPPE_RESET_RFC3078 : UPPP_MPPE_RESET_LINUX;
     const uint8_t *key = s->keys.recv_start;
     if (mc.bits < 128 && s->keys.method == UPPP_AUTH_MSCHAP_V1 && s->keys.have_lm)
@@ -192,9 +193,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const uint8_t *p = data + off;
         off += len;
         /* A new MPPE session (renegotiated) needs a new peer sender. */
-        if (s->ccp.mppe_up && s->ccp.rx != NULL && !was_up)
+        if (uppp_ccp_mppe_up(s) && uppp_ccp_mppe_state(s)->rx != NULL && !was_up)
             gen++;
-        was_up = s->ccp.mppe_up && s->ccp.rx != NULL;
+        was_up = uppp_ccp_mppe_up(s) && uppp_ccp_mppe_state(s)->rx != NULL;
 
         switch (op & 3) {
         case 0:

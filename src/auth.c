@@ -35,7 +35,6 @@ void uppp_auth_start(struct uppp_session *s, unsigned peer_method, unsigned our_
 {
     s->auth.peer_method = peer_method;
     s->auth.our_method = our_method;
-    s->auth.peer_done = s->auth.our_done = 0;
     if (s->auth.impl == NULL)
         s->auth.impl = calloc(1, sizeof(struct uppp_auth_impl));
     if (s->auth.impl == NULL) {
@@ -48,6 +47,7 @@ void uppp_auth_start(struct uppp_session *s, unsigned peer_method, unsigned our_
     }
     wipe_impl(s);
     struct uppp_auth_impl *a = uppp_auth_impl(s);
+    a->running = 1;
 
     /* pppd ccp.c: MPPE keys come from MS-CHAP run in exactly one direction.
      * RFC 3079 derives them from the credentials of "the peer that
@@ -66,8 +66,8 @@ void uppp_auth_start(struct uppp_session *s, unsigned peer_method, unsigned our_
         uppp_pap_server_start(s);
     else if (peer_method != 0)
         uppp_chap_server_start(s, peer_method);
-    if (!uppp_auth_alive(s))
-        return;
+    if (!uppp_auth_running(s))
+        return; /* the authenticator failed at once: nothing more is sent */
     if (our_method == UPPP_AUTH_PAP)
         uppp_pap_client_start(s);
     else if (our_method != 0)
@@ -94,10 +94,10 @@ void uppp_auth_input(struct uppp_session *s, uint16_t proto, const uint8_t *pkt,
 
 void uppp_auth_timer(struct uppp_session *s, uint64_t now)
 {
-    if (s->auth.impl == NULL || !uppp_auth_alive(s))
+    if (!uppp_auth_running(s))
         return;
     uppp_pap_timer(s, now);
-    if (uppp_auth_alive(s))
+    if (uppp_auth_running(s))
         uppp_chap_timer(s, now);
 }
 
@@ -122,7 +122,7 @@ uint64_t uppp_auth_deadline(const struct uppp_session *s)
  * first so that with CHAP both ways the status is pppd's last one, 19. */
 void uppp_auth_protreject(struct uppp_session *s, uint16_t proto)
 {
-    if (!uppp_auth_alive(s))
+    if (!uppp_auth_running(s))
         return;
     struct uppp_auth_impl *a = uppp_auth_impl(s);
     if (proto == UPPP_PROTO_PAP) {
@@ -150,11 +150,19 @@ void uppp_auth_protreject(struct uppp_session *s, uint16_t proto)
 
 void uppp_auth_stop(struct uppp_session *s)
 {
-    s->auth.peer_done = s->auth.our_done = 0;
+    /* Wiping clears running and the keys too: they belong to this LCP
+     * session's authentication. */
     wipe_impl(s);
-    /* The keys belong to this LCP session's authentication (CCP has been
-     * stopped before us). */
-    uppp_memzero(&s->keys, sizeof(s->keys));
+}
+
+void uppp_auth_take_keys(struct uppp_session *s, struct uppp_keys *out)
+{
+    struct uppp_auth_impl *a = s->auth.impl;
+    if (a == NULL || !a->keys.have)
+        return;
+    *out = a->keys;
+    uppp_memzero(&a->keys, sizeof(a->keys));
+    a->keys_given = 1;
 }
 
 void uppp_auth_free(struct uppp_session *s)
@@ -208,34 +216,49 @@ uint64_t uppp_auth_wait_ms(const struct uppp_session *s)
     return (uint64_t)uppp_auth_restart_ms(s) * (uint64_t)uppp_auth_max_tries(s);
 }
 
-int uppp_auth_alive(const struct uppp_session *s)
+int uppp_auth_running(const struct uppp_session *s)
 {
-    return !s->dead && s->lcp.fsm.state == UPPP_FSM_OPENED && s->auth.impl != NULL;
+    const struct uppp_auth_impl *a = s->auth.impl;
+    return a != NULL && a->running;
+}
+
+/* Post one direction's outcome. A failure ends authentication here and
+ * now: the session will close the link once we return, and until then no
+ * role sends anything more. */
+static void done(struct uppp_session *s, int for_peer, unsigned method, int ok, const char *text)
+{
+    struct uppp_qev ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = UPPP_QEV_AUTH;
+    ev.for_peer = for_peer;
+    ev.method = method;
+    ev.ok = ok;
+    if (text != NULL)
+        snprintf(ev.why, sizeof(ev.why), "%s", text);
+    if (!ok && s->auth.impl != NULL)
+        uppp_auth_impl(s)->running = 0;
+    uppp_post(s, &ev);
+    uppp_memzero(&ev, sizeof(ev));
 }
 
 void uppp_auth_peer_ok(struct uppp_session *s, unsigned method, const char *name)
 {
-    snprintf(s->stats.peer_name, sizeof(s->stats.peer_name), "%s", name);
-    uppp_auth_is_done(s, 1, method, 1);
+    done(s, 1, method, 1, name);
 }
 
 void uppp_auth_peer_fail(struct uppp_session *s, unsigned method, const char *reason)
 {
-    if (reason != NULL)
-        uppp_set_end(s, UPPP_END_PEER_AUTH_FAILED, "%s", reason);
-    uppp_auth_is_done(s, 1, method, 0);
+    done(s, 1, method, 0, reason);
 }
 
 void uppp_auth_us_ok(struct uppp_session *s, unsigned method)
 {
-    uppp_auth_is_done(s, 0, method, 1);
+    done(s, 0, method, 1, NULL);
 }
 
 void uppp_auth_us_fail(struct uppp_session *s, unsigned method, const char *reason)
 {
-    if (reason != NULL)
-        uppp_set_end(s, UPPP_END_AUTH_TOPEER_FAILED, "%s", reason);
-    uppp_auth_is_done(s, 0, method, 0);
+    done(s, 0, method, 0, reason);
 }
 
 void uppp_auth_set_keys(struct uppp_session *s, unsigned method, int is_server,
@@ -243,7 +266,7 @@ void uppp_auth_set_keys(struct uppp_session *s, unsigned method, int is_server,
 {
     struct uppp_auth_impl *a = uppp_auth_impl(s);
     /* A re-challenge does not replace the keys CCP may already use. */
-    if (!km->have || !a->keys_wanted || s->keys.have) {
+    if (!km->have || !a->keys_wanted || a->keys_given || a->keys.have) {
         uppp_memzero(km, sizeof(*km));
         return;
     }
@@ -265,7 +288,7 @@ void uppp_auth_set_keys(struct uppp_session *s, unsigned method, int is_server,
     if (rc == 0) {
         k.have = 1;
         k.method = method;
-        s->keys = k;
+        a->keys = k; /* the session takes them with the verdict */
     } else {
         uppp_log(s, UPPP_LOG_ERR, "MPPE keys could not be derived: %s", uppp_strerror(rc));
     }

@@ -22,6 +22,11 @@ struct uppp_auth_impl {
     /* MS-CHAP runs in exactly one direction, so it may give the MPPE keys
      * (pppd ccp.c refuses MPPE when it ran both ways). */
     int keys_wanted;
+    struct uppp_keys keys; /* derived, until the session takes them */
+    int keys_given;        /* taken: a re-challenge does not replace them */
+    /* Authentication goes on: set by start, cleared when a role fails (and
+     * by stop). A role that posted failure sends nothing more. */
+    int running;
 };
 
 static inline struct uppp_auth_impl *uppp_auth_impl(struct uppp_session *s)
@@ -44,22 +49,22 @@ uint64_t uppp_auth_wait_ms(const struct uppp_session *s);
 uint32_t uppp_auth_restart_ms(const struct uppp_session *s);
 int uppp_auth_max_tries(const struct uppp_session *s);
 
-/* Whether the session is still in a state where authentication goes on
- * (LCP Opened). After a role reports failure it must return at once. */
-int uppp_auth_alive(const struct uppp_session *s);
+/* Whether authentication goes on: started, and no role has failed. */
+int uppp_auth_running(const struct uppp_session *s);
 
-/* Outcome of one direction. Each is the last thing its caller does: the
- * session may close the link and reset all authentication state inside.
- * peer_ok records the peer's name. The fail functions take a reason for
- * the session's end (NULL: pppd's "Authentication failed" /
- * "Failed to authenticate ourselves to peer"). */
+/* Outcome of one direction, posted to the session (handled after the
+ * current call into auth returns). peer_ok passes the peer's name. The
+ * fail functions take a reason for the session's end (NULL: pppd's
+ * "Authentication failed" / "Failed to authenticate ourselves to peer"),
+ * and stop authentication (uppp_auth_running() is 0 from then on). */
 void uppp_auth_peer_ok(struct uppp_session *s, unsigned method, const char *name);
 void uppp_auth_peer_fail(struct uppp_session *s, unsigned method, const char *reason);
 void uppp_auth_us_ok(struct uppp_session *s, unsigned method);
 void uppp_auth_us_fail(struct uppp_session *s, unsigned method, const char *reason);
 
 /* MS-CHAP succeeded in one direction: derive the MPPE start keys from km
- * into s->keys (if this is the direction that gives them), then wipe km.
+ * (if this is the direction that gives them; the session takes them with
+ * the verdict, uppp_auth_take_keys()), then wipe km.
  * is_server: we are the authenticator. */
 void uppp_auth_set_keys(struct uppp_session *s, unsigned method, int is_server,
                         struct uppp_chap_keymat *km);

@@ -1,7 +1,9 @@
 /*
- * CCP (RFC 1962) negotiating MPPE (RFC 3078 section 2, option 18) on the
- * shared RFC 1661 automaton. The data path and Reset-Request/Reset-Ack are
- * in ccp_mppe.c.
+ * CCP (RFC 1962) on the shared RFC 1661 automaton, generic over its methods
+ * (struct uppp_ccp_method in ccp.h): ccp.c walks the options, hands each of
+ * the method's type to it, keeps the failure policy and the automaton. The
+ * MPPE method (RFC 3078 section 2, option 18) and its data path are in
+ * ccp_mppe.c; the rules below are what the two make together.
  *
  * RFC 1962 section 4: each side's Configure-Request lists what it can
  * *receive*; the peer's request we Ack is what we *send*. MPPE counts as up
@@ -38,79 +40,49 @@
  * Max-Failure Naks of our own we Reject instead (RFC 1661 section 4.6).
  */
 #include "ppp.h"
+#include "ccp_mppe.h"
 
 #include <uppp/err.h>
-#include <uppp/mppe_wire.h>
 
 #include "crypto.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define H_BIT UPPP_MPPE_OPT_H
-#define STRENGTHS (UPPP_MPPE_OPT_S | UPPP_MPPE_OPT_M | UPPP_MPPE_OPT_L)
+/* The methods, in the order they are offered: the first whose offer()
+ * returns 1 is requested; with none, the first answers the peer. A new
+ * method is one more line here. */
+static const struct uppp_ccp_method *const methods[] = {
+    &uppp_ccp_mppe_method,
+};
+#define N_METHODS (sizeof(methods) / sizeof(methods[0]))
 
-/* pppd's failure texts (ccp.c), which admins grep for. */
-#define TXT_REFUSED "MPPE required but peer refused"
-#define TXT_NEG_FAILED "MPPE required but peer negotiation failed"
-#define TXT_NOT_AVAILABLE "MPPE required but not available"
-
-enum fail_kind { FAIL_REFUSED, FAIL_NEGOTIATION, FAIL_NOT_AVAILABLE };
-
-/* The reason for a failure: pppd's words where the link then closes (MPPE
- * required, or already in force), plain ones where it carries on. */
-static const char *fail_text(const struct uppp_session *s, enum fail_kind k)
+static size_t state_size(void)
 {
-    if (s->cfg.mppe == UPPP_MPPE_REQUIRED || s->ccp.in_force) {
-        switch (k) {
-        case FAIL_REFUSED:
-            return TXT_REFUSED;
-        case FAIL_NEGOTIATION:
-            return TXT_NEG_FAILED;
-        case FAIL_NOT_AVAILABLE:
-            return TXT_NOT_AVAILABLE;
-        }
-    }
-    switch (k) {
-    case FAIL_REFUSED:
-        return "peer refused MPPE";
-    case FAIL_NEGOTIATION:
-        return "MPPE negotiation with peer failed";
-    case FAIL_NOT_AVAILABLE:
-        break;
-    }
-    return "MPPE not available";
+    size_t n = 0;
+    for (size_t i = 0; i < N_METHODS; i++)
+        if (methods[i]->state_size > n)
+            n = methods[i]->state_size;
+    return n;
 }
 
-/* Remember a failure found inside an automaton callback; settle() reports
- * it once the automaton has finished the event. */
-static void note_failure(struct uppp_session *s, enum fail_kind k)
+/* The reason for a failure: pppd's words where the link then closes
+ * (encryption required, or already in force), plain ones where it carries
+ * on. */
+static const char *fail_text(const struct uppp_session *s, enum uppp_ccp_fail k)
+{
+    const struct uppp_ccp *c = &s->ccp;
+    return c->method->fail_text(k, s->cfg.mppe == UPPP_MPPE_REQUIRED || c->in_force);
+}
+
+void uppp_ccp_note_failure(struct uppp_session *s, enum uppp_ccp_fail k)
 {
     struct uppp_ccp *c = &s->ccp;
     if (c->fail_pending)
         return;
     c->fail_pending = 1;
     snprintf(c->fail_why, sizeof(c->fail_why), "%s", fail_text(s, k));
-}
-
-int uppp_ccp_mppe_strength(uint32_t bits)
-{
-    if (bits & UPPP_MPPE_OPT_S)
-        return 128;
-    if (bits & UPPP_MPPE_OPT_M)
-        return 56;
-    if (bits & UPPP_MPPE_OPT_L)
-        return 40;
-    return 0;
-}
-
-static uint32_t strongest(uint32_t bits)
-{
-    if (bits & UPPP_MPPE_OPT_S)
-        return UPPP_MPPE_OPT_S;
-    if (bits & UPPP_MPPE_OPT_M)
-        return UPPP_MPPE_OPT_M;
-    return bits & UPPP_MPPE_OPT_L;
 }
 
 static int is_negotiating_or_open(enum uppp_fsm_state st)
@@ -123,36 +95,27 @@ static int is_negotiating_or_open(enum uppp_fsm_state st)
 static void ccp_resetci(struct uppp_fsm *f)
 {
     struct uppp_session *s = uppp_fsm_session(f);
-    struct uppp_ccp *c = &s->ccp;
-    c->want.on = c->offer;
-    c->want.bits = c->offer ? (s->cfg.mppe_want_stateful ? 0 : H_BIT) | c->allowed : 0;
-    c->got.on = 0;
-    c->asked_stateful = 0;
+    s->ccp.method->resetci(s, s->ccp.st);
 }
 
 static size_t ccp_addci(struct uppp_fsm *f, uint8_t *buf, size_t cap)
 {
-    struct uppp_ccp *c = &uppp_fsm_session(f)->ccp;
-    if (!c->want.on || cap < UPPP_CCP_OPT_MPPE_LEN)
+    struct uppp_session *s = uppp_fsm_session(f);
+    if (!s->ccp.offer)
         return 0;
-    buf[0] = UPPP_CCP_OPT_MPPE;
-    buf[1] = UPPP_CCP_OPT_MPPE_LEN;
-    uppp_put32(buf + 2, c->want.bits);
-    return UPPP_CCP_OPT_MPPE_LEN;
+    return s->ccp.method->addci(s, s->ccp.st, buf, cap);
 }
 
 static int ccp_ackci(struct uppp_fsm *f, const uint8_t *p, size_t len)
 {
-    struct uppp_ccp *c = &uppp_fsm_session(f)->ccp;
+    struct uppp_session *s = uppp_fsm_session(f);
     /* RFC 1661 section 5.2: an Ack lists our options exactly. */
-    if (c->want.on) {
-        if (len != UPPP_CCP_OPT_MPPE_LEN || p[0] != UPPP_CCP_OPT_MPPE ||
-            p[1] != UPPP_CCP_OPT_MPPE_LEN || uppp_get32(p + 2) != c->want.bits)
-            return 0;
-    } else if (len != 0) {
+    uint8_t mine[UPPP_FSM_MAX_OPTS];
+    size_t n = ccp_addci(f, mine, sizeof(mine));
+    if (n != len || memcmp(mine, p, len) != 0)
         return 0;
-    }
-    c->got = c->want;
+    if (n != 0)
+        s->ccp.method->acked(s, s->ccp.st);
     return 1;
 }
 
@@ -174,31 +137,22 @@ static int ccp_nakci(struct uppp_fsm *f, const uint8_t *p, size_t len)
     struct uppp_ccp *c = &s->ccp;
     if (!well_formed(p, len))
         return 0;
-    struct uppp_ccp_mppe_opt next = c->want;
     for (size_t off = 0; off < len; off += p[off + 1]) {
         const uint8_t *o = p + off;
         /* Suggestions for options we did not request are ignored, as
-         * pppd does (nothing but MPPE could be requested from us). */
-        if (o[0] != UPPP_CCP_OPT_MPPE || o[1] != UPPP_CCP_OPT_MPPE_LEN || !c->want.on)
+         * pppd does (nothing but our method could be requested from us). */
+        if (o[0] != c->method->opt || !c->offer)
             continue;
-        uint32_t n = uppp_get32(o + 2);
-        if (!(n & H_BIT) && !c->stateful_ok) {
-            uppp_log(s, UPPP_LOG_ERR, "Refusing MPPE stateful mode offered by peer");
-            note_failure(s, FAIL_NEGOTIATION);
-        } else if ((n & ~(H_BIT | (c->want.bits & STRENGTHS))) != 0 || !(n & STRENGTHS)) {
-            /* RFC 3078 section 2.1: the initiator may only take one of the
-             * options it offered. Anything else: give up, as pppd does. */
-            uppp_log(s, UPPP_LOG_INFO, "CCP: peer suggests MPPE bits 0x%08x, we offered 0x%08x", n,
-                     c->want.bits);
-            note_failure(s, FAIL_NEGOTIATION);
-        }
+        int rc = c->method->nakci(s, c->st, o, o[1]);
+        if (rc == 0)
+            continue;
+        if (rc < 0)
+            uppp_ccp_note_failure(s, (enum uppp_ccp_fail) - rc);
         if (c->fail_pending) {
             uppp_fsm_set_reason(f, "%s", c->fail_why);
             return -1;
         }
-        next.bits = n;
     }
-    c->want = next;
     return 1;
 }
 
@@ -208,65 +162,16 @@ static int ccp_rejci(struct uppp_fsm *f, const uint8_t *p, size_t len)
     struct uppp_ccp *c = &s->ccp;
     if (len == 0 || !well_formed(p, len))
         return 0;
+    uint8_t mine[UPPP_FSM_MAX_OPTS];
+    size_t n = ccp_addci(f, mine, sizeof(mine));
     for (size_t off = 0; off < len; off += p[off + 1]) {
         /* Only what we sent can be Rejected (RFC 1661 section 5.4). */
-        if (p[off] != UPPP_CCP_OPT_MPPE || p[off + 1] != UPPP_CCP_OPT_MPPE_LEN || !c->want.on)
+        if (n == 0 || p[off] != mine[0] || p[off + 1] != mine[1])
             return 0;
     }
-    note_failure(s, FAIL_REFUSED);
+    uppp_ccp_note_failure(s, UPPP_CCP_FAIL_REFUSED);
     uppp_fsm_set_reason(f, "%s", c->fail_why);
     return -1;
-}
-
-/* Judge the peer's MPPE option (o, olen): UPPP_CONFACK with *bits as
- * requested, UPPP_CONFNAK with *bits our counter-proposal, or UPPP_CONFREJ.
- * pppd 2.4.9 ccp_reqci, generalised to 56 bits. */
-static int judge_mppe(struct uppp_session *s, const uint8_t *o, size_t olen, uint32_t *bits)
-{
-    struct uppp_ccp *c = &s->ccp;
-    if (!c->offer || olen != UPPP_CCP_OPT_MPPE_LEN)
-        return UPPP_CONFREJ;
-    uint32_t n = uppp_get32(o + 2);
-    int verdict = UPPP_CONFACK;
-    /* RFC 3078 section 2: D is obsolete and SHOULD NOT be accepted, C is
-     * MPPC (not implemented), the reserved bits MUST be 0: Nak them away. */
-    if (n & ~(H_BIT | STRENGTHS)) {
-        verdict = UPPP_CONFNAK;
-        n &= H_BIT | STRENGTHS;
-    }
-    if (!(n & H_BIT) && !c->stateful_ok) {
-        /* pppd Rejects rather than Nakking with H (stateful mode is bad
-         * over the Internet; a peer that can do stateless asks for it). */
-        uppp_log(s, UPPP_LOG_ERR, "Refusing MPPE stateful mode offered by peer");
-        return UPPP_CONFREJ;
-    }
-    if ((n & H_BIT) && s->cfg.mppe_want_stateful && !c->asked_stateful) {
-        /* pppd 2.4.9 always asks for stateless, and switches its request
-         * to stateful when Nakked so if it has mppe-stateful (ccp.c
-         * ccp_nakci). Without this Nak the two directions would differ.
-         * Asked once per negotiation: a peer that asks for stateless again
-         * gets stateless in its direction. */
-        c->asked_stateful = 1;
-        verdict = UPPP_CONFNAK;
-        n &= ~H_BIT;
-    }
-    uint32_t req = n & STRENGTHS, common = req & c->allowed;
-    if (req & (req - 1)) {
-        /* Several strengths: RFC 3078 section 2.1, the strongest. */
-        if (!common)
-            return UPPP_CONFREJ;
-        verdict = UPPP_CONFNAK;
-        n = (n & ~STRENGTHS) | strongest(common);
-    } else if (req) {
-        if (!common)
-            return UPPP_CONFREJ;
-    } else {
-        /* None: tell the peer what it can choose from. */
-        verdict = UPPP_CONFNAK;
-        n = (n & H_BIT) | c->allowed;
-    }
-    *bits = n;
-    return verdict;
 }
 
 static int ccp_reqci(struct uppp_fsm *f, const uint8_t *p, size_t len, uint8_t *out, size_t *outlen,
@@ -276,8 +181,7 @@ static int ccp_reqci(struct uppp_fsm *f, const uint8_t *p, size_t len, uint8_t *
     struct uppp_ccp *c = &s->ccp;
     uint8_t nak[UPPP_FSM_MAX_OPTS], rej[UPPP_FSM_MAX_OPTS];
     size_t nnak = 0, nrej = 0;
-    struct uppp_ccp_mppe_opt his = {0, 0};
-    int mppe_seen = 0, mppe_rejected = 0;
+    int seen = 0, acked = 0, rejected = 0;
     size_t off = 0;
     while (off < len) {
         const uint8_t *o = p + off;
@@ -288,122 +192,82 @@ static int ccp_reqci(struct uppp_fsm *f, const uint8_t *p, size_t len, uint8_t *
             break;
         }
         off += olen;
-        uint32_t bits = 0;
+        uint8_t sug[16];
+        size_t nsug = 0;
         int verdict = UPPP_CONFREJ; /* Deflate, BSD, Predictor...: not ours */
-        if (o[0] == UPPP_CCP_OPT_MPPE) {
-            verdict = his.on || mppe_seen ? UPPP_CONFREJ : judge_mppe(s, o, olen, &bits);
-            mppe_seen = 1;
-            if (verdict == UPPP_CONFACK) {
-                his.on = 1;
-                his.bits = bits;
-            }
+        if (o[0] == c->method->opt) {
+            /* A second option of the same type is Rejected. */
+            verdict = seen ? UPPP_CONFREJ : c->method->reqci(s, c->st, o, olen, sug, &nsug);
+            seen = 1;
+            if (verdict == UPPP_CONFACK)
+                acked = 1;
         }
         if (verdict == UPPP_CONFNAK && reject_if_disagree)
             verdict = UPPP_CONFREJ;
         if (verdict == UPPP_CONFNAK) {
-            uint8_t sug[UPPP_CCP_OPT_MPPE_LEN] = {UPPP_CCP_OPT_MPPE, UPPP_CCP_OPT_MPPE_LEN};
-            uppp_put32(sug + 2, bits);
-            uppp_cp_opt_append(nak, &nnak, sug, sizeof(sug));
+            uppp_cp_opt_append(nak, &nnak, sug, nsug);
         } else if (verdict == UPPP_CONFREJ) {
             uppp_cp_opt_append(rej, &nrej, o, olen);
-            if (o[0] == UPPP_CCP_OPT_MPPE)
-                mppe_rejected = 1;
+            if (o[0] == c->method->opt)
+                rejected = 1;
         }
     }
-    int code = UPPP_CONFACK;
-    code = uppp_cp_reply(rej, nrej, nak, nnak, out, outlen);
+    int code = uppp_cp_reply(rej, nrej, nak, nnak, out, outlen);
     if (code == UPPP_CONFACK)
-        c->his = his;
-    /* pppd (rej_for_ci_mppe): Rejecting the peer's MPPE, or a request
-     * without it, means MPPE cannot be agreed in the peer's direction. The
-     * Reject still goes out; settle() reports after. */
-    if (c->offer && (mppe_rejected || (code == UPPP_CONFREJ && !mppe_seen)))
-        note_failure(s, FAIL_NEGOTIATION);
+        c->method->peer_acked(s, c->st, acked);
+    /* pppd (rej_for_ci_mppe): Rejecting the peer's option for our method,
+     * or a request without it, means the method cannot be agreed in the
+     * peer's direction. The Reject still goes out; the failure is reported
+     * once the automaton is done (uppp_ccp_settle()). */
+    if (c->offer && (rejected || (code == UPPP_CONFREJ && !seen)))
+        uppp_ccp_note_failure(s, UPPP_CCP_FAIL_NEGOTIATION);
     return code;
-}
-
-static void log_enabled(struct uppp_session *s)
-{
-    struct uppp_ccp *c = &s->ccp;
-    char rx[40], tx[40];
-    snprintf(rx, sizeof(rx), "MPPE %d-bit %s", uppp_ccp_mppe_strength(c->got.bits),
-             (c->got.bits & H_BIT) ? "stateless" : "stateful");
-    snprintf(tx, sizeof(tx), "MPPE %d-bit %s", uppp_ccp_mppe_strength(c->his.bits),
-             (c->his.bits & H_BIT) ? "stateless" : "stateful");
-    /* pppd's line ("MPPE 128-bit stateless compression enabled") names
-     * what we receive; we name both directions when they differ. */
-    if (strcmp(rx, tx) == 0)
-        uppp_log(s, UPPP_LOG_NOTICE, "%s compression enabled", rx);
-    else
-        uppp_log(s, UPPP_LOG_NOTICE, "%s / %s compression enabled", rx, tx);
 }
 
 static void ccp_up(struct uppp_fsm *f)
 {
     struct uppp_session *s = uppp_fsm_session(f);
     struct uppp_ccp *c = &s->ccp;
-    if (!c->got.on || !c->his.on) {
-        /* RFC 1962 section 4 lets a direction go uncompressed; MPPE must not
-         * (RFC 3078 section 2: "if MPPE negotiation is attempted and fails,
-         * the link SHOULD be terminated"). Without an offer there is
-         * nothing to check: this link simply compresses nothing. */
-        if (c->offer) {
-            uppp_log(s, UPPP_LOG_INFO, "CCP: MPPE agreed for %s only",
-                     c->got.on   ? "receiving"
-                     : c->his.on ? "sending"
-                                 : "neither direction");
-            note_failure(s, FAIL_NEGOTIATION);
-        }
+    int rc = c->method->open(s, c->st, c->offer);
+    if (rc < 0) {
+        uppp_ccp_note_failure(s, (enum uppp_ccp_fail) - rc);
         return;
     }
-    int rc = uppp_ccp_mppe_open(s);
-    if (rc != 0) {
-        uppp_log(s, UPPP_LOG_ERR, "MPPE: cannot start the cipher: %s", uppp_strerror(rc));
-        note_failure(s, FAIL_NOT_AVAILABLE);
-        return;
-    }
-    int rb = uppp_ccp_mppe_strength(c->got.bits), tb = uppp_ccp_mppe_strength(c->his.bits);
-    c->bits = rb < tb ? rb : tb;
-    c->stateless = (c->got.bits & H_BIT) && (c->his.bits & H_BIT);
-    c->mppe_up = 1;
+    if (rc > 0)
+        return; /* nothing agreed, nothing offered: this link compresses nothing */
+    c->up = 1;
     c->in_force = 1;
-    log_enabled(s);
-    uppp_ccp_is_up(s);
+    uppp_post_type(s, UPPP_QEV_CCP_UP);
 }
 
 static void ccp_down(struct uppp_fsm *f)
 {
     struct uppp_session *s = uppp_fsm_session(f);
     struct uppp_ccp *c = &s->ccp;
-    int was_up = c->mppe_up;
-    uppp_ccp_mppe_close(s);
-    /* Once in force, MPPE stays "up" for the session's gate: with no cipher
-     * every network packet is dropped until CCP reopens or the link goes. */
-    c->mppe_up = c->in_force;
+    int was_up = c->up;
+    c->method->close(s, c->st);
+    /* Once in force, the method stays "up" for the session's gate: with no
+     * data path every network packet is dropped until CCP reopens or the
+     * link goes. */
+    c->up = c->in_force;
     if (was_up)
-        uppp_ccp_is_down(s);
-}
-
-static void settle(struct uppp_session *s);
-
-static void ccp_finished(struct uppp_fsm *f)
-{
-    settle(uppp_fsm_session(f));
+        uppp_post_type(s, UPPP_QEV_CCP_DOWN);
 }
 
 static int ccp_extcode(struct uppp_fsm *f, uint8_t code, uint8_t id, const uint8_t *p, size_t len)
 {
     struct uppp_session *s = uppp_fsm_session(f);
+    struct uppp_ccp *c = &s->ccp;
     (void)p, (void)len;
     /* RFC 1962 section 3.1; outside Opened they mean nothing (pppd too). */
     switch (code) {
     case UPPP_CCP_RESETREQ:
         if (f->state == UPPP_FSM_OPENED)
-            uppp_ccp_reset_request_input(s, id);
+            c->method->reset_request(s, c->st, id);
         return 1;
     case UPPP_CCP_RESETACK:
         if (f->state == UPPP_FSM_OPENED)
-            uppp_ccp_reset_ack_input(s, id);
+            c->method->reset_ack(s, c->st, id);
         return 1;
     }
     return 0;
@@ -429,46 +293,37 @@ static const struct uppp_fsm_ops ccp_ops = {
     .reqci = ccp_reqci,
     .up = ccp_up,
     .down = ccp_down,
-    .finished = ccp_finished,
     .extcode = ccp_extcode,
     .coderej_ok = ccp_coderej_ok,
 };
 
 /* ---- failure reporting ---- */
 
-static void report(struct uppp_session *s, const char *why)
+/* Every entry point's last act: the session then calls uppp_ccp_settle(),
+ * after the automaton has finished with the event. */
+static void post_settle(struct uppp_session *s)
 {
-    if (s->ccp.in_force) {
-        uppp_log(s, UPPP_LOG_ERR, "%s", why);
-        uppp_link_close(s, UPPP_END_NEGOTIATION_FAILED, why);
-    } else {
-        uppp_ccp_is_failed(s, why);
-    }
+    uppp_post_type(s, UPPP_QEV_CCP_SETTLE);
 }
 
-/* Called after every automaton event that ccp.c starts (and from
- * This-Layer-Finished): report a failure once, and never let MPPE that was
- * in force quietly disappear. */
-static void settle(struct uppp_session *s)
+int uppp_ccp_settle(struct uppp_session *s, char *why, size_t cap)
 {
     struct uppp_ccp *c = &s->ccp;
     struct uppp_fsm *f = &c->fsm;
-    if (c->settling || s->dead || c->stopping)
-        return;
-    c->settling = 1;
+    why[0] = '\0';
+    if (!c->enabled)
+        return UPPP_CCP_SETTLED; /* stopped with LCP: nothing to report */
     if (!c->fail_reported) {
-        char why[sizeof(c->fail_why)];
-        why[0] = '\0';
         if (c->fail_pending) {
-            snprintf(why, sizeof(why), "%s", c->fail_why);
-        } else if (f->failed || (c->offer && !c->mppe_up && !is_negotiating_or_open(f->state) &&
+            snprintf(why, cap, "%s", c->fail_why);
+        } else if (f->failed || (c->offer && !c->up && !is_negotiating_or_open(f->state) &&
                                  f->state != UPPP_FSM_STARTING)) {
             /* The automaton gave up (Max-Configure, endless Naks, a
              * catastrophic Code-Reject) or the peer stopped CCP
              * (Protocol-Reject, Terminate). */
             if (f->reason[0])
                 uppp_log(s, UPPP_LOG_INFO, "%s", f->reason);
-            snprintf(why, sizeof(why), "%s", fail_text(s, FAIL_NEGOTIATION));
+            snprintf(why, cap, "%s", fail_text(s, UPPP_CCP_FAIL_NEGOTIATION));
         }
         if (why[0]) {
             c->fail_reported = 1;
@@ -476,65 +331,79 @@ static void settle(struct uppp_session *s)
             f->failed = 1; /* the session's gate: no longer waiting for CCP */
             if (is_negotiating_or_open(f->state))
                 uppp_fsm_close(f, why, s->now);
-            report(s, why);
-            c->settling = 0;
-            return;
+            return UPPP_CCP_FAILED;
         }
     }
-    if (c->in_force && !c->stopping && !s->dead && s->lcp.fsm.state == UPPP_FSM_OPENED &&
-        !is_negotiating_or_open(f->state)) {
-        /* pppd ccp_down: MPPE going away takes the link with it. */
-        uppp_log(s, UPPP_LOG_ERR, "MPPE disabled");
-        uppp_link_close(s, UPPP_END_NEGOTIATION_FAILED, "MPPE disabled");
-    }
-    c->settling = 0;
+    if (c->in_force && !is_negotiating_or_open(f->state))
+        return UPPP_CCP_GONE;
+    return UPPP_CCP_SETTLED;
+}
+
+/* ---- services for the methods ---- */
+
+void uppp_ccp_send_code(struct uppp_session *s, uint8_t code, uint8_t id, const uint8_t *data,
+                        size_t len)
+{
+    uppp_fsm_send_code(&s->ccp.fsm, code, id, data, len);
+}
+
+uint8_t uppp_ccp_next_id(struct uppp_session *s)
+{
+    return s->ccp.fsm.next_id++;
+}
+
+int uppp_ccp_opened(const struct uppp_session *s)
+{
+    return s->ccp.fsm.state == UPPP_FSM_OPENED;
+}
+
+int uppp_ccp_max_tries(const struct uppp_session *s)
+{
+    return s->ccp.fsm.max_configure;
 }
 
 /* ---- entry points ---- */
 
 void uppp_ccp_init(struct uppp_session *s)
 {
-    uppp_fsm_init(&s->ccp.fsm, &ccp_ops, uppp_cp_send, s);
-    uppp_fsm_configure(s, &s->ccp.fsm);
+    struct uppp_ccp *c = &s->ccp;
+    uppp_fsm_init(&c->fsm, &ccp_ops, uppp_cp_send, s);
+    uppp_fsm_configure(s, &c->fsm);
+    c->method = methods[0];
+    /* NULL on out of memory: CCP then never runs (uppp_ccp_start). */
+    c->st = calloc(1, state_size());
 }
 
-/* Strengths we may use with the keys at hand (UPPP_MPPE_OPT_S/M/L). */
-static uint32_t allowed_strengths(struct uppp_session *s)
-{
-    uint32_t a = 0;
-    if (s->cfg.mppe_bits & 1)
-        a |= UPPP_MPPE_OPT_L;
-    if (s->cfg.mppe_bits & 2)
-        a |= UPPP_MPPE_OPT_M;
-    if (s->cfg.mppe_bits & 4)
-        a |= UPPP_MPPE_OPT_S;
-    if (s->keys.method == UPPP_AUTH_MSCHAP_V1 && !s->keys.have_lm &&
-        (a & (UPPP_MPPE_OPT_L | UPPP_MPPE_OPT_M))) {
-        /* RFC 3079 sections 2.1, 2.2: after MS-CHAPv1, 40 and 56 bits are
-         * keyed from the LAN Manager hash, which an NT-hash secret lacks. */
-        uppp_log(s, UPPP_LOG_NOTICE, "Disabling 40/56-bit MPPE; MS-CHAP LM keys not available");
-        a &= UPPP_MPPE_OPT_S;
-    }
-    return a;
-}
-
-void uppp_ccp_start(struct uppp_session *s)
+void uppp_ccp_start(struct uppp_session *s, const struct uppp_keys *keys)
 {
     struct uppp_ccp *c = &s->ccp;
-    c->stopping = 0;
     c->fail_pending = c->fail_reported = 0;
-    c->in_force = c->mppe_up = 0;
-    c->got.on = c->his.on = 0;
-    c->stateful_ok = s->cfg.mppe_stateful_ok || s->cfg.mppe_want_stateful;
-    c->allowed = 0;
-    if (s->cfg.mppe != UPPP_MPPE_OFF && s->keys.have)
-        c->allowed = allowed_strengths(s);
-    c->offer = c->allowed != 0;
-    if (!c->offer && s->cfg.mppe >= UPPP_MPPE_OPTIONAL) {
-        if (s->keys.have)
-            uppp_log(s, UPPP_LOG_ERR, "MPPE: no key strength left to negotiate");
+    c->in_force = c->up = 0;
+    c->offer = 0;
+    if (c->st == NULL) {
+        uppp_log(s, UPPP_LOG_ERR, "CCP: out of memory");
         c->enabled = 0;
-        uppp_ccp_is_failed(s, fail_text(s, FAIL_NOT_AVAILABLE));
+        uppp_post_end(s, UPPP_QEV_CCP_FAILED, UPPP_END_NEGOTIATION_FAILED, "%s",
+                      "MPPE required but not available");
+        return;
+    }
+    /* The first method that can be offered is requested. With none, the
+     * first stays to answer (Reject) the peer; its offer() has prepared
+     * it, unless another was tried last. */
+    for (size_t i = 0; i < N_METHODS && !c->offer; i++) {
+        c->method = methods[i];
+        memset(c->st, 0, methods[i]->state_size);
+        c->offer = methods[i]->offer(s, c->st, keys) == 1;
+    }
+    if (!c->offer && c->method != methods[0]) {
+        c->method = methods[0];
+        memset(c->st, 0, c->method->state_size);
+        (void)c->method->offer(s, c->st, keys);
+    }
+    if (!c->offer && s->cfg.mppe >= UPPP_MPPE_OPTIONAL) {
+        c->enabled = 0;
+        uppp_post_end(s, UPPP_QEV_CCP_FAILED, UPPP_END_NEGOTIATION_FAILED, "%s",
+                      fail_text(s, UPPP_CCP_FAIL_NOT_AVAILABLE));
         return;
     }
     /* Without an offer CCP still runs, so that a peer asking for MPPE gets
@@ -542,17 +411,27 @@ void uppp_ccp_start(struct uppp_session *s)
     c->enabled = 1;
     uppp_fsm_open(&c->fsm, s->now);
     uppp_fsm_up(&c->fsm, s->now);
-    settle(s);
+    post_settle(s);
 }
 
 void uppp_ccp_stop(struct uppp_session *s)
 {
     struct uppp_ccp *c = &s->ccp;
-    c->stopping = 1;
-    uppp_fsm_down(&c->fsm, s->now);
-    uppp_ccp_mppe_close(s);
-    c->mppe_up = c->in_force = 0;
+    /* Not enabled first: whatever the automaton says on the way down is
+     * not a failure to report (LCP took CCP down). */
     c->enabled = 0;
+    uppp_fsm_down(&c->fsm, s->now);
+    c->up = c->in_force = 0;
+    if (c->st != NULL) {
+        c->method->close(s, c->st);
+        uppp_memzero(c->st, c->method->state_size); /* the start keys */
+    }
+}
+
+void uppp_ccp_protreject(struct uppp_session *s)
+{
+    uppp_fsm_protreject(&s->ccp.fsm, s->now);
+    post_settle(s);
 }
 
 void uppp_ccp_input(struct uppp_session *s, const uint8_t *pkt, size_t len)
@@ -561,33 +440,47 @@ void uppp_ccp_input(struct uppp_session *s, const uint8_t *pkt, size_t len)
     enum uppp_fsm_state old = c->fsm.state;
     uppp_fsm_input(&c->fsm, pkt, len, s->now);
     if (old == UPPP_FSM_OPENED && c->fsm.state != UPPP_FSM_OPENED && len > 0 &&
-        pkt[0] == UPPP_TERMREQ && !s->dead) {
+        pkt[0] == UPPP_TERMREQ) {
         uppp_log(s, UPPP_LOG_NOTICE, "Compression disabled by peer.");
-        if (c->in_force && !c->stopping) {
+        if (c->in_force) {
             uppp_log(s, UPPP_LOG_ERR, "MPPE disabled, closing LCP");
-            uppp_link_close(s, UPPP_END_NEGOTIATION_FAILED, "MPPE disabled by peer");
+            uppp_post_end(s, UPPP_QEV_CLOSE, UPPP_END_NEGOTIATION_FAILED, "MPPE disabled by peer");
         }
     }
-    settle(s);
+    post_settle(s);
+}
+
+void uppp_ccp_data_input(struct uppp_session *s, const uint8_t *pkt, size_t len)
+{
+    if (s->ccp.st != NULL)
+        s->ccp.method->input(s, s->ccp.st, pkt, len);
+}
+
+int uppp_ccp_send(struct uppp_session *s, uint16_t proto, const uint8_t *pkt, size_t len)
+{
+    if (s->ccp.st == NULL)
+        return UPPP_ERR_DROPPED;
+    return s->ccp.method->send(s, s->ccp.st, proto, pkt, len);
 }
 
 void uppp_ccp_timer(struct uppp_session *s, uint64_t now)
 {
     uppp_fsm_timer(&s->ccp.fsm, now);
-    if (!s->dead)
-        uppp_ccp_reset_timer(s, now);
-    settle(s);
+    if (s->ccp.st != NULL)
+        s->ccp.method->timer(s, s->ccp.st, now);
+    post_settle(s);
 }
 
 uint64_t uppp_ccp_deadline(const struct uppp_session *s)
 {
-    return uppp_min_deadline(s->ccp.fsm.deadline, s->ccp.rreq_deadline);
+    uint64_t d = s->ccp.st != NULL ? s->ccp.method->deadline(s->ccp.st) : 0;
+    return uppp_min_deadline(s->ccp.fsm.deadline, d);
 }
 
 void uppp_ccp_renegotiate(struct uppp_session *s)
 {
     struct uppp_ccp *c = &s->ccp;
-    if (!c->enabled || c->stopping || s->dead)
+    if (!c->enabled)
         return;
     uppp_log(s, UPPP_LOG_INFO, "Renegotiating CCP");
     c->fail_pending = c->fail_reported = 0;
@@ -598,16 +491,49 @@ void uppp_ccp_renegotiate(struct uppp_session *s)
     uppp_fsm_down(&c->fsm, s->now);
     uppp_fsm_open(&c->fsm, s->now);
     uppp_fsm_up(&c->fsm, s->now);
-    settle(s);
+    post_settle(s);
 }
 
 void uppp_ccp_free(struct uppp_session *s)
 {
-    uppp_ccp_mppe_close(s);
+    struct uppp_ccp *c = &s->ccp;
+    if (c->st == NULL)
+        return;
+    c->method->close(s, c->st);
+    uppp_memzero(c->st, state_size());
+    free(c->st);
+    c->st = NULL;
 }
 
-void uppp_session_set_mppe_keys(struct uppp_session *s, const struct uppp_keys *keys)
+int uppp_ccp_enabled(const struct uppp_session *s)
 {
-    uppp_memzero(&s->keys, sizeof(s->keys));
-    s->keys = *keys;
+    return s->ccp.enabled;
+}
+
+int uppp_ccp_mppe_up(const struct uppp_session *s)
+{
+    return s->ccp.up;
+}
+
+int uppp_ccp_in_force(const struct uppp_session *s)
+{
+    return s->ccp.in_force;
+}
+
+int uppp_ccp_pending(const struct uppp_session *s)
+{
+    const struct uppp_ccp *c = &s->ccp;
+    return c->enabled && !c->fsm.failed && !c->up && c->fsm.state != UPPP_FSM_STOPPED &&
+           c->fsm.state != UPPP_FSM_CLOSED;
+}
+
+unsigned uppp_ccp_overhead(const struct uppp_session *s, int may_come)
+{
+    return s->ccp.up || may_come ? s->ccp.method->overhead : 0;
+}
+
+void uppp_ccp_status(const struct uppp_session *s, struct uppp_status *st)
+{
+    if (s->ccp.up && s->ccp.st != NULL)
+        s->ccp.method->status(s->ccp.st, st);
 }

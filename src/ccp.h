@@ -1,9 +1,8 @@
 /*
- * CCP (RFC 1962) with MPPE as its only compressor (RFC 3078 section 2),
- * and the MPPE data path: encryption of outgoing network packets,
- * decryption of protocol 0x00FD, Reset-Request/Reset-Ack (RFC 1962 section
- * 3.1, codes 14 and 15). ccp.c negotiates, ccp_mppe.c moves the data; the
- * cipher itself is uppp/mppe.h, the option 18 bits are uppp/mppe_wire.h.
+ * CCP (RFC 1962): the automaton, its failure policy, and the interface a
+ * compression/encryption method plugs into (struct uppp_ccp_method). MPPE
+ * (RFC 3078) is the first method, in ccp_mppe.c; its cipher is
+ * uppp/mppe.h, its option and header bits uppp/mppe_wire.h.
  */
 #ifndef UPPP_SRC_CCP_H
 #define UPPP_SRC_CCP_H
@@ -15,6 +14,9 @@
 
 struct uppp_session;
 struct uppp_mppe;
+
+struct uppp_keys;
+struct uppp_status;
 
 /* RFC 1962 section 3: CCP codes beyond the shared 1..7. */
 enum uppp_ccp_code {
@@ -48,60 +50,129 @@ enum uppp_ccp_opt {
  * would after its own "Too many MPPE errors". */
 #define UPPP_CCP_DESYNC_LIMIT 32
 
-/* One direction's MPPE option: the RFC 3078 section 2 Supported Bits word,
- * or off. */
-struct uppp_ccp_mppe_opt {
-    int on;
-    uint32_t bits; /* UPPP_MPPE_OPT_H | one or more of S, M, L */
+enum uppp_ccp_fail {
+    UPPP_CCP_FAIL_REFUSED = 1,
+    UPPP_CCP_FAIL_NEGOTIATION,
+    UPPP_CCP_FAIL_NOT_AVAILABLE
 };
+
+/*
+ * A CCP method (RFC 1962 section 4 calls them compression algorithms; MPPE,
+ * RFC 3078, is one): pppd's struct compressor without I/O. ccp.c runs the
+ * automaton and hands the method the options of its type; the method keeps
+ * its own state (state_size octets, allocated by ccp.c, wiped on close) and
+ * its data path, one direction each way, with its own reset handling (RFC
+ * 1962 section 3.1). A method adds itself to the table in ccp.c: nothing
+ * else, the session least of all, names it.
+ * Each side's request lists what it can receive, so "got" (what the peer
+ * Acked of ours) is the receive direction and "his" (the peer's request we
+ * Acked) the send direction.
+ */
+struct uppp_ccp_method {
+    const char *name;
+    uint8_t opt;       /* its CCP option type */
+    size_t state_size; /* octets of state */
+    /* Octets it adds to a network packet (the session's IP MTU). */
+    unsigned overhead;
+
+    /* ---- negotiation ---- */
+    /* A new negotiation with the start keys authentication left: 1 to
+     * request the method, 0 to answer the peer only. */
+    int (*offer)(struct uppp_session *s, void *st, const struct uppp_keys *keys);
+    /* Our next request from scratch (RFC 1661 resetci). */
+    void (*resetci)(struct uppp_session *s, void *st);
+    /* Our option (o[0] = opt), or 0 octets when we request nothing. */
+    size_t (*addci)(struct uppp_session *s, void *st, uint8_t *o, size_t cap);
+    /* The peer Acked our request (ccp.c checked it is ours octet for
+     * octet). */
+    void (*acked)(struct uppp_session *s, void *st);
+    /* A Nak suggestion for our option: 1 taken, 0 ignored (not about what
+     * we sent), or -enum uppp_ccp_fail. */
+    int (*nakci)(struct uppp_session *s, void *st, const uint8_t *o, size_t olen);
+    /* The peer's option: UPPP_CONFACK, UPPP_CONFNAK with sug (*nsug octets,
+     * at most 16), or UPPP_CONFREJ. */
+    int (*reqci)(struct uppp_session *s, void *st, const uint8_t *o, size_t olen, uint8_t *sug,
+                 size_t *nsug);
+    /* The peer's request was Acked: what reqci Acked last is now in force
+     * (or nothing, when the request had no option of ours). */
+    void (*peer_acked)(struct uppp_session *s, void *st, int had_option);
+
+    /* ---- data path ---- */
+    /* CCP Opened: 0 and the data path is up in both directions; 1 when
+     * nothing was agreed and nothing was offered (the link compresses
+     * nothing, RFC 1962 section 4); or -enum uppp_ccp_fail (the method
+     * logged why). offered: we requested the method. */
+    int (*open)(struct uppp_session *s, void *st, int offered);
+    /* Wipe and free the data path; forget pending resets. */
+    void (*close)(struct uppp_session *s, void *st);
+    /* A network packet out (send) and protocol 0x00FD in (input): the
+     * input delivers through uppp_network_input(). send returns 0 or
+     * UPPP_ERR_DROPPED (counted). */
+    int (*send)(struct uppp_session *s, void *st, uint16_t proto, const uint8_t *pkt, size_t len);
+    void (*input)(struct uppp_session *s, void *st, const uint8_t *pkt, size_t len);
+    /* Reset-Request (code 14) and Reset-Ack (15) arrived while Opened. */
+    void (*reset_request)(struct uppp_session *s, void *st, uint8_t id);
+    void (*reset_ack)(struct uppp_session *s, void *st, uint8_t id);
+    /* Its own timer (repeating a Reset-Request); 0 = none. */
+    void (*timer)(struct uppp_session *s, void *st, uint64_t now);
+    uint64_t (*deadline)(const void *st);
+    /* Fill its part of the status. */
+    void (*status)(const void *st, struct uppp_status *out);
+    /* Failure texts, pppd's where the link then closes (required: 1). */
+    const char *(*fail_text)(enum uppp_ccp_fail kind, int required);
+};
+
+/* The methods, in the order they are offered (ccp.c). */
+extern const struct uppp_ccp_method uppp_ccp_mppe_method;
 
 struct uppp_ccp {
     struct uppp_fsm fsm;
-    int enabled; /* CCP is opened on this link */
-    int mppe_up; /* MPPE is in force: data is encrypted (or dropped) */
-    int bits;    /* negotiated strength (the weaker direction) */
-    int stateless;
+    int enabled;  /* CCP is opened on this link */
+    int up;       /* the method is in force: data is encrypted (or dropped) */
+    int in_force; /* it has been up: never fall back to the clear */
+    int offer;    /* we request the method on this link */
+    const struct uppp_ccp_method *method;
+    void *st; /* its state */
 
-    /* ---- negotiation (ccp.c) ---- */
-    int offer;                     /* we negotiate MPPE on this link */
-    uint32_t allowed;              /* strengths we request and accept (S, M, L bits) */
-    int stateful_ok;               /* we accept stateful mode */
-    struct uppp_ccp_mppe_opt want; /* our next Configure-Request */
-    struct uppp_ccp_mppe_opt got;  /* Acked by the peer: what we receive */
-    struct uppp_ccp_mppe_opt his;  /* the peer's request we Acked: what we send */
-    int in_force;                  /* MPPE has been up: never fall back to the clear */
-    int asked_stateful;            /* we Nakked the peer's stateless request once */
-    int fail_pending;              /* a failure found inside a callback, reported later */
-    char fail_why[96];             /* its reason */
-    int fail_reported;             /* this negotiation's failure has been reported */
-    int stopping;                  /* LCP is taking us down: no failure reports */
-    int settling;
-
-    /* ---- data path (ccp_mppe.c) ---- */
-    struct uppp_mppe *tx, *rx;
-    uint8_t *txbuf, *rxbuf;
-    size_t txcap, rxcap;
-    int rreq_pending;         /* a Reset-Request waits for its Reset-Ack */
-    uint8_t rreq_id;          /* its identifier */
-    int rreq_tries;           /* times it was sent */
-    uint64_t rreq_deadline;   /* when to repeat it; 0 when stopped */
-    unsigned rreq_discards;   /* packets discarded since it was last sent */
-    unsigned rreq_repeat_at;  /* ... at which it is repeated early */
-    uint64_t rx_resyncs;      /* the receiver's resync count already counted */
-    uint64_t rx_lost_answers; /* the receiver's lost_answers already logged */
-    unsigned nonsense;        /* stateful: packets in a row that decrypted to junk */
+    int fail_pending;  /* a failure found inside a callback, reported later */
+    char fail_why[96]; /* its reason */
+    int fail_reported; /* this negotiation's failure has been reported */
 };
 
 void uppp_ccp_init(struct uppp_session *s);
-/* Network phase: open CCP (lower layer up + open). */
-void uppp_ccp_start(struct uppp_session *s);
-/* LCP went down. */
+/* Network phase: open CCP (lower layer up + open) with the MPPE start keys
+ * authentication left (copied; keys->have 0 for none). Posts CCP_FAILED if
+ * the policy wants MPPE and it cannot be offered. */
+void uppp_ccp_start(struct uppp_session *s, const struct uppp_keys *keys);
+/* LCP went down: stop, forget the keys, report nothing. */
 void uppp_ccp_stop(struct uppp_session *s);
+/* The peer Protocol-Rejected CCP. */
+void uppp_ccp_protreject(struct uppp_session *s);
+
+/* What the session's CCP_SETTLE handler must do, once the automaton has
+ * finished an event: nothing; report the failure in why (the automaton is
+ * already closing); or, MPPE having been in force and CCP having left the
+ * negotiating states, take the link down (pppd's ccp_down). */
+enum uppp_ccp_settle { UPPP_CCP_SETTLED = 0, UPPP_CCP_FAILED, UPPP_CCP_GONE };
+int uppp_ccp_settle(struct uppp_session *s, char *why, size_t cap);
+
+/* Queries for the session (the state stays CCP's). */
+int uppp_ccp_enabled(const struct uppp_session *s);
+int uppp_ccp_mppe_up(const struct uppp_session *s);  /* encrypted, or dropped: never clear */
+int uppp_ccp_in_force(const struct uppp_session *s); /* has been up: never fall back */
+/* Still negotiating (mppe-optional waits for the outcome either way). */
+int uppp_ccp_pending(const struct uppp_session *s);
+/* Octets the method adds to a network packet, when it is up or (may_come)
+ * may come up. */
+unsigned uppp_ccp_overhead(const struct uppp_session *s, int may_come);
+/* Fill the status's MPPE fields. */
+void uppp_ccp_status(const struct uppp_session *s, struct uppp_status *st);
 /* A CCP packet (code onward). */
 void uppp_ccp_input(struct uppp_session *s, const uint8_t *pkt, size_t len);
 /* A 0x00FD packet: decrypt and pass to uppp_network_input(). */
 void uppp_ccp_data_input(struct uppp_session *s, const uint8_t *pkt, size_t len);
-/* Encrypt and send a network packet. 0 sent, 1 dropped (counted). */
+/* Encrypt and send a network packet. Returns 0 (sent) or
+ * UPPP_ERR_DROPPED (dropped and counted). */
 int uppp_ccp_send(struct uppp_session *s, uint16_t proto, const uint8_t *pkt, size_t len);
 void uppp_ccp_timer(struct uppp_session *s, uint64_t now);
 uint64_t uppp_ccp_deadline(const struct uppp_session *s);
@@ -109,21 +180,19 @@ uint64_t uppp_ccp_deadline(const struct uppp_session *s);
 void uppp_ccp_renegotiate(struct uppp_session *s);
 void uppp_ccp_free(struct uppp_session *s);
 
-/* ---- between ccp.c and ccp_mppe.c ---- */
+/* ---- services of ccp.c for the methods ---- */
 
-/* Create both ciphers from the negotiated options and the session's keys.
- * Returns 0 or a negative uppp_err. */
-int uppp_ccp_mppe_open(struct uppp_session *s);
-/* Wipe and free both ciphers and forget any pending Reset-Request. */
-void uppp_ccp_mppe_close(struct uppp_session *s);
-/* A Reset-Request (code 14) or Reset-Ack (15) arrived while Opened. */
-void uppp_ccp_reset_request_input(struct uppp_session *s, uint8_t id);
-void uppp_ccp_reset_ack_input(struct uppp_session *s, uint8_t id);
-/* Repeat an unanswered Reset-Request when its time has come. */
-void uppp_ccp_reset_timer(struct uppp_session *s, uint64_t now);
-
-/* Strength in bits of a Supported Bits word's strongest key bit (0 if
- * none). */
-int uppp_ccp_mppe_strength(uint32_t bits);
+/* Note a failure found inside a negotiation callback; reported once the
+ * automaton has finished the event (uppp_ccp_settle()). */
+void uppp_ccp_note_failure(struct uppp_session *s, enum uppp_ccp_fail kind);
+/* Send a CCP packet of code with id (Reset-Request/Ack); a fresh
+ * identifier from uppp_ccp_next_id(). */
+void uppp_ccp_send_code(struct uppp_session *s, uint8_t code, uint8_t id, const uint8_t *data,
+                        size_t len);
+uint8_t uppp_ccp_next_id(struct uppp_session *s);
+/* CCP is Opened (the data path runs only then). */
+int uppp_ccp_opened(const struct uppp_session *s);
+/* Max-Configure: how often a Reset-Request is repeated at most. */
+int uppp_ccp_max_tries(const struct uppp_session *s);
 
 #endif

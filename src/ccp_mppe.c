@@ -24,12 +24,15 @@
  * apart.
  */
 #include "ppp.h"
+#include "ccp_mppe.h"
 
 #include <uppp/err.h>
 #include <uppp/mppe.h>
+#include <uppp/mppe_wire.h>
 
 #include "crypto.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,8 +40,8 @@
  * (pppd and Linux accept a few octets more) still get through. */
 #define RX_SLACK 64
 
-static int new_cipher(struct uppp_session *s, struct uppp_mppe **out, uint32_t bits,
-                      const uint8_t nt_start[16])
+static int new_cipher(struct uppp_session *s, struct uppp_ccp_mppe *c, struct uppp_mppe **out,
+                      uint32_t bits, const uint8_t nt_start[16])
 {
     struct uppp_mppe_config mc;
     memset(&mc, 0, sizeof(mc));
@@ -54,18 +57,21 @@ static int new_cipher(struct uppp_session *s, struct uppp_mppe **out, uint32_t b
      * from the LAN Manager hash (the same key both ways); otherwise the
      * direction's start key, of which 40/56 bits use the first 8 octets. */
     const uint8_t *key = nt_start;
-    if (mc.bits < 128 && s->keys.method == UPPP_AUTH_MSCHAP_V1 && s->keys.have_lm)
-        key = s->keys.lm_start;
+    if (mc.bits < 128 && c->keys.method == UPPP_AUTH_MSCHAP_V1 && c->keys.have_lm)
+        key = c->keys.lm_start;
     memcpy(mc.start_key, key, sizeof(mc.start_key));
     int rc = uppp_mppe_new(out, &mc);
     uppp_memzero(&mc, sizeof(mc));
     return rc;
 }
 
-int uppp_ccp_mppe_open(struct uppp_session *s)
+static void mppe_close(struct uppp_session *s, void *st);
+
+/* Create both ciphers from the negotiated options and the start keys.
+ * Returns 0 or a negative uppp_err. */
+static int open_ciphers(struct uppp_session *s, struct uppp_ccp_mppe *c)
 {
-    struct uppp_ccp *c = &s->ccp;
-    uppp_ccp_mppe_close(s);
+    mppe_close(s, c);
     unsigned our_mru = s->cfg.mru > UPPP_LCP_DEFAULT_MRU ? s->cfg.mru : UPPP_LCP_DEFAULT_MRU;
     /* An MPPE frame is the IP MTU's packet plus UPPP_MPPE_OVERHEAD, which
      * is the link MTU; a new LCP negotiation reopens CCP, so it holds. */
@@ -74,24 +80,25 @@ int uppp_ccp_mppe_open(struct uppp_session *s)
     c->txbuf = malloc(c->txcap);
     c->rxbuf = malloc(c->rxcap);
     if (c->txbuf == NULL || c->rxbuf == NULL) {
-        uppp_ccp_mppe_close(s);
+        mppe_close(s, c);
         return UPPP_ERR_NOMEM;
     }
     /* got: what the peer Acked of our request, i.e. what we receive; his:
      * the peer's request we Acked, what we send (RFC 1962 section 4). */
-    int rc = new_cipher(s, &c->rx, c->got.bits, s->keys.recv_start);
+    int rc = new_cipher(s, c, &c->rx, c->got.bits, c->keys.recv_start);
     if (rc == 0)
-        rc = new_cipher(s, &c->tx, c->his.bits, s->keys.send_start);
+        rc = new_cipher(s, c, &c->tx, c->his.bits, c->keys.send_start);
     if (rc != 0) {
-        uppp_ccp_mppe_close(s);
+        mppe_close(s, c);
         return rc;
     }
     return 0;
 }
 
-void uppp_ccp_mppe_close(struct uppp_session *s)
+static void mppe_close(struct uppp_session *s, void *st)
 {
-    struct uppp_ccp *c = &s->ccp;
+    struct uppp_ccp_mppe *c = st;
+    (void)s;
     uppp_mppe_del(c->tx);
     uppp_mppe_del(c->rx);
     c->tx = c->rx = NULL;
@@ -120,22 +127,23 @@ static void mppe_fatal(struct uppp_session *s, const char *what)
 {
     uppp_log(s, UPPP_LOG_ERR, "%s", what);
     uppp_log(s, UPPP_LOG_ERR, "Too many MPPE errors, closing LCP");
-    uppp_link_close(s, UPPP_END_NEGOTIATION_FAILED, "Too many MPPE errors");
+    uppp_post_end(s, UPPP_QEV_CLOSE, UPPP_END_NEGOTIATION_FAILED, "Too many MPPE errors");
 }
 
-int uppp_ccp_send(struct uppp_session *s, uint16_t proto, const uint8_t *pkt, size_t len)
+static int mppe_send(struct uppp_session *s, void *st, uint16_t proto, const uint8_t *pkt,
+                     size_t len)
 {
-    struct uppp_ccp *c = &s->ccp;
-    if (c->tx == NULL || c->fsm.state != UPPP_FSM_OPENED) {
+    struct uppp_ccp_mppe *c = st;
+    if (c->tx == NULL || !uppp_ccp_opened(s)) {
         /* MPPE is in force but being renegotiated: never in the clear. */
         s->stats.dropped_clear++;
-        return 1;
+        return UPPP_ERR_DROPPED;
     }
     /* send_ip has already refused anything over the IP MTU (the buffer is
      * sized from the same uppp_link_mtu()); this is the buffer's own guard. */
     if (!uppp_mppe_protocol_encrypted(proto) || len + UPPP_MPPE_OVERHEAD > c->txcap) {
         s->stats.dropped_other++;
-        return 1;
+        return UPPP_ERR_DROPPED;
     }
     /* In place: the payload goes where the cipher wants it, after the
      * 2-octet header and the 2-octet protocol. */
@@ -144,23 +152,22 @@ int uppp_ccp_send(struct uppp_session *s, uint16_t proto, const uint8_t *pkt, si
     if (n < 0) {
         s->stats.dropped_other++;
         mppe_fatal(s, "MPPE: encryption failed");
-        return 1;
+        return UPPP_ERR_DROPPED;
     }
     s->stats.packets_out++;
     uppp_send_packet(s, UPPP_PROTO_COMP, c->txbuf, (size_t)n);
     return 0;
 }
 
-static void send_reset_request(struct uppp_session *s, int fresh)
+static void send_reset_request(struct uppp_session *s, struct uppp_ccp_mppe *c, int fresh)
 {
-    struct uppp_ccp *c = &s->ccp;
     if (fresh) {
         /* RFC 1962 section 3.1: a new identifier for a new request. */
-        c->rreq_id = c->fsm.next_id++;
+        c->rreq_id = uppp_ccp_next_id(s);
         c->rreq_tries = 0;
         c->rreq_pending = 1;
     }
-    uppp_fsm_send_code(&c->fsm, UPPP_CCP_RESETREQ, c->rreq_id, NULL, 0);
+    uppp_ccp_send_code(s, UPPP_CCP_RESETREQ, c->rreq_id, NULL, 0);
     c->rreq_repeat_at = c->rreq_tries == 0 ? UPPP_CCP_RESET_REPEAT_DISCARDS : c->rreq_repeat_at * 2;
     c->rreq_discards = 0;
     c->rreq_tries++;
@@ -170,7 +177,7 @@ static void send_reset_request(struct uppp_session *s, int fresh)
         c->rreq_deadline = 1;
 }
 
-static void reset_done(struct uppp_ccp *c)
+static void reset_done(struct uppp_ccp_mppe *c)
 {
     c->rreq_pending = 0;
     c->rreq_deadline = 0;
@@ -178,9 +185,8 @@ static void reset_done(struct uppp_ccp *c)
 
 /* Count a stateful packet that decrypted to junk; 1 if that was one too
  * many and CCP is being renegotiated (see UPPP_CCP_DESYNC_LIMIT). */
-static int junk(struct uppp_session *s)
+static int junk(struct uppp_session *s, struct uppp_ccp_mppe *c)
 {
-    struct uppp_ccp *c = &s->ccp;
     if (++c->nonsense < UPPP_CCP_DESYNC_LIMIT)
         return 0;
     c->nonsense = 0;
@@ -191,10 +197,10 @@ static int junk(struct uppp_session *s)
     return 1;
 }
 
-void uppp_ccp_data_input(struct uppp_session *s, const uint8_t *pkt, size_t len)
+static void mppe_input(struct uppp_session *s, void *state, const uint8_t *pkt, size_t len)
 {
-    struct uppp_ccp *c = &s->ccp;
-    if (c->rx == NULL || c->fsm.state != UPPP_FSM_OPENED || len > c->rxcap) {
+    struct uppp_ccp_mppe *c = state;
+    if (c->rx == NULL || !uppp_ccp_opened(s) || len > c->rxcap) {
         /* Not (yet) agreed, being renegotiated, or larger than our MRU. */
         s->stats.dropped_other++;
         return;
@@ -229,11 +235,11 @@ void uppp_ccp_data_input(struct uppp_session *s, const uint8_t *pkt, size_t len)
             /* Nothing we carry: most likely junk that happened to pass the
              * cipher's protocol check; treated as below, and the cipher
              * resyncs on the next FLUSHED packet. */
-            if (junk(s))
+            if (junk(s, c))
                 return;
             (void)uppp_mppe_rx_junk(c->rx);
             if (!c->rreq_pending)
-                send_reset_request(s, 1);
+                send_reset_request(s, c, 1);
         }
         uppp_network_input(s, rx.protocol, rx.payload, rx.payload_len, 1);
         uppp_memzero(c->rxbuf, len);
@@ -241,7 +247,7 @@ void uppp_ccp_data_input(struct uppp_session *s, const uint8_t *pkt, size_t len)
     case UPPP_MPPE_NEED_RESET:
         s->stats.dropped_other++;
         if (!c->rreq_pending)
-            send_reset_request(s, 1);
+            send_reset_request(s, c, 1);
         return;
     case UPPP_MPPE_DROP:
         s->stats.dropped_other++;
@@ -250,21 +256,21 @@ void uppp_ccp_data_input(struct uppp_session *s, const uint8_t *pkt, size_t len)
                 /* Still discarding after the Reset-Ack came: the FLUSHED
                  * answer was lost; ask again (pppd does the same on the
                  * next error). */
-                send_reset_request(s, 1);
+                send_reset_request(s, c, 1);
             } else if (++c->rreq_discards >= c->rreq_repeat_at &&
-                       c->rreq_tries < c->fsm.max_configure) {
+                       c->rreq_tries < uppp_ccp_max_tries(s)) {
                 /* RFC 1962 section 3.1: repeat, same identifier. */
-                send_reset_request(s, 0);
+                send_reset_request(s, c, 0);
             }
         } else if (rx.reason == UPPP_MPPE_DROP_BAD_PROTOCOL && stateful) {
-            if (junk(s))
+            if (junk(s, c))
                 return;
             /* A packet that decrypts to nonsense: damage, or the two RC4
              * streams parted (a corrupted header made us re-key). A reset
              * costs nothing when in step and realigns the streams under
              * RFC 3078 resets; Linux itself never notices. */
             if (!c->rreq_pending)
-                send_reset_request(s, 1);
+                send_reset_request(s, c, 1);
         }
         if (s->cfg.debug)
             uppp_log(s, UPPP_LOG_DEBUG, "MPPE: dropped a packet: %s",
@@ -279,38 +285,319 @@ void uppp_ccp_data_input(struct uppp_session *s, const uint8_t *pkt, size_t len)
     }
 }
 
-void uppp_ccp_reset_request_input(struct uppp_session *s, uint8_t id)
+static void mppe_reset_request(struct uppp_session *s, void *st, uint8_t id)
 {
-    struct uppp_ccp *c = &s->ccp;
+    struct uppp_ccp_mppe *c = st;
     s->stats.mppe_resets_rcvd++;
     /* Reset-Ack first, then FLUSHED on the next data packet (see the top
      * of this file). RFC 1962 section 3.1: the identifier is copied. */
-    uppp_fsm_send_code(&c->fsm, UPPP_CCP_RESETACK, id, NULL, 0);
+    uppp_ccp_send_code(s, UPPP_CCP_RESETACK, id, NULL, 0);
     if (c->tx != NULL)
         uppp_mppe_reset_requested(c->tx);
 }
 
-void uppp_ccp_reset_ack_input(struct uppp_session *s, uint8_t id)
+static void mppe_reset_ack(struct uppp_session *s, void *st, uint8_t id)
 {
-    struct uppp_ccp *c = &s->ccp;
+    struct uppp_ccp_mppe *c = st;
+    (void)s;
     /* RFC 1962 section 3.1: only the Ack of the request in progress counts;
      * the cipher resyncs on the FLUSHED packet itself. */
     if (c->rreq_pending && id == c->rreq_id)
         reset_done(c);
 }
 
-void uppp_ccp_reset_timer(struct uppp_session *s, uint64_t now)
+/* Repeat an unanswered Reset-Request when its time has come. */
+static void mppe_timer(struct uppp_session *s, void *st, uint64_t now)
 {
-    struct uppp_ccp *c = &s->ccp;
+    struct uppp_ccp_mppe *c = st;
     if (c->rreq_deadline == 0 || now < c->rreq_deadline)
         return;
     c->rreq_deadline = 0;
-    if (!c->rreq_pending || c->rx == NULL || c->fsm.state != UPPP_FSM_OPENED ||
-        !uppp_mppe_rx_waiting(c->rx) || c->rreq_tries >= c->fsm.max_configure) {
+    if (!c->rreq_pending || c->rx == NULL || !uppp_ccp_opened(s) || !uppp_mppe_rx_waiting(c->rx) ||
+        c->rreq_tries >= uppp_ccp_max_tries(s)) {
         /* In step again, or asked often enough: the next discarded packet
          * starts a new request. */
         reset_done(c);
         return;
     }
-    send_reset_request(s, 0);
+    send_reset_request(s, c, 0);
 }
+
+/* ---- negotiation (RFC 3078 section 2, pppd 2.4.9 ccp.c semantics; see
+ * the top of ccp.c for the rules and our deliberate differences) ---- */
+
+#define H_BIT UPPP_MPPE_OPT_H
+#define STRENGTHS (UPPP_MPPE_OPT_S | UPPP_MPPE_OPT_M | UPPP_MPPE_OPT_L)
+
+/* pppd's failure texts (ccp.c), which admins grep for; plain ones where the
+ * link carries on (mppe-optional). */
+static const char *mppe_fail_text(enum uppp_ccp_fail k, int required)
+{
+    switch (k) {
+    case UPPP_CCP_FAIL_REFUSED:
+        return required ? "MPPE required but peer refused" : "peer refused MPPE";
+    case UPPP_CCP_FAIL_NEGOTIATION:
+        return required ? "MPPE required but peer negotiation failed"
+                        : "MPPE negotiation with peer failed";
+    case UPPP_CCP_FAIL_NOT_AVAILABLE:
+        break;
+    }
+    return required ? "MPPE required but not available" : "MPPE not available";
+}
+
+int uppp_ccp_mppe_strength(uint32_t bits)
+{
+    if (bits & UPPP_MPPE_OPT_S)
+        return 128;
+    if (bits & UPPP_MPPE_OPT_M)
+        return 56;
+    if (bits & UPPP_MPPE_OPT_L)
+        return 40;
+    return 0;
+}
+
+static uint32_t strongest(uint32_t bits)
+{
+    if (bits & UPPP_MPPE_OPT_S)
+        return UPPP_MPPE_OPT_S;
+    if (bits & UPPP_MPPE_OPT_M)
+        return UPPP_MPPE_OPT_M;
+    return bits & UPPP_MPPE_OPT_L;
+}
+
+/* Strengths we may use with the keys at hand (UPPP_MPPE_OPT_S/M/L). */
+static uint32_t allowed_strengths(struct uppp_session *s, const struct uppp_keys *keys)
+{
+    uint32_t a = 0;
+    if (s->cfg.mppe_bits & 1)
+        a |= UPPP_MPPE_OPT_L;
+    if (s->cfg.mppe_bits & 2)
+        a |= UPPP_MPPE_OPT_M;
+    if (s->cfg.mppe_bits & 4)
+        a |= UPPP_MPPE_OPT_S;
+    if (keys->method == UPPP_AUTH_MSCHAP_V1 && !keys->have_lm &&
+        (a & (UPPP_MPPE_OPT_L | UPPP_MPPE_OPT_M))) {
+        /* RFC 3079 sections 2.1, 2.2: after MS-CHAPv1, 40 and 56 bits are
+         * keyed from the LAN Manager hash, which an NT-hash secret lacks. */
+        uppp_log(s, UPPP_LOG_NOTICE, "Disabling 40/56-bit MPPE; MS-CHAP LM keys not available");
+        a &= UPPP_MPPE_OPT_S;
+    }
+    return a;
+}
+
+static int mppe_offer(struct uppp_session *s, void *st, const struct uppp_keys *keys)
+{
+    struct uppp_ccp_mppe *c = st;
+    c->keys = *keys;
+    c->stateful_ok = s->cfg.mppe_stateful_ok || s->cfg.mppe_want_stateful;
+    c->allowed = 0;
+    if (s->cfg.mppe != UPPP_MPPE_OFF && keys->have)
+        c->allowed = allowed_strengths(s, keys);
+    if (c->allowed == 0 && keys->have && s->cfg.mppe >= UPPP_MPPE_OPTIONAL)
+        uppp_log(s, UPPP_LOG_ERR, "MPPE: no key strength left to negotiate");
+    return c->allowed != 0;
+}
+
+static void mppe_resetci(struct uppp_session *s, void *st)
+{
+    struct uppp_ccp_mppe *c = st;
+    int offer = c->allowed != 0;
+    c->want.on = offer;
+    c->want.bits = offer ? (s->cfg.mppe_want_stateful ? 0 : H_BIT) | c->allowed : 0;
+    c->got.on = 0;
+    c->asked_stateful = 0;
+}
+
+static size_t mppe_addci(struct uppp_session *s, void *st, uint8_t *buf, size_t cap)
+{
+    struct uppp_ccp_mppe *c = st;
+    (void)s;
+    if (!c->want.on || cap < UPPP_CCP_OPT_MPPE_LEN)
+        return 0;
+    buf[0] = UPPP_CCP_OPT_MPPE;
+    buf[1] = UPPP_CCP_OPT_MPPE_LEN;
+    uppp_put32(buf + 2, c->want.bits);
+    return UPPP_CCP_OPT_MPPE_LEN;
+}
+
+static void mppe_acked(struct uppp_session *s, void *st)
+{
+    struct uppp_ccp_mppe *c = st;
+    (void)s;
+    c->got = c->want;
+}
+
+static int mppe_nakci(struct uppp_session *s, void *st, const uint8_t *o, size_t olen)
+{
+    struct uppp_ccp_mppe *c = st;
+    if (olen != UPPP_CCP_OPT_MPPE_LEN || !c->want.on)
+        return 0; /* not a suggestion for what we sent: ignored */
+    uint32_t n = uppp_get32(o + 2);
+    if (!(n & H_BIT) && !c->stateful_ok) {
+        uppp_log(s, UPPP_LOG_ERR, "Refusing MPPE stateful mode offered by peer");
+        return -UPPP_CCP_FAIL_NEGOTIATION;
+    }
+    if ((n & ~(H_BIT | (c->want.bits & STRENGTHS))) != 0 || !(n & STRENGTHS)) {
+        /* RFC 3078 section 2.1: the initiator may only take one of the
+         * options it offered. Anything else: give up, as pppd does. */
+        uppp_log(s, UPPP_LOG_INFO, "CCP: peer suggests MPPE bits 0x%08x, we offered 0x%08x", n,
+                 c->want.bits);
+        return -UPPP_CCP_FAIL_NEGOTIATION;
+    }
+    c->want.bits = n;
+    return 1;
+}
+
+/* Judge the peer's MPPE option: UPPP_CONFACK as requested, UPPP_CONFNAK
+ * with our counter-proposal in sug, or UPPP_CONFREJ. pppd 2.4.9
+ * ccp_reqci, generalised to 56 bits. */
+static int mppe_reqci(struct uppp_session *s, void *st, const uint8_t *o, size_t olen, uint8_t *sug,
+                      size_t *nsug)
+{
+    struct uppp_ccp_mppe *c = st;
+    if (c->allowed == 0 || olen != UPPP_CCP_OPT_MPPE_LEN)
+        return UPPP_CONFREJ;
+    uint32_t n = uppp_get32(o + 2);
+    int verdict = UPPP_CONFACK;
+    /* RFC 3078 section 2: D is obsolete and SHOULD NOT be accepted, C is
+     * MPPC (not implemented), the reserved bits MUST be 0: Nak them away. */
+    if (n & ~(H_BIT | STRENGTHS)) {
+        verdict = UPPP_CONFNAK;
+        n &= H_BIT | STRENGTHS;
+    }
+    if (!(n & H_BIT) && !c->stateful_ok) {
+        /* pppd Rejects rather than Nakking with H (stateful mode is bad
+         * over the Internet; a peer that can do stateless asks for it). */
+        uppp_log(s, UPPP_LOG_ERR, "Refusing MPPE stateful mode offered by peer");
+        return UPPP_CONFREJ;
+    }
+    if ((n & H_BIT) && s->cfg.mppe_want_stateful && !c->asked_stateful) {
+        /* pppd 2.4.9 always asks for stateless, and switches its request
+         * to stateful when Nakked so if it has mppe-stateful (ccp.c
+         * ccp_nakci). Without this Nak the two directions would differ.
+         * Asked once per negotiation: a peer that asks for stateless again
+         * gets stateless in its direction. */
+        c->asked_stateful = 1;
+        verdict = UPPP_CONFNAK;
+        n &= ~H_BIT;
+    }
+    uint32_t req = n & STRENGTHS, common = req & c->allowed;
+    if (req & (req - 1)) {
+        /* Several strengths: RFC 3078 section 2.1, the strongest. */
+        if (!common)
+            return UPPP_CONFREJ;
+        verdict = UPPP_CONFNAK;
+        n = (n & ~STRENGTHS) | strongest(common);
+    } else if (req) {
+        if (!common)
+            return UPPP_CONFREJ;
+    } else {
+        /* None: tell the peer what it can choose from. */
+        verdict = UPPP_CONFNAK;
+        n = (n & H_BIT) | c->allowed;
+    }
+    if (verdict == UPPP_CONFACK) {
+        c->pend.on = 1;
+        c->pend.bits = n;
+    } else {
+        sug[0] = UPPP_CCP_OPT_MPPE;
+        sug[1] = UPPP_CCP_OPT_MPPE_LEN;
+        uppp_put32(sug + 2, n);
+        *nsug = UPPP_CCP_OPT_MPPE_LEN;
+    }
+    return verdict;
+}
+
+static void mppe_peer_acked(struct uppp_session *s, void *st, int had_option)
+{
+    struct uppp_ccp_mppe *c = st;
+    (void)s;
+    c->his.on = had_option && c->pend.on;
+    c->his.bits = c->his.on ? c->pend.bits : 0;
+    c->pend.on = 0;
+    c->pend.bits = 0;
+}
+
+static void log_enabled(struct uppp_session *s, const struct uppp_ccp_mppe *c)
+{
+    char rx[40], tx[40];
+    snprintf(rx, sizeof(rx), "MPPE %d-bit %s", uppp_ccp_mppe_strength(c->got.bits),
+             (c->got.bits & H_BIT) ? "stateless" : "stateful");
+    snprintf(tx, sizeof(tx), "MPPE %d-bit %s", uppp_ccp_mppe_strength(c->his.bits),
+             (c->his.bits & H_BIT) ? "stateless" : "stateful");
+    /* pppd's line ("MPPE 128-bit stateless compression enabled") names
+     * what we receive; we name both directions when they differ. */
+    if (strcmp(rx, tx) == 0)
+        uppp_log(s, UPPP_LOG_NOTICE, "%s compression enabled", rx);
+    else
+        uppp_log(s, UPPP_LOG_NOTICE, "%s / %s compression enabled", rx, tx);
+}
+
+static int mppe_open(struct uppp_session *s, void *st, int offered)
+{
+    struct uppp_ccp_mppe *c = st;
+    if (!c->got.on || !c->his.on) {
+        /* RFC 1962 section 4 lets a direction go uncompressed; MPPE must not
+         * (RFC 3078 section 2: "if MPPE negotiation is attempted and fails,
+         * the link SHOULD be terminated"). Without an offer there is
+         * nothing to check: this link simply compresses nothing. */
+        if (!offered)
+            return 1;
+        uppp_log(s, UPPP_LOG_INFO, "CCP: MPPE agreed for %s only",
+                 c->got.on   ? "receiving"
+                 : c->his.on ? "sending"
+                             : "neither direction");
+        return -UPPP_CCP_FAIL_NEGOTIATION;
+    }
+    int rc = open_ciphers(s, c);
+    if (rc != 0) {
+        uppp_log(s, UPPP_LOG_ERR, "MPPE: cannot start the cipher: %s", uppp_strerror(rc));
+        return -UPPP_CCP_FAIL_NOT_AVAILABLE;
+    }
+    int rb = uppp_ccp_mppe_strength(c->got.bits), tb = uppp_ccp_mppe_strength(c->his.bits);
+    c->bits = rb < tb ? rb : tb;
+    c->stateless = (c->got.bits & H_BIT) && (c->his.bits & H_BIT);
+    log_enabled(s, c);
+    return 0;
+}
+
+static uint64_t mppe_deadline(const void *st)
+{
+    return ((const struct uppp_ccp_mppe *)st)->rreq_deadline;
+}
+
+static void mppe_status(const void *st, struct uppp_status *out)
+{
+    const struct uppp_ccp_mppe *c = st;
+    out->mppe_bits = c->bits;
+    out->mppe_stateless = c->stateless;
+}
+
+struct uppp_ccp_mppe *uppp_ccp_mppe_state(struct uppp_session *s)
+{
+    return s->ccp.method == &uppp_ccp_mppe_method ? s->ccp.st : NULL;
+}
+
+const struct uppp_ccp_method uppp_ccp_mppe_method = {
+    .name = "MPPE",
+    .opt = UPPP_CCP_OPT_MPPE,
+    .state_size = sizeof(struct uppp_ccp_mppe),
+    .overhead = UPPP_MPPE_OVERHEAD,
+    .offer = mppe_offer,
+    .resetci = mppe_resetci,
+    .addci = mppe_addci,
+    .acked = mppe_acked,
+    .nakci = mppe_nakci,
+    .reqci = mppe_reqci,
+    .peer_acked = mppe_peer_acked,
+    .open = mppe_open,
+    .close = mppe_close,
+    .send = mppe_send,
+    .input = mppe_input,
+    .reset_request = mppe_reset_request,
+    .reset_ack = mppe_reset_ack,
+    .timer = mppe_timer,
+    .deadline = mppe_deadline,
+    .status = mppe_status,
+    .fail_text = mppe_fail_text,
+};

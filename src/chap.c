@@ -538,7 +538,7 @@ void uppp_chap_timer(struct uppp_session *s, uint64_t now)
         ss->rechallenge = 0;
         if (ss->state == UPPP_CHAPS_OPEN) {
             challenge_now(s, ss);
-            if (!uppp_auth_alive(s))
+            if (!uppp_auth_running(s))
                 return;
         }
     }

@@ -22,13 +22,15 @@ const char *uppp_strerror(int err)
     case UPPP_ERR_AUTH:
         return "authentication failed";
     case UPPP_ERR_RANDOM:
-        return "getrandom() failed";
+        return "random source failed";
     case UPPP_ERR_NOBUF:
         return "buffer too small";
     case UPPP_ERR_PARSE:
         return "malformed input";
     case UPPP_ERR_LM_PASSWORD:
         return "password has no LAN Manager hash (only ASCII passwords have one here)";
+    case UPPP_ERR_DROPPED:
+        return "packet dropped: it cannot be sent now";
     }
     return "unknown error";
 }

@@ -106,18 +106,24 @@ void uppp_framing_send(struct uppp_session *s, const struct uppp_txframe *tx)
     }
 }
 
-void uppp_framing_input(struct uppp_session *s, const uint8_t *data, size_t len)
+int uppp_framing_next(struct uppp_session *s, const uint8_t **data, size_t *len,
+                      const uint8_t **frame, size_t *flen)
 {
-    while (len > 0 && !s->dead) {
+    while (*len > 0) {
         size_t used = 0;
         struct uppp_hdlc_frame fr;
-        int rc = uppp_hdlc_rx_next(s->rx, data, len, &used, &fr);
-        data += used;
-        len -= used;
-        if (rc != 1)
+        int rc = uppp_hdlc_rx_next(s->rx, *data, *len, &used, &fr);
+        *data += used;
+        *len -= used;
+        if (rc == 1) {
+            *frame = fr.data;
+            *flen = fr.len;
+            return 1;
+        }
+        if (rc != 0 || used == 0)
             break;
-        uppp_frame_input(s, fr.data, fr.len);
     }
+    return 0;
 }
 
 void uppp_framing_add_stats(const struct uppp_session *s, struct uppp_status *st)

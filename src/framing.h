@@ -17,9 +17,9 @@ struct uppp_txframe {
     uint16_t proto;
     const uint8_t *info;
     size_t len;
-    int acfc;      /* omit FF 03 (RFC 1661 6.6) */
-    int pfc;       /* 1-octet protocol (RFC 1661 6.5) */
-    uint32_t accm; /* transmit ACCM (RFC 1662 7.1) */
+    int acfc;          /* omit FF 03 (RFC 1661 6.6) */
+    int pfc;           /* 1-octet protocol (RFC 1661 6.5) */
+    uint32_t accm;     /* transmit ACCM (RFC 1662 7.1) */
     int accm_all_flag; /* LCP configuration packet: always an opening flag */
 };
 
@@ -28,8 +28,11 @@ void uppp_framing_free(struct uppp_session *s);
 /* Receive ACCM once LCP has agreed one (RFC 1662 7.1). */
 void uppp_framing_set_rx_accm(struct uppp_session *s, uint32_t accm);
 void uppp_framing_send(struct uppp_session *s, const struct uppp_txframe *tx);
-/* Async HDLC bytes in; complete frames go to uppp_frame_input(). */
-void uppp_framing_input(struct uppp_session *s, const uint8_t *data, size_t len);
+/* Async HDLC bytes in: the next complete frame, consuming data and len as
+ * far as it ends. Returns 1 with frame and flen set (valid until the next
+ * call), or 0 when the bytes are used up. */
+int uppp_framing_next(struct uppp_session *s, const uint8_t **data, size_t *len,
+                      const uint8_t **frame, size_t *flen);
 /* Add the deframer's error counts (FCS, too long/short, aborts) to st. */
 void uppp_framing_add_stats(const struct uppp_session *s, struct uppp_status *st);
 /* One whole frame (FF 03 optional, protocol, information). */

@@ -361,7 +361,7 @@ static void ipcp_up(struct uppp_fsm *f)
         uppp_log(s, UPPP_LOG_NOTICE, "secondary DNS address %s", ip_str(i->dns[1]).s);
     i->up = 1;
     i->was_up = 1;
-    uppp_ncp_is_up(s, UPPP_PROTO_IPCP);
+    uppp_ncp_post(s, f, 1);
 }
 
 static void ipcp_down(struct uppp_fsm *f)
@@ -373,7 +373,7 @@ static void ipcp_down(struct uppp_fsm *f)
     i->up = 0;
     i->local = i->remote = 0;
     i->dns[0] = i->dns[1] = 0;
-    uppp_ncp_is_down(s, UPPP_PROTO_IPCP);
+    uppp_ncp_post(s, f, 0);
 }
 
 static void ipcp_starting(struct uppp_fsm *f)
@@ -387,7 +387,7 @@ static void ipcp_finished(struct uppp_fsm *f)
 {
     struct uppp_session *s = uppp_fsm_session(f);
     s->ipcp.open = 0;
-    uppp_ncp_finished(s, f, s->ipcp.why);
+    uppp_ncp_post_finished(s, f, s->ipcp.why);
 }
 
 static const struct uppp_fsm_ops ipcp_ops = {
@@ -425,4 +425,14 @@ void uppp_ipcp_init(struct uppp_session *s)
 void uppp_ipcp_free(struct uppp_session *s)
 {
     (void)s;
+}
+
+int uppp_ipcp_is_open(const struct uppp_session *s)
+{
+    return s->ipcp.open;
+}
+
+int uppp_ipcp_was_up(const struct uppp_session *s)
+{
+    return s->ipcp.was_up;
 }

@@ -62,4 +62,9 @@ struct uppp_session;
 void uppp_ipcp_init(struct uppp_session *s);
 void uppp_ipcp_free(struct uppp_session *s);
 
+/* Started and not yet finished (pppd's ipcp_is_open); has reached Opened
+ * at least once in this LCP session. */
+int uppp_ipcp_is_open(const struct uppp_session *s);
+int uppp_ipcp_was_up(const struct uppp_session *s);
+
 #endif

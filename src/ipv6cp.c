@@ -276,7 +276,7 @@ static void ipv6cp_up(struct uppp_fsm *f)
     uppp_log(s, UPPP_LOG_NOTICE, "remote LL address %s", ll_str(v->remote).s);
     v->up = 1;
     v->was_up = 1;
-    uppp_ncp_is_up(s, UPPP_PROTO_IPV6CP);
+    uppp_ncp_post(s, f, 1);
 }
 
 static void ipv6cp_down(struct uppp_fsm *f)
@@ -287,7 +287,7 @@ static void ipv6cp_down(struct uppp_fsm *f)
         return;
     v->up = 0;
     v->local = v->remote = 0;
-    uppp_ncp_is_down(s, UPPP_PROTO_IPV6CP);
+    uppp_ncp_post(s, f, 0);
 }
 
 static void ipv6cp_starting(struct uppp_fsm *f)
@@ -301,7 +301,7 @@ static void ipv6cp_finished(struct uppp_fsm *f)
 {
     struct uppp_session *s = uppp_fsm_session(f);
     s->ipv6cp.open = 0;
-    uppp_ncp_finished(s, f, s->ipv6cp.why);
+    uppp_ncp_post_finished(s, f, s->ipv6cp.why);
 }
 
 static const struct uppp_fsm_ops ipv6cp_ops = {
@@ -331,4 +331,14 @@ void uppp_ipv6cp_init(struct uppp_session *s)
 void uppp_ipv6cp_free(struct uppp_session *s)
 {
     (void)s;
+}
+
+int uppp_ipv6cp_is_open(const struct uppp_session *s)
+{
+    return s->ipv6cp.open;
+}
+
+int uppp_ipv6cp_was_up(const struct uppp_session *s)
+{
+    return s->ipv6cp.was_up;
 }

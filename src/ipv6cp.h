@@ -41,4 +41,9 @@ struct uppp_session;
 void uppp_ipv6cp_init(struct uppp_session *s);
 void uppp_ipv6cp_free(struct uppp_session *s);
 
+/* Started and not yet finished (pppd's ipv6cp_is_open); has reached Opened
+ * at least once in this LCP session. */
+int uppp_ipv6cp_is_open(const struct uppp_session *s);
+int uppp_ipv6cp_was_up(const struct uppp_session *s);
+
 #endif

@@ -6,8 +6,7 @@
  * PAP (pppd prefers them in the same order).
  */
 #include "ppp.h"
-#include "framing.h"
-
+#include <stdio.h>
 #include <string.h>
 
 static const unsigned auth_order[] = {UPPP_AUTH_MSCHAP_V2, UPPP_AUTH_MSCHAP_V1, UPPP_AUTH_CHAP_MD5,
@@ -139,13 +138,16 @@ static int lcp_ackci(struct uppp_fsm *f, const uint8_t *p, size_t len)
     return 1;
 }
 
-static void note_loopback(struct uppp_session *s)
+/* Count a sign of a looped-back line; 1 once there were too many, and the
+ * session has been asked to close the link. */
+static int note_loopback(struct uppp_session *s)
 {
-    if (++s->lcp.loopbacks >= UPPP_LCP_LOOPBACK_FAIL) {
-        uppp_log(s, UPPP_LOG_NOTICE, "Serial line is looped back.");
-        uppp_fsm_set_reason(&s->lcp.fsm, "Loopback detected");
-        uppp_link_close(s, UPPP_END_LOOPBACK, "Loopback detected");
-    }
+    if (++s->lcp.loopbacks < UPPP_LCP_LOOPBACK_FAIL)
+        return 0;
+    uppp_log(s, UPPP_LOG_NOTICE, "Serial line is looped back.");
+    uppp_fsm_set_reason(&s->lcp.fsm, "Loopback detected");
+    uppp_post_end(s, UPPP_QEV_CLOSE, UPPP_END_LOOPBACK, "Loopback detected");
+    return 1;
 }
 
 /* Walk options: each must have a sane length and lie inside the packet. */
@@ -193,7 +195,8 @@ static int lcp_nakci(struct uppp_fsm *f, const uint8_t *p, size_t len)
             if (!next.auth) {
                 uppp_log(s, UPPP_LOG_ERR, "peer refused to authenticate: terminating link");
                 uppp_fsm_set_reason(f, "peer refused to authenticate");
-                uppp_set_end(s, UPPP_END_PEER_AUTH_FAILED, "peer refused to authenticate");
+                uppp_post_end(s, UPPP_QEV_END, UPPP_END_PEER_AUTH_FAILED,
+                              "peer refused to authenticate");
                 return -1;
             }
             break;
@@ -204,11 +207,12 @@ static int lcp_nakci(struct uppp_fsm *f, const uint8_t *p, size_t len)
             /* A Nak of our magic number is a sign of a looped-back line. */
             next.magic = new_magic(s);
             next.neg_magic = 1;
-            l->want = next;
-            note_loopback(s);
-            if (l->fsm.state < UPPP_FSM_REQSENT)
-                return 0; /* note_loopback closed the link */
-            next = l->want;
+            if (note_loopback(s)) {
+                /* The session closes the link once we return; the Nak is
+                 * not answered with one more request. */
+                l->want = next;
+                return 0;
+            }
             break;
         case UPPP_LCP_OPT_PFC:
         case UPPP_LCP_OPT_ACFC:
@@ -243,7 +247,8 @@ static int lcp_rejci(struct uppp_fsm *f, const uint8_t *p, size_t len)
             if (next.auth) {
                 uppp_log(s, UPPP_LOG_ERR, "peer refused to authenticate: terminating link");
                 uppp_fsm_set_reason(f, "peer refused to authenticate");
-                uppp_set_end(s, UPPP_END_PEER_AUTH_FAILED, "peer refused to authenticate");
+                uppp_post_end(s, UPPP_QEV_END, UPPP_END_PEER_AUTH_FAILED,
+                              "peer refused to authenticate");
                 return -1;
             }
             break;
@@ -379,31 +384,71 @@ static void lcp_up(struct uppp_fsm *f)
 {
     struct uppp_session *s = uppp_fsm_session(f);
     struct uppp_lcp *l = &s->lcp;
-    /* RFC 1662 section 7.1: until LCP opens, every control character is
-     * escaped; afterwards the peer's ACCM applies. PFC/ACFC apply to what
-     * we send only if the peer asked for them. */
-    s->tx_accm = l->his.neg_accm ? l->his.accm : 0xffffffffu;
-    s->tx_pfc = l->his.pfc;
-    s->tx_acfc = l->his.acfc;
-    uppp_framing_set_rx_accm(s, l->got.neg_accm ? l->got.accm : 0xffffffffu);
     l->echos_pending = 0;
     l->echo_deadline = s->cfg.echo_interval_ms ? s->now + s->cfg.echo_interval_ms : 0;
-    uppp_lcp_is_up(s);
+    uppp_post_type(s, UPPP_QEV_LCP_UP);
 }
 
 static void lcp_down(struct uppp_fsm *f)
 {
     struct uppp_session *s = uppp_fsm_session(f);
-    s->tx_accm = 0xffffffffu;
-    s->tx_pfc = s->tx_acfc = 0;
-    uppp_framing_set_rx_accm(s, 0xffffffffu);
+    struct uppp_qev ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = UPPP_QEV_LCP_DOWN;
     s->lcp.echo_deadline = 0;
-    uppp_lcp_is_down(s);
+    if (f->peer_terminated && f->state == UPPP_FSM_OPENED) {
+        /* The peer asked to end the link (RTR in Opened). pppd's line, so
+         * logs compare line by line, logged before our Terminate-Ack. */
+        if (f->peer_term[0])
+            uppp_log(s, UPPP_LOG_NOTICE, "LCP terminated by peer (%s)", f->peer_term);
+        else
+            uppp_log(s, UPPP_LOG_NOTICE, "LCP terminated by peer");
+        f->peer_terminated = 0;
+        ev.peer_terminated = 1;
+        snprintf(ev.why, sizeof(ev.why), "%s", f->reason);
+    }
+    uppp_post(s, &ev);
 }
 
 static void lcp_finished(struct uppp_fsm *f)
 {
-    uppp_lcp_is_finished(uppp_fsm_session(f));
+    struct uppp_qev ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = UPPP_QEV_LCP_FINISHED;
+    ev.failed = f->failed;
+    snprintf(ev.why, sizeof(ev.why), "%s", f->reason);
+    uppp_post(uppp_fsm_session(f), &ev);
+}
+
+void uppp_lcp_link_params(const struct uppp_session *s, struct uppp_lcp_link *p)
+{
+    const struct uppp_lcp *l = &s->lcp;
+    if (l->fsm.state != UPPP_FSM_OPENED) {
+        /* RFC 1662 section 7.1: until LCP opens, every control character
+         * is escaped, and nothing is compressed. */
+        p->tx_accm = p->rx_accm = 0xffffffffu;
+        p->tx_pfc = p->tx_acfc = 0;
+        p->peer_auth = p->our_auth = 0;
+        return;
+    }
+    /* Afterwards the peer's ACCM applies to what we send, ours to what we
+     * receive; PFC/ACFC apply to what we send only if the peer asked. */
+    p->tx_accm = l->his.neg_accm ? l->his.accm : 0xffffffffu;
+    p->rx_accm = l->got.neg_accm ? l->got.accm : 0xffffffffu;
+    p->tx_pfc = l->his.pfc;
+    p->tx_acfc = l->his.acfc;
+    p->peer_auth = l->got.auth;
+    p->our_auth = l->his.auth;
+}
+
+uint16_t uppp_lcp_peer_mru(const struct uppp_session *s)
+{
+    return s->lcp.his.neg_mru ? s->lcp.his.mru : UPPP_LCP_DEFAULT_MRU;
+}
+
+int uppp_lcp_opened(const struct uppp_session *s)
+{
+    return s->lcp.fsm.state == UPPP_FSM_OPENED;
 }
 
 static uint32_t our_magic(const struct uppp_lcp *l)
@@ -420,22 +465,18 @@ static int lcp_extcode(struct uppp_fsm *f, uint8_t code, uint8_t id, const uint8
         if (f->state != UPPP_FSM_OPENED || len < 2)
             return 1;
         uint16_t proto = uppp_get16(p);
-        struct uppp_fsm *target = NULL;
-        if (proto == UPPP_PROTO_IPCP)
-            target = &s->ipcp.fsm;
-        else if (proto == UPPP_PROTO_IPV6CP)
-            target = &s->ipv6cp.fsm;
-        else if (proto == UPPP_PROTO_CCP)
-            target = &s->ccp.fsm;
-        else if (proto == UPPP_PROTO_LCP) {
-            uppp_link_close(s, UPPP_END_NEGOTIATION_FAILED, "LCP was Protocol-Rejected");
+        if (proto == UPPP_PROTO_LCP) {
+            uppp_post_end(s, UPPP_QEV_CLOSE, UPPP_END_NEGOTIATION_FAILED,
+                          "LCP was Protocol-Rejected");
             return 1;
         }
         uppp_log(s, UPPP_LOG_INFO, "Protocol-Reject for protocol 0x%04x received", proto);
-        if (target != NULL)
-            uppp_fsm_protreject(target, s->now);
-        else if (proto == UPPP_PROTO_PAP || proto == UPPP_PROTO_CHAP)
-            uppp_auth_protreject(s, proto);
+        /* The layer that owns proto is the session's to tell. */
+        struct uppp_qev ev;
+        memset(&ev, 0, sizeof(ev));
+        ev.type = UPPP_QEV_PROTREJ;
+        ev.proto = proto;
+        uppp_post(s, &ev);
         return 1;
     }
     case UPPP_LCP_ECHOREQ: {
@@ -507,7 +548,7 @@ void uppp_lcp_timer(struct uppp_session *s, uint64_t now)
     if (s->cfg.echo_failure > 0 && l->echos_pending >= s->cfg.echo_failure) {
         uppp_log(s, UPPP_LOG_NOTICE, "No response to %d echo-requests", l->echos_pending);
         uppp_log(s, UPPP_LOG_NOTICE, "Serial link appears to be disconnected.");
-        uppp_link_close(s, UPPP_END_NO_ECHO, "Peer not responding");
+        uppp_post_end(s, UPPP_QEV_CLOSE, UPPP_END_NO_ECHO, "Peer not responding");
         return;
     }
     uint8_t data[4];
@@ -527,7 +568,7 @@ void uppp_lcp_protreject(struct uppp_session *s, uint16_t proto, const uint8_t *
     if (s->lcp.fsm.state != UPPP_FSM_OPENED)
         return; /* RFC 1661 5.7: only in the Opened state */
     uint8_t pkt[UPPP_FSM_MAX_OPTS];
-    uint16_t mru = s->lcp.his.neg_mru ? s->lcp.his.mru : UPPP_LCP_DEFAULT_MRU;
+    uint16_t mru = uppp_lcp_peer_mru(s);
     size_t room = (mru > UPPP_CP_HDRLEN + 2u ? mru - UPPP_CP_HDRLEN - 2u : 0);
     if (room > sizeof(pkt) - 2)
         room = sizeof(pkt) - 2;

@@ -67,8 +67,24 @@ struct uppp_lcp {
     uint8_t echo_id;
 };
 
+/* What the link below and the session need from LCP once it is Opened
+ * (values, so no one reads LCP's state). */
+struct uppp_lcp_link {
+    uint32_t tx_accm, rx_accm; /* RFC 1662 7.1; all ones until Opened */
+    int tx_pfc, tx_acfc;       /* the peer asked for PFC/ACFC (RFC 1661 6.5, 6.6) */
+    unsigned peer_auth;        /* we authenticate the peer with this (0: no) */
+    unsigned our_auth;         /* the peer authenticates us with this (0: no) */
+};
+
 struct uppp_session;
 void uppp_lcp_init(struct uppp_session *s);
+/* The negotiated link parameters (defaults when LCP is not Opened). */
+void uppp_lcp_link_params(const struct uppp_session *s, struct uppp_lcp_link *p);
+/* The peer's MRU: what it named in the request we Acked last, else 1500
+ * (RFC 1661 section 6.1). */
+uint16_t uppp_lcp_peer_mru(const struct uppp_session *s);
+/* Whether LCP is Opened (everything above it runs only then). */
+int uppp_lcp_opened(const struct uppp_session *s);
 /* Echo timer. */
 void uppp_lcp_timer(struct uppp_session *s, uint64_t now);
 uint64_t uppp_lcp_deadline(const struct uppp_session *s);

@@ -46,12 +46,10 @@ int uppp_encrypt_pw_block_with_password_hash(const char *password, size_t passwo
         memmove(clear + offset, clear, pw_size);
         /* "Fill ClearPwBlock with random octet values": only the part in
          * front of the password survives, so only that is filled. */
-        if (offset != 0) {
-            if (random != NULL)
-                memcpy(clear, random, offset);
-            else
-                rc = uppp_random_bytes(clear, offset);
-        }
+        if (offset != 0 && random == NULL)
+            rc = UPPP_ERR_INVALID; /* the library has no random source of its own */
+        else if (offset != 0)
+            memcpy(clear, random, offset);
         /* PasswordLength is a Windows DWORD: little-endian. Its high two
          * octets are always zero since PwSize <= 512. */
         clear[512] = (uint8_t)pw_size;

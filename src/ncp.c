@@ -1,26 +1,30 @@
 /*
- * The end of the network protocols (RFC 1661 section 3.5: the Network phase
- * lasts while network-layer protocols run). pppd closes the link once every
- * network protocol it opened has finished, with LCP's Terminate-Request
- * saying "No network protocols running"; peers and administrators expect the
- * same here.
+ * The network protocols' reports to the session (RFC 1661 section 3.5: the
+ * Network phase lasts while network-layer protocols run); the session
+ * decides what they mean for the link (see ncp.h).
  */
 #include "ppp.h"
 
-void uppp_ncp_finished(struct uppp_session *s, struct uppp_fsm *f, const char *why)
+#include <stdio.h>
+#include <string.h>
+
+void uppp_ncp_post(struct uppp_session *s, struct uppp_fsm *f, int up)
 {
-    if (s->dead || s->ipcp.open || s->ipv6cp.open || s->lcp.fsm.state != UPPP_FSM_OPENED)
-        return;
-    /* pppd's exit status is "negotiation failed" until a network protocol
-     * comes up (auth.c np_up sets EXIT_OK); a protocol that gave up is a
-     * negotiation failure whatever came before. */
-    int ever_up = s->ipcp.was_up || s->ipv6cp.was_up;
-    enum uppp_end end = (f->failed || !ever_up) ? UPPP_END_NEGOTIATION_FAILED : UPPP_END_OK;
-    if (why != NULL && why[0] != '\0')
-        uppp_set_end(s, end, "%s", why);
-    else if (f->failed && f->reason[0] != '\0')
-        uppp_set_end(s, end, "%s", f->reason);
-    else if (f->reason[0] != '\0')
-        uppp_set_end(s, end, "%s: %s", f->ops->name, f->reason);
-    uppp_link_close(s, end, "No network protocols running");
+    struct uppp_qev ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = up ? UPPP_QEV_NCP_UP : UPPP_QEV_NCP_DOWN;
+    ev.proto = f->ops->proto;
+    uppp_post(s, &ev);
+}
+
+void uppp_ncp_post_finished(struct uppp_session *s, struct uppp_fsm *f, const char *why)
+{
+    struct uppp_qev ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = UPPP_QEV_NCP_FINISHED;
+    ev.proto = f->ops->proto;
+    ev.failed = f->failed;
+    snprintf(ev.why, sizeof(ev.why), "%s", why != NULL ? why : "");
+    snprintf(ev.detail, sizeof(ev.detail), "%s", f->reason);
+    uppp_post(s, &ev);
 }

@@ -1,6 +1,8 @@
 /*
- * What IPCP and IPV6CP share beyond the automaton: the rule that the link
- * closes once no network protocol is left (pppd's np_finished).
+ * What IPCP (RFC 1332) and IPV6CP (RFC 5072) share beyond the automaton:
+ * how they report to the session. The rule that the link closes once no
+ * network protocol is left (pppd's np_finished) is the session's, acting on
+ * UPPP_QEV_NCP_FINISHED.
  */
 #ifndef UPPP_SRC_NCP_H
 #define UPPP_SRC_NCP_H
@@ -9,12 +11,11 @@
 
 struct uppp_session;
 
-/* A network protocol reached This-Layer-Finished (f). If no network
- * protocol is left open and LCP is Opened, close the link with "No network
- * protocols running", as pppd does. The session's end reason is why (our
- * own refusal), else f's failure reason or the peer's Terminate-Request;
- * the end code is UPPP_END_NEGOTIATION_FAILED if the protocol failed or no
- * network protocol ever opened (pppd's exit status 10), else UPPP_END_OK. */
-void uppp_ncp_finished(struct uppp_session *s, struct uppp_fsm *f, const char *why);
+/* Post NCP_UP or NCP_DOWN for f's protocol. */
+void uppp_ncp_post(struct uppp_session *s, struct uppp_fsm *f, int up);
+
+/* f reached This-Layer-Finished: post NCP_FINISHED with why (our own
+ * refusal, may be empty), f's failed flag and reason. */
+void uppp_ncp_post_finished(struct uppp_session *s, struct uppp_fsm *f, const char *why);
 
 #endif

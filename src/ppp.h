@@ -1,8 +1,11 @@
 /*
  * Inside a uppp_session: the state of every layer, and the services that
  * session.c offers the protocol modules (lcp.c, auth.c/pap.c/chap.c, ccp.c,
- * ipcp.c, ipv6cp.c). Modules talk to each other only through the session's
- * phase functions below, as RFC 1661 section 3.2's phase diagram does.
+ * ipcp.c, ipv6cp.c). A module calls down (the automaton, the codecs, the
+ * send and log services below) and reports up by posting an event
+ * (uppp_post); only session.c calls into the modules, and it moves what
+ * one layer needs from another (keys, link parameters) as values. RFC 1661
+ * section 3.2's phase diagram is session.c's.
  */
 #ifndef UPPP_SRC_PPP_H
 #define UPPP_SRC_PPP_H
@@ -35,6 +38,58 @@ struct uppp_keys {
 #include "ipv6cp.h"
 #include "ncp.h"
 
+/* ---- the event queue: how a layer reports to the session ----
+ *
+ * A layer never calls back into the session's phase logic: it posts an
+ * event and returns. The session drains the queue after every call it makes
+ * into a layer (input, timers, open/close, send_ip), so a layer can never
+ * be stopped, reset or freed while one of its own functions is running.
+ * Guarantees:
+ *  - events are handled in the order they were posted (FIFO), each after
+ *    the layer call that posted it has returned, and before the session's
+ *    entry point returns to its caller;
+ *  - handlers may call into layers, which may post more events: those join
+ *    the end of the same drain;
+ *  - the queue is bounded (UPPP_EVQ_LEN); no layer call posts more than a
+ *    few events, so overflow is a bug: the session then ends with
+ *    UPPP_END_FATAL rather than lose an event;
+ *  - when LCP leaves Opened, the session takes every layer above it down
+ *    and discards the events those layers had queued but not yet had
+ *    handled: an authentication verdict or a CCP failure of a link that
+ *    has gone down is void (RFC 1661 section 3.7: everything above LCP
+ *    goes down with it). */
+enum uppp_qev_type {
+    UPPP_QEV_LCP_UP = 1,   /* LCP Opened */
+    UPPP_QEV_LCP_DOWN,     /* LCP left Opened; peer_terminated, why */
+    UPPP_QEV_LCP_FINISHED, /* LCP reached Closed/Stopped; failed, why */
+    UPPP_QEV_AUTH,         /* one direction of authentication finished */
+    UPPP_QEV_CCP_UP,       /* the CCP method is in force both ways */
+    UPPP_QEV_CCP_DOWN,     /* it went out of force */
+    UPPP_QEV_CCP_FAILED,   /* CCP could not be agreed: why */
+    UPPP_QEV_CCP_SETTLE,   /* CCP left Opened or finished: check the policy */
+    UPPP_QEV_NCP_UP,       /* proto: IPCP or IPV6CP Opened */
+    UPPP_QEV_NCP_DOWN,     /* proto left Opened */
+    UPPP_QEV_NCP_FINISHED, /* proto reached Closed/Stopped; failed, why */
+    UPPP_QEV_PROTREJ,      /* the peer Protocol-Rejected proto (LCP saw it) */
+    UPPP_QEV_END,          /* record why the session ends (end, why) */
+    UPPP_QEV_CLOSE,        /* shut the link down (end, why) */
+};
+
+struct uppp_qev {
+    enum uppp_qev_type type;
+    uint16_t proto;      /* NCP events */
+    unsigned method;     /* AUTH: the uppp_auth bit */
+    int for_peer;        /* AUTH: we checked the peer (1) or proved ourselves (0) */
+    int ok;              /* AUTH: it succeeded */
+    int failed;          /* FINISHED: the automaton gave up (its failed flag) */
+    int peer_terminated; /* LCP_DOWN: the peer sent Terminate-Request */
+    enum uppp_end end;   /* END, CLOSE; AUTH failure when why is set */
+    char why[128];       /* reason; AUTH success: the peer's name */
+    char detail[128];    /* LCP_DOWN: the peer's Terminate text; NCP: fsm reason */
+};
+
+#define UPPP_EVQ_LEN 16
+
 struct uppp_session {
     struct uppp_config cfg;
     struct uppp_callbacks cb;
@@ -56,6 +111,8 @@ struct uppp_session {
     /* Transmit framing, set when LCP opens (RFC 1662 section 7). */
     uint32_t tx_accm;
     int tx_pfc, tx_acfc;
+    unsigned auth_peer_method, auth_our_method; /* what LCP agreed */
+    int peer_done, our_done;                    /* which directions succeeded */
 
     int ncp_started; /* network protocols have been opened */
     int ncps_up;     /* how many NCPs are Opened */
@@ -63,7 +120,13 @@ struct uppp_session {
     enum uppp_end end;
     int end_set;
     char reason[160];
-    int dead;
+    int ended; /* the session is over: entry points do nothing */
+
+    /* Events posted by the layers, drained by session.c (see uppp_post). */
+    struct uppp_qev evq[UPPP_EVQ_LEN];
+    unsigned evq_head, evq_len;
+    int evq_overflow;
+    int draining;
 
     struct uppp_status stats; /* counters; the rest is filled on demand */
     /* Clear network packets received while MPPE is in force: when the
@@ -93,31 +156,14 @@ void uppp_cp_send(struct uppp_fsm *f, const uint8_t *pkt, size_t len);
 /* Random bytes from the caller's callback (deterministic in tests). */
 int uppp_random(struct uppp_session *s, void *buf, size_t len);
 
-/* Record why the session is ending (the first reason wins), and its pppd
- * exit status. */
-void uppp_set_end(struct uppp_session *s, enum uppp_end end, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Shut the link down: record the end, then LCP Close with reason (sent in
- * the Terminate-Request). */
-void uppp_link_close(struct uppp_session *s, enum uppp_end end, const char *reason);
-
-void uppp_emit(struct uppp_session *s, enum uppp_event_type type);
-void uppp_new_phase(struct uppp_session *s, enum uppp_phase phase);
-
-/* ---- phase transitions, called by the layers ---- */
-void uppp_lcp_is_up(struct uppp_session *s);       /* LCP Opened */
-void uppp_lcp_is_down(struct uppp_session *s);     /* LCP left Opened */
-void uppp_lcp_is_finished(struct uppp_session *s); /* LCP reached Closed/Stopped */
-/* One direction of authentication finished. for_peer: we checked the peer
- * (1) or proved ourselves (0). ok: it succeeded. */
-void uppp_auth_is_done(struct uppp_session *s, int for_peer, unsigned method, int ok);
-void uppp_ccp_is_up(struct uppp_session *s);
-void uppp_ccp_is_down(struct uppp_session *s);
-/* CCP could not be agreed (Rejected, failed, or refused MPPE). */
-void uppp_ccp_is_failed(struct uppp_session *s, const char *why);
-void uppp_ncp_is_up(struct uppp_session *s, uint16_t proto);
-void uppp_ncp_is_down(struct uppp_session *s, uint16_t proto);
+/* Post an event (copied). Layers call this and nothing else of the
+ * session's phase logic. */
+void uppp_post(struct uppp_session *s, const struct uppp_qev *ev);
+/* Shorthands: post a bare event of type t; post END or CLOSE with a
+ * printf-style reason. */
+void uppp_post_type(struct uppp_session *s, enum uppp_qev_type t);
+void uppp_post_end(struct uppp_session *s, enum uppp_qev_type t, enum uppp_end end, const char *fmt,
+                   ...) __attribute__((format(printf, 4, 5)));
 
 /* Install the MPPE start keys (what MS-CHAP leaves for CCP). The auth
  * layer calls it; tests call it to run CCP without authentication. The keys

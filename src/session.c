@@ -54,12 +54,12 @@ void uppp_log(struct uppp_session *s, int level, const char *fmt, ...)
 
 int uppp_random(struct uppp_session *s, void *buf, size_t len)
 {
-    if (s->cb.random != NULL)
-        return s->cb.random(s->cb.user, buf, len);
-    return uppp_random_bytes(buf, len);
+    /* The only source: the library makes no system call (session_new
+     * refuses a session without one). */
+    return s->cb.random(s->cb.user, buf, len) == 0 ? 0 : UPPP_ERR_RANDOM;
 }
 
-void uppp_emit(struct uppp_session *s, enum uppp_event_type type)
+static void emit(struct uppp_session *s, enum uppp_event_type type)
 {
     if (s->cb.event == NULL)
         return;
@@ -67,26 +67,25 @@ void uppp_emit(struct uppp_session *s, enum uppp_event_type type)
     s->cb.event(s->cb.user, &ev);
 }
 
-void uppp_new_phase(struct uppp_session *s, enum uppp_phase phase)
+static void new_phase(struct uppp_session *s, enum uppp_phase phase)
 {
     if (s->phase == phase)
         return;
     s->phase = phase;
     if (s->cfg.debug)
         uppp_log(s, UPPP_LOG_DEBUG, "phase: %s", uppp_phase_name(phase));
-    uppp_emit(s, UPPP_EVENT_PHASE);
+    emit(s, UPPP_EVENT_PHASE);
 }
 
-void uppp_set_end(struct uppp_session *s, enum uppp_end end, const char *fmt, ...)
+/* Record why the session is ending (the first reason wins), and its pppd
+ * exit status. */
+static void set_end(struct uppp_session *s, enum uppp_end end, const char *reason)
 {
     if (s->end_set)
         return;
     s->end_set = 1;
     s->end = end;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(s->reason, sizeof(s->reason), fmt, ap);
-    va_end(ap);
+    snprintf(s->reason, sizeof(s->reason), "%s", reason);
 }
 
 void uppp_fsm_configure(struct uppp_session *s, struct uppp_fsm *f)
@@ -108,7 +107,7 @@ static int is_control(uint16_t proto)
 
 void uppp_send_packet(struct uppp_session *s, uint16_t proto, const uint8_t *info, size_t len)
 {
-    if (s->dead)
+    if (s->ended)
         return;
     if (s->cfg.debug && is_control(proto))
         uppp_log_packet(s, "sent", proto, info, len);
@@ -134,15 +133,76 @@ void uppp_cp_send(struct uppp_fsm *f, const uint8_t *pkt, size_t len)
     uppp_send_packet(uppp_fsm_session(f), f->ops->proto, pkt, len);
 }
 
-void uppp_link_close(struct uppp_session *s, enum uppp_end end, const char *reason)
+/* Shut the link down: record the end, then LCP Close with reason (sent in
+ * the Terminate-Request). */
+static void link_close(struct uppp_session *s, enum uppp_end end, const char *reason)
 {
-    uppp_set_end(s, end, "%s", reason);
+    set_end(s, end, reason);
     if (s->phase != UPPP_PHASE_DEAD)
-        uppp_new_phase(s, UPPP_PHASE_TERMINATE);
+        new_phase(s, UPPP_PHASE_TERMINATE);
     uppp_fsm_close(&s->lcp.fsm, reason, s->now);
 }
 
-/* ---- phase transitions ---- */
+void uppp_session_set_mppe_keys(struct uppp_session *s, const struct uppp_keys *keys)
+{
+    uppp_memzero(&s->keys, sizeof(s->keys));
+    s->keys = *keys;
+}
+
+/* ---- the event queue ---- */
+
+void uppp_post(struct uppp_session *s, const struct uppp_qev *ev)
+{
+    if (s->evq_len == UPPP_EVQ_LEN) {
+        s->evq_overflow = 1;
+        return;
+    }
+    s->evq[(s->evq_head + s->evq_len) % UPPP_EVQ_LEN] = *ev;
+    s->evq_len++;
+}
+
+void uppp_post_type(struct uppp_session *s, enum uppp_qev_type t)
+{
+    struct uppp_qev ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = t;
+    uppp_post(s, &ev);
+}
+
+void uppp_post_end(struct uppp_session *s, enum uppp_qev_type t, enum uppp_end end, const char *fmt,
+                   ...)
+{
+    struct uppp_qev ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = t;
+    ev.end = end;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ev.why, sizeof(ev.why), fmt, ap);
+    va_end(ap);
+    uppp_post(s, &ev);
+}
+
+/* LCP left Opened: the events the layers above it queued and the session
+ * has not handled belong to a link that is gone (see uppp_post). LCP's own
+ * events and the reasons for the end stay. */
+static void discard_upper_events(struct uppp_session *s)
+{
+    unsigned kept = 0;
+    for (unsigned i = 0; i < s->evq_len; i++) {
+        struct uppp_qev *e = &s->evq[(s->evq_head + i) % UPPP_EVQ_LEN];
+        int keep = e->type == UPPP_QEV_LCP_UP || e->type == UPPP_QEV_LCP_DOWN ||
+                   e->type == UPPP_QEV_LCP_FINISHED || e->type == UPPP_QEV_END ||
+                   e->type == UPPP_QEV_CLOSE;
+        if (keep)
+            s->evq[(s->evq_head + kept++) % UPPP_EVQ_LEN] = *e;
+        else
+            uppp_memzero(e, sizeof(*e)); /* may hold a peer name */
+    }
+    s->evq_len = kept;
+}
+
+/* ---- phase transitions: the handlers of the layers' events ---- */
 
 static void start_ncps(struct uppp_session *s)
 {
@@ -163,89 +223,101 @@ static void start_ncps(struct uppp_session *s)
 static int mppe_gate(const struct uppp_session *s)
 {
     return s->cfg.mppe == UPPP_MPPE_REQUIRED ||
-           (s->cfg.mppe == UPPP_MPPE_OPTIONAL && s->ccp.enabled && !s->ccp.fsm.failed &&
-            !s->ccp.mppe_up && s->ccp.fsm.state != UPPP_FSM_STOPPED &&
-            s->ccp.fsm.state != UPPP_FSM_CLOSED);
+           (s->cfg.mppe == UPPP_MPPE_OPTIONAL && uppp_ccp_pending(s));
 }
 
 static void start_network(struct uppp_session *s)
 {
-    uppp_new_phase(s, UPPP_PHASE_NETWORK);
+    new_phase(s, UPPP_PHASE_NETWORK);
     if (s->cfg.mppe == UPPP_MPPE_REQUIRED && !s->keys.have) {
         /* pppd's wording, so admins find the same line in both logs. */
         uppp_log(s, UPPP_LOG_ERR, "MPPE required, but keys are not available.");
-        uppp_link_close(s, UPPP_END_NEGOTIATION_FAILED, "MPPE required but not available");
+        link_close(s, UPPP_END_NEGOTIATION_FAILED, "MPPE required but not available");
         return;
     }
     /* CCP runs even without MPPE to offer, so a peer asking for MPPE gets a
      * Configure-Reject ("peer refused") as from pppd; ccp.c decides what to
-     * request from the policy and the keys. */
+     * request from the policy and the keys. If it finds MPPE impossible it
+     * posts CCP_FAILED, handled next. */
     if (!s->cfg.no_ccp)
-        uppp_ccp_start(s);
-    if (s->phase != UPPP_PHASE_NETWORK)
-        return; /* CCP found MPPE impossible and closed the link */
+        uppp_ccp_start(s, &s->keys);
     /* pppd (auth.c start_networks): with encryption required, the network
      * protocols wait until CCP is up, so no packet can leave in the clear.
      * mppe-optional waits the same way, for the outcome either way. */
-    if (s->ccp.enabled && s->cfg.mppe >= UPPP_MPPE_OPTIONAL)
+    if (s->cfg.mppe >= UPPP_MPPE_OPTIONAL && !s->cfg.no_ccp)
         return;
     start_ncps(s);
 }
 
-void uppp_lcp_is_up(struct uppp_session *s)
+/* The link parameters LCP agreed go to the framing (and will go to the
+ * transport: PPTP's Set-Link-Info carries the ACCMs). */
+static void apply_link(struct uppp_session *s, const struct uppp_lcp_link *p)
 {
-    unsigned peer = s->lcp.got.auth, us = s->lcp.his.auth;
+    s->tx_accm = p->tx_accm;
+    s->tx_pfc = p->tx_pfc;
+    s->tx_acfc = p->tx_acfc;
+    uppp_framing_set_rx_accm(s, p->rx_accm);
+}
+
+static void lcp_is_up(struct uppp_session *s)
+{
+    struct uppp_lcp_link p;
+    uppp_lcp_link_params(s, &p);
+    apply_link(s, &p);
+    unsigned peer = p.peer_auth, us = p.our_auth;
+    s->auth_peer_method = peer;
+    s->auth_our_method = us;
+    s->peer_done = s->our_done = 0;
     if (peer == 0 && us == 0) {
         start_network(s);
         return;
     }
-    uppp_new_phase(s, UPPP_PHASE_AUTHENTICATE);
+    new_phase(s, UPPP_PHASE_AUTHENTICATE);
     uppp_auth_start(s, peer, us);
 }
 
-void uppp_auth_is_done(struct uppp_session *s, int for_peer, unsigned method, int ok)
+static void auth_is_done(struct uppp_session *s, const struct uppp_qev *ev)
 {
     if (s->phase != UPPP_PHASE_AUTHENTICATE && s->phase < UPPP_PHASE_NETWORK)
         return;
-    if (!ok) {
-        if (for_peer)
-            uppp_link_close(s, UPPP_END_PEER_AUTH_FAILED, "Authentication failed");
+    if (!ev->ok) {
+        if (ev->why[0])
+            set_end(s, ev->for_peer ? UPPP_END_PEER_AUTH_FAILED : UPPP_END_AUTH_TOPEER_FAILED,
+                    ev->why);
+        if (ev->for_peer)
+            link_close(s, UPPP_END_PEER_AUTH_FAILED, "Authentication failed");
         else
-            uppp_link_close(s, UPPP_END_AUTH_TOPEER_FAILED,
-                            "Failed to authenticate ourselves to peer");
+            link_close(s, UPPP_END_AUTH_TOPEER_FAILED, "Failed to authenticate ourselves to peer");
         return;
     }
-    if (for_peer) {
-        s->auth.peer_done = 1;
-        s->stats.auth_peer = method;
+    if (ev->for_peer) {
+        s->peer_done = 1;
+        s->stats.auth_peer = ev->method;
+        snprintf(s->stats.peer_name, sizeof(s->stats.peer_name), "%s", ev->why);
     } else {
-        s->auth.our_done = 1;
-        s->stats.auth_us = method;
+        s->our_done = 1;
+        s->stats.auth_us = ev->method;
     }
-    uppp_emit(s, UPPP_EVENT_AUTH_UP);
+    /* MS-CHAP leaves MPPE start keys (RFC 3079); the first set stays for
+     * the whole LCP session (a re-challenge does not replace what CCP may
+     * already use). */
+    if (!s->keys.have)
+        uppp_auth_take_keys(s, &s->keys);
+    emit(s, UPPP_EVENT_AUTH_UP);
     if (s->phase != UPPP_PHASE_AUTHENTICATE)
         return; /* a re-challenge succeeded while the network runs */
-    if ((s->auth.peer_method && !s->auth.peer_done) || (s->auth.our_method && !s->auth.our_done))
+    if ((s->auth_peer_method && !s->peer_done) || (s->auth_our_method && !s->our_done))
         return;
     start_network(s);
 }
 
-void uppp_ccp_is_up(struct uppp_session *s)
+/* CCP could not be agreed (Rejected, failed, or refused MPPE). Once MPPE
+ * has been in force, losing it closes the link whatever the policy. */
+static void ccp_is_failed(struct uppp_session *s, const char *why)
 {
-    uppp_emit(s, UPPP_EVENT_CCP_UP);
-    start_ncps(s);
-}
-
-void uppp_ccp_is_down(struct uppp_session *s)
-{
-    uppp_emit(s, UPPP_EVENT_CCP_DOWN);
-}
-
-void uppp_ccp_is_failed(struct uppp_session *s, const char *why)
-{
-    if (s->cfg.mppe == UPPP_MPPE_REQUIRED) {
+    if (s->cfg.mppe == UPPP_MPPE_REQUIRED || uppp_ccp_in_force(s)) {
         uppp_log(s, UPPP_LOG_ERR, "%s", why);
-        uppp_link_close(s, UPPP_END_NEGOTIATION_FAILED, why);
+        link_close(s, UPPP_END_NEGOTIATION_FAILED, why);
         return;
     }
     if (s->cfg.mppe == UPPP_MPPE_OPTIONAL)
@@ -253,69 +325,207 @@ void uppp_ccp_is_failed(struct uppp_session *s, const char *why)
     start_ncps(s);
 }
 
-void uppp_ncp_is_up(struct uppp_session *s, uint16_t proto)
+static void ccp_settle(struct uppp_session *s)
 {
-    s->ncps_up++;
-    uppp_new_phase(s, UPPP_PHASE_RUNNING);
-    uppp_emit(s, proto == UPPP_PROTO_IPCP ? UPPP_EVENT_IP_UP : UPPP_EVENT_IPV6_UP);
+    char why[128];
+    switch (uppp_ccp_settle(s, why, sizeof(why))) {
+    case UPPP_CCP_FAILED:
+        ccp_is_failed(s, why);
+        break;
+    case UPPP_CCP_GONE:
+        /* pppd ccp_down: MPPE going away takes the link with it. */
+        if (uppp_lcp_opened(s)) {
+            uppp_log(s, UPPP_LOG_ERR, "MPPE disabled");
+            link_close(s, UPPP_END_NEGOTIATION_FAILED, "MPPE disabled");
+        }
+        break;
+    default:
+        break;
+    }
 }
 
-void uppp_ncp_is_down(struct uppp_session *s, uint16_t proto)
+static void ncp_is_up(struct uppp_session *s, uint16_t proto)
+{
+    s->ncps_up++;
+    new_phase(s, UPPP_PHASE_RUNNING);
+    emit(s, proto == UPPP_PROTO_IPCP ? UPPP_EVENT_IP_UP : UPPP_EVENT_IPV6_UP);
+}
+
+static void ncp_is_down(struct uppp_session *s, uint16_t proto)
 {
     if (s->ncps_up > 0)
         s->ncps_up--;
     if (s->ncps_up == 0 && s->phase == UPPP_PHASE_RUNNING)
-        uppp_new_phase(s, UPPP_PHASE_NETWORK);
-    uppp_emit(s, proto == UPPP_PROTO_IPCP ? UPPP_EVENT_IP_DOWN : UPPP_EVENT_IPV6_DOWN);
+        new_phase(s, UPPP_PHASE_NETWORK);
+    emit(s, proto == UPPP_PROTO_IPCP ? UPPP_EVENT_IP_DOWN : UPPP_EVENT_IPV6_DOWN);
 }
 
-void uppp_lcp_is_down(struct uppp_session *s)
+/* A network protocol finished (RFC 1661 section 3.5: the Network phase
+ * lasts while network-layer protocols run). pppd closes the link once
+ * every network protocol it opened has finished, with LCP's
+ * Terminate-Request saying "No network protocols running"; peers and
+ * administrators expect the same here. */
+static void ncp_finished(struct uppp_session *s, const struct uppp_qev *ev)
+{
+    if (uppp_ipcp_is_open(s) || uppp_ipv6cp_is_open(s) || !uppp_lcp_opened(s))
+        return;
+    /* pppd's exit status is "negotiation failed" until a network protocol
+     * comes up (auth.c np_up sets EXIT_OK); a protocol that gave up is a
+     * negotiation failure whatever came before. */
+    int ever_up = uppp_ipcp_was_up(s) || uppp_ipv6cp_was_up(s);
+    enum uppp_end end = (ev->failed || !ever_up) ? UPPP_END_NEGOTIATION_FAILED : UPPP_END_OK;
+    const char *name = ev->proto == UPPP_PROTO_IPCP ? "IPCP" : "IPV6CP";
+    char why[sizeof(s->reason)];
+    why[0] = '\0';
+    if (ev->why[0] != '\0')
+        snprintf(why, sizeof(why), "%s", ev->why);
+    else if (ev->failed && ev->detail[0] != '\0')
+        snprintf(why, sizeof(why), "%s", ev->detail);
+    else if (ev->detail[0] != '\0')
+        snprintf(why, sizeof(why), "%s: %s", name, ev->detail);
+    if (why[0] != '\0')
+        set_end(s, end, why);
+    link_close(s, end, "No network protocols running");
+}
+
+static void lcp_is_down(struct uppp_session *s, const struct uppp_qev *ev)
 {
     /* The peer asked to end the link (RTR in Opened): that is why it ends,
-     * whatever happens next (a hangup of the line, say). */
-    if (s->lcp.fsm.peer_terminated && s->lcp.fsm.state == UPPP_FSM_OPENED) {
-        /* pppd's line, so logs compare line by line. */
-        if (s->lcp.fsm.peer_term[0])
-            uppp_log(s, UPPP_LOG_NOTICE, "LCP terminated by peer (%s)", s->lcp.fsm.peer_term);
-        else
-            uppp_log(s, UPPP_LOG_NOTICE, "LCP terminated by peer");
-        s->lcp.fsm.peer_terminated = 0;
-        if (!s->end_set)
-            uppp_set_end(s, UPPP_END_HANGUP, "%s", s->lcp.fsm.reason);
-    }
+     * whatever happens next (a hangup of the line, say). lcp.c logged it. */
+    if (ev->peer_terminated)
+        set_end(s, UPPP_END_HANGUP, ev->why);
     /* Terminate first, so the layers going down below do not pass
      * through Network on the way. */
     if (s->phase != UPPP_PHASE_DEAD)
-        uppp_new_phase(s, UPPP_PHASE_TERMINATE);
-    /* Everything above LCP goes down with it (RFC 1661 3.6, 3.7). */
+        new_phase(s, UPPP_PHASE_TERMINATE);
+    struct uppp_lcp_link p;
+    uppp_lcp_link_params(s, &p);
+    apply_link(s, &p);
+    /* Everything above LCP goes down with it (RFC 1661 3.6, 3.7); what
+     * those layers had still to say is void. */
+    discard_upper_events(s);
     uppp_fsm_down(&s->ipcp.fsm, s->now);
     uppp_fsm_down(&s->ipv6cp.fsm, s->now);
     uppp_ccp_stop(s);
     uppp_auth_stop(s);
+    /* The keys belong to this LCP session's authentication. */
+    uppp_memzero(&s->keys, sizeof(s->keys));
+    s->peer_done = s->our_done = 0;
     s->ncp_started = 0;
 }
 
-static void session_dead(struct uppp_session *s)
+static void session_dead(struct uppp_session *s, int failed, const char *reason)
 {
-    if (s->dead)
+    if (s->ended)
         return;
     if (!s->end_set) {
-        if (s->lcp.fsm.failed)
-            uppp_set_end(s, UPPP_END_NEGOTIATION_FAILED, "%s", s->lcp.fsm.reason);
-        else if (s->lcp.fsm.reason[0])
-            uppp_set_end(s, UPPP_END_HANGUP, "%s", s->lcp.fsm.reason);
+        if (failed)
+            set_end(s, UPPP_END_NEGOTIATION_FAILED, reason);
+        else if (reason[0])
+            set_end(s, UPPP_END_HANGUP, reason);
         else
-            uppp_set_end(s, UPPP_END_HANGUP, "link terminated");
+            set_end(s, UPPP_END_HANGUP, "link terminated");
     }
-    uppp_new_phase(s, UPPP_PHASE_DEAD);
-    s->dead = 1;
+    new_phase(s, UPPP_PHASE_DEAD);
+    s->ended = 1;
     uppp_log(s, UPPP_LOG_NOTICE, "Connection terminated: %s", s->reason);
-    uppp_emit(s, UPPP_EVENT_DEAD);
+    emit(s, UPPP_EVENT_DEAD);
 }
 
-void uppp_lcp_is_finished(struct uppp_session *s)
+/* The peer Protocol-Rejected a protocol of ours (RFC 1661 5.7): its layer
+ * stops (the automaton's RXJ-, or the authentication role fails). */
+static void protreject(struct uppp_session *s, uint16_t proto)
 {
-    session_dead(s);
+    if (proto == UPPP_PROTO_IPCP)
+        uppp_fsm_protreject(&s->ipcp.fsm, s->now);
+    else if (proto == UPPP_PROTO_IPV6CP)
+        uppp_fsm_protreject(&s->ipv6cp.fsm, s->now);
+    else if (proto == UPPP_PROTO_CCP)
+        uppp_ccp_protreject(s);
+    else if (proto == UPPP_PROTO_PAP || proto == UPPP_PROTO_CHAP)
+        uppp_auth_protreject(s, proto);
+}
+
+static void handle(struct uppp_session *s, const struct uppp_qev *ev)
+{
+    switch (ev->type) {
+    case UPPP_QEV_LCP_UP:
+        lcp_is_up(s);
+        break;
+    case UPPP_QEV_LCP_DOWN:
+        lcp_is_down(s, ev);
+        break;
+    case UPPP_QEV_LCP_FINISHED:
+        session_dead(s, ev->failed, ev->why);
+        break;
+    case UPPP_QEV_AUTH:
+        auth_is_done(s, ev);
+        break;
+    case UPPP_QEV_CCP_UP:
+        emit(s, UPPP_EVENT_CCP_UP);
+        start_ncps(s);
+        break;
+    case UPPP_QEV_CCP_DOWN:
+        emit(s, UPPP_EVENT_CCP_DOWN);
+        break;
+    case UPPP_QEV_CCP_FAILED:
+        ccp_is_failed(s, ev->why);
+        break;
+    case UPPP_QEV_CCP_SETTLE:
+        ccp_settle(s);
+        break;
+    case UPPP_QEV_NCP_UP:
+        ncp_is_up(s, ev->proto);
+        break;
+    case UPPP_QEV_NCP_DOWN:
+        ncp_is_down(s, ev->proto);
+        break;
+    case UPPP_QEV_NCP_FINISHED:
+        ncp_finished(s, ev);
+        break;
+    case UPPP_QEV_PROTREJ:
+        protreject(s, ev->proto);
+        break;
+    case UPPP_QEV_END:
+        set_end(s, ev->end, ev->why);
+        break;
+    case UPPP_QEV_CLOSE:
+        link_close(s, ev->end, ev->why);
+        break;
+    }
+}
+
+/* Act on everything the layers posted, in order (see uppp_post). Called by
+ * every entry point after each call into a layer. */
+static void drain(struct uppp_session *s)
+{
+    if (s->draining)
+        return; /* a handler's own layer calls: the outer loop continues */
+    s->draining = 1;
+    while (s->evq_len > 0 && !s->ended) {
+        struct uppp_qev ev = s->evq[s->evq_head];
+        uppp_memzero(&s->evq[s->evq_head], sizeof(ev));
+        s->evq_head = (s->evq_head + 1) % UPPP_EVQ_LEN;
+        s->evq_len--;
+        handle(s, &ev);
+        uppp_memzero(&ev, sizeof(ev));
+    }
+    if (s->evq_overflow && !s->ended) {
+        /* A layer posted more than the queue holds: a bug, not the peer's
+         * doing. End rather than run on with an event lost. */
+        s->evq_overflow = 0;
+        uppp_log(s, UPPP_LOG_ERR, "internal error: event queue overflow");
+        link_close(s, UPPP_END_FATAL, "internal error");
+        s->draining = 0;
+        drain(s);
+        return;
+    }
+    /* Once the session is over, nothing queued matters. */
+    if (s->ended) {
+        uppp_memzero(s->evq, sizeof(s->evq));
+        s->evq_len = 0;
+    }
+    s->draining = 0;
 }
 
 /* ---- input ---- */
@@ -342,7 +552,7 @@ static void clear_in_dropped(struct uppp_session *s)
 void uppp_network_input(struct uppp_session *s, uint16_t proto, const uint8_t *pkt, size_t len,
                         int was_encrypted)
 {
-    if (!was_encrypted && (s->ccp.mppe_up || mppe_gate(s))) {
+    if (!was_encrypted && (uppp_ccp_mppe_up(s) || mppe_gate(s))) {
         /* Never accept clear traffic while encryption is (to be) in force. */
         s->stats.dropped_clear++;
         s->stats.dropped_clear_in++;
@@ -394,7 +604,7 @@ void uppp_frame_input(struct uppp_session *s, const uint8_t *frame, size_t len)
         return;
     }
     /* RFC 1661 3.4/3.5: before LCP is Opened, everything else is dropped. */
-    if (s->lcp.fsm.state != UPPP_FSM_OPENED) {
+    if (!uppp_lcp_opened(s)) {
         s->stats.dropped_other++;
         return;
     }
@@ -404,7 +614,7 @@ void uppp_frame_input(struct uppp_session *s, const uint8_t *frame, size_t len)
         uppp_auth_input(s, proto, frame, len);
         return;
     case UPPP_PROTO_CCP:
-        if (s->ccp.enabled && s->phase >= UPPP_PHASE_NETWORK) {
+        if (uppp_ccp_enabled(s) && s->phase >= UPPP_PHASE_NETWORK) {
             uppp_ccp_input(s, frame, len);
             return;
         }
@@ -424,7 +634,7 @@ void uppp_frame_input(struct uppp_session *s, const uint8_t *frame, size_t len)
         }
         break;
     case UPPP_PROTO_COMP:
-        if (s->ccp.enabled) {
+        if (uppp_ccp_enabled(s)) {
             uppp_ccp_data_input(s, frame, len);
             return;
         }
@@ -442,9 +652,11 @@ void uppp_frame_input(struct uppp_session *s, const uint8_t *frame, size_t len)
 int uppp_session_new(struct uppp_session **out, const struct uppp_config *cfg,
                      const struct uppp_callbacks *cb)
 {
-    if (out == NULL || cfg == NULL || cb == NULL)
+    if (out == NULL)
         return UPPP_ERR_INVALID;
     *out = NULL;
+    if (cfg == NULL || cb == NULL || cb->random == NULL)
+        return UPPP_ERR_INVALID;
     if (cfg->framing != UPPP_FRAMING_ASYNC_HDLC && cfg->framing != UPPP_FRAMING_NONE)
         return UPPP_ERR_INVALID;
     if (cfg->mru < UPPP_LCP_MIN_MRU || (cfg->mppe != UPPP_MPPE_OFF && (cfg->mppe_bits & 7) == 0))
@@ -492,18 +704,21 @@ void uppp_session_del(struct uppp_session *s)
     uppp_ipv6cp_free(s);
     uppp_framing_free(s);
     uppp_memzero(&s->keys, sizeof(s->keys));
+    uppp_memzero(s->evq, sizeof(s->evq));
     uppp_memzero(&s->cfg, sizeof(s->cfg));
     free(s);
 }
 
 int uppp_session_start(struct uppp_session *s, uint64_t now)
 {
-    if (s == NULL || s->dead)
+    if (s == NULL || s->ended)
         return UPPP_ERR_INVALID;
     s->now = now;
-    uppp_new_phase(s, UPPP_PHASE_ESTABLISH);
+    new_phase(s, UPPP_PHASE_ESTABLISH);
     uppp_fsm_open(&s->lcp.fsm, now);
+    drain(s);
     uppp_fsm_up(&s->lcp.fsm, now);
+    drain(s);
     return 0;
 }
 
@@ -511,10 +726,11 @@ int uppp_session_close(struct uppp_session *s, const char *reason, uint64_t now)
 {
     if (s == NULL)
         return UPPP_ERR_INVALID;
-    if (s->dead)
+    if (s->ended)
         return 0;
     s->now = now;
-    uppp_link_close(s, UPPP_END_USER_REQUEST, reason ? reason : "User request");
+    link_close(s, UPPP_END_USER_REQUEST, reason ? reason : "User request");
+    drain(s);
     return 0;
 }
 
@@ -523,32 +739,35 @@ int uppp_session_close_end(struct uppp_session *s, enum uppp_end end, const char
 {
     if (s == NULL)
         return UPPP_ERR_INVALID;
-    if (s->dead)
+    if (s->ended)
         return 0;
     s->now = now;
-    uppp_link_close(s, end, reason ? reason : "User request");
+    link_close(s, end, reason ? reason : "User request");
+    drain(s);
     return 0;
 }
 
 void uppp_session_hangup(struct uppp_session *s, uint64_t now)
 {
-    if (s == NULL || s->dead)
+    if (s == NULL || s->ended)
         return;
     s->now = now;
-    uppp_set_end(s, UPPP_END_HANGUP, "Modem hangup");
+    set_end(s, UPPP_END_HANGUP, "Modem hangup");
     uppp_fsm_down(&s->lcp.fsm, now);
-    session_dead(s);
+    drain(s);
+    session_dead(s, 0, "");
 }
 
 int uppp_session_input_frame(struct uppp_session *s, const uint8_t *frame, size_t len, uint64_t now)
 {
     if (s == NULL || (frame == NULL && len != 0))
         return UPPP_ERR_INVALID;
-    if (s->dead)
+    if (s->ended)
         return 0;
     s->now = now;
     s->stats.bytes_in += len;
     uppp_frame_input(s, frame, len);
+    drain(s);
     return 0;
 }
 
@@ -558,17 +777,24 @@ int uppp_session_input(struct uppp_session *s, const uint8_t *data, size_t len, 
         return UPPP_ERR_INVALID;
     if (s->cfg.framing != UPPP_FRAMING_ASYNC_HDLC)
         return uppp_session_input_frame(s, data, len, now);
-    if (s->dead)
+    if (s->ended)
         return 0;
     s->now = now;
     s->stats.bytes_in += len;
-    uppp_framing_input(s, data, len);
+    /* Frame by frame, each handled to the end (events drained) before the
+     * next: a frame that ends the session leaves the rest unread. */
+    const uint8_t *frame;
+    size_t flen;
+    while (!s->ended && uppp_framing_next(s, &data, &len, &frame, &flen) == 1) {
+        uppp_frame_input(s, frame, flen);
+        drain(s);
+    }
     return 0;
 }
 
 static uint16_t peer_mru(const struct uppp_session *s)
 {
-    return s->lcp.his.neg_mru ? s->lcp.his.mru : UPPP_LCP_DEFAULT_MRU;
+    return uppp_lcp_peer_mru(s);
 }
 
 /* Unlike pppd, which sets the interface MTU to the lowest of the peer's
@@ -584,10 +810,11 @@ uint16_t uppp_link_mtu(const struct uppp_session *s)
 uint16_t uppp_ip_mtu(const struct uppp_session *s)
 {
     unsigned mtu = uppp_link_mtu(s);
-    /* RFC 3078 section 3: MPPE adds 2 header octets and encrypts the
-     * 2-octet protocol field, so IP gets 4 fewer octets. */
-    if (s->ccp.mppe_up || s->cfg.mppe >= UPPP_MPPE_OPTIONAL)
-        mtu = mtu > UPPP_MPPE_OVERHEAD ? mtu - UPPP_MPPE_OVERHEAD : 0;
+    /* The CCP method in force, or the one that may come (encryption
+     * required or optional), says what it adds: RFC 3078 section 3, MPPE
+     * adds 2 header octets and encrypts the 2-octet protocol field. */
+    unsigned over = uppp_ccp_overhead(s, s->cfg.mppe >= UPPP_MPPE_OPTIONAL);
+    mtu = mtu > over ? mtu - over : 0;
     return (uint16_t)mtu;
 }
 
@@ -598,17 +825,20 @@ int uppp_session_send_ip(struct uppp_session *s, uint16_t proto, const uint8_t *
         return UPPP_ERR_INVALID;
     s->now = now;
     int up = proto == UPPP_PROTO_IP ? s->ipcp.up : s->ipv6cp.up;
-    if (s->dead || !up) {
+    if (s->ended || !up) {
         s->stats.dropped_other++;
-        return 1;
+        return UPPP_ERR_DROPPED;
     }
     if (len > uppp_ip_mtu(s))
         return UPPP_ERR_NOBUF;
-    if (s->ccp.mppe_up)
-        return uppp_ccp_send(s, proto, pkt, len);
+    if (uppp_ccp_mppe_up(s)) {
+        int rc = uppp_ccp_send(s, proto, pkt, len);
+        drain(s);
+        return rc;
+    }
     if (mppe_gate(s)) {
         s->stats.dropped_clear++;
-        return 1;
+        return UPPP_ERR_DROPPED;
     }
     s->stats.packets_out++;
     uppp_send_packet(s, proto, pkt, len);
@@ -620,14 +850,16 @@ int uppp_session_renegotiate_ccp(struct uppp_session *s, uint64_t now)
     if (s == NULL)
         return UPPP_ERR_INVALID;
     s->now = now;
-    if (s->ccp.enabled)
+    if (!s->ended && uppp_ccp_enabled(s)) {
         uppp_ccp_renegotiate(s);
+        drain(s);
+    }
     return 0;
 }
 
 uint64_t uppp_session_next_timer(const struct uppp_session *s)
 {
-    if (s == NULL || s->dead)
+    if (s == NULL || s->ended)
         return UINT64_MAX;
     uint64_t d = uppp_lcp_deadline(s);
     d = uppp_min_deadline(d, uppp_auth_deadline(s));
@@ -641,18 +873,24 @@ int uppp_session_handle_timer(struct uppp_session *s, uint64_t now)
 {
     if (s == NULL)
         return UPPP_ERR_INVALID;
-    if (s->dead)
-        return 0;
     s->now = now;
-    uppp_lcp_timer(s, now);
-    if (!s->dead)
+    /* Each layer's timers, each call's events handled before the next
+     * layer runs: a layer that LCP took down meanwhile has no timer left. */
+    if (!s->ended)
+        uppp_lcp_timer(s, now);
+    drain(s);
+    if (!s->ended)
         uppp_auth_timer(s, now);
-    if (!s->dead)
+    drain(s);
+    if (!s->ended)
         uppp_ccp_timer(s, now);
-    if (!s->dead)
+    drain(s);
+    if (!s->ended)
         uppp_fsm_timer(&s->ipcp.fsm, now);
-    if (!s->dead)
+    drain(s);
+    if (!s->ended)
         uppp_fsm_timer(&s->ipv6cp.fsm, now);
+    drain(s);
     return 0;
 }
 
@@ -660,10 +898,9 @@ void uppp_session_status(const struct uppp_session *s, struct uppp_status *st)
 {
     *st = s->stats;
     st->phase = s->phase;
-    st->end = s->dead ? s->end : UPPP_END_NONE;
+    st->end = s->ended ? s->end : UPPP_END_NONE;
     snprintf(st->reason, sizeof(st->reason), "%s", s->end_set ? s->reason : "");
-    st->mppe_bits = s->ccp.mppe_up ? s->ccp.bits : 0;
-    st->mppe_stateless = s->ccp.mppe_up && s->ccp.stateless;
+    uppp_ccp_status(s, st);
     st->ip_local = s->ipcp.local;
     st->ip_remote = s->ipcp.remote;
     st->dns[0] = s->ipcp.dns[0];
@@ -678,7 +915,7 @@ void uppp_session_status(const struct uppp_session *s, struct uppp_status *st)
 
 int uppp_session_is_dead(const struct uppp_session *s)
 {
-    return s == NULL || s->dead;
+    return s == NULL || s->ended;
 }
 
 void uppp_log_packet(struct uppp_session *s, const char *dir, uint16_t proto, const uint8_t *info,

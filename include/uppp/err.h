@@ -1,8 +1,13 @@
 /*
  * Error codes shared by every libuppp function.
  *
- * Functions return 0 (UPPP_OK) on success and a negative uppp_err on failure,
- * as ngtcp2 does; uppp_strerror() turns a code into one line of English.
+ * One convention across the public API, as ngtcp2's: a function returns 0
+ * (UPPP_OK) on success and a negative uppp_err on failure, and its comment
+ * lists every code it can return. uppp_strerror() turns a code into one
+ * line of English. Non-negative results other than 0 are never errors:
+ * they are counts (octets written, as uppp_mppe_encrypt()) or a verdict of
+ * the function's own enum (uppp_mppe_decrypt() returns enum
+ * uppp_mppe_result, all of whose values are >= 0), documented there.
  */
 #ifndef UPPP_ERR_H
 #define UPPP_ERR_H
@@ -30,7 +35,8 @@ enum uppp_err {
     /* A received value does not match the expected one (e.g. an
      * authenticator response): authentication failed. */
     UPPP_ERR_AUTH = -7,
-    /* getrandom() failed. */
+    /* The random source failed (the session's random callback, or the
+     * caller's getrandom()). */
     UPPP_ERR_RANDOM = -8,
     /* A buffer supplied by the caller is too small. */
     UPPP_ERR_NOBUF = -9,
@@ -40,6 +46,10 @@ enum uppp_err {
      * code-page characters (RFC 2433 appendix A.2) and libuppp accepts only
      * ASCII there, since the OEM code page is the peer's local setting. */
     UPPP_ERR_LM_PASSWORD = -11,
+    /* A packet was dropped, and counted, because it cannot go now: its
+     * network protocol is not up, or encryption is required and not up
+     * (never sent in the clear). Not fatal: later packets may go. */
+    UPPP_ERR_DROPPED = -12,
 };
 
 /* One line describing err; never NULL. */

@@ -191,9 +191,12 @@ int uppp_check_authenticator_response_pwhash(const uint8_t password_hash[16],
  * before it filled with random octets, PasswordLength (its octet count) as
  * a 4-octet little-endian integer (Windows byte order, as the field is a
  * Windows DWORD), all RC4-encrypted under the 16-octet password_hash.
- * random: 512 octets, of which the first 512 - 2 * units are used; NULL to
- * draw them from getrandom() (then UPPP_ERR_RANDOM is possible).
- * pw_block: 516 octets out. */
+ * random: 512 octets from the caller's random source, of which the first
+ * 512 - 2 * units are used (the library makes no system call, so it has
+ * none of its own; NULL only for a 256-unit password, which uses none).
+ * pw_block: 516 octets out. Returns 0, UPPP_ERR_INVALID (a NULL argument,
+ * or NULL random where fill is needed), UPPP_ERR_UTF8, UPPP_ERR_PASSWORD_TOO_LONG,
+ * UPPP_ERR_CRYPTO_UNAVAILABLE or UPPP_ERR_CRYPTO. */
 int uppp_encrypt_pw_block_with_password_hash(const char *password, size_t password_len,
                                              const uint8_t password_hash[16], const uint8_t *random,
                                              uint8_t pw_block[516]);

@@ -8,7 +8,8 @@
  * session says when its next timer expires (uppp_session_next_timer()) and
  * the caller calls uppp_session_handle_timer() then. Randomness, secrets
  * and logging come through callbacks, so tests are deterministic and the
- * daemon can use getrandom() and its secrets files.
+ * daemon can use getrandom() and its secrets files: the library makes no
+ * system call.
  *
  * Everything runs in the caller's thread, inside the call that fed it; the
  * callbacks must not re-enter the session except through send_ip.
@@ -204,7 +205,8 @@ struct uppp_callbacks {
     /* A received IP (0x0021) or IPv6 (0x0057) packet. */
     void (*deliver)(void *user, uint16_t proto, const uint8_t *pkt, size_t len);
     void (*event)(void *user, const struct uppp_event *ev);
-    /* Fill buf with len random bytes; return 0 or a negative error. */
+    /* Fill buf with len random bytes; return 0 or a negative error.
+     * Required (magic numbers, challenges, IPv6 identifiers). */
     int (*random)(void *user, void *buf, size_t len);
     /* Look up a secret. Return 0 and fill out, or a negative value if none. */
     int (*get_secret)(void *user, const struct uppp_secret_query *q, struct uppp_secret *out);
@@ -255,45 +257,57 @@ struct uppp_status {
 
 struct uppp_session;
 
-/* Create a session. cfg is copied; cb is copied. Returns 0, UPPP_ERR_NOMEM,
- * UPPP_ERR_INVALID (inconsistent configuration) or
- * UPPP_ERR_CRYPTO_UNAVAILABLE when MS-CHAP or MPPE is configured and the
- * crypto backend cannot load. */
+/* Every function below that returns int returns 0 or a negative uppp_err
+ * (uppp/err.h); each comment lists the codes. A NULL session is always
+ * UPPP_ERR_INVALID. Calls on a session that has ended (uppp_status.end set,
+ * uppp_session_is_dead()) do nothing and return 0 unless said otherwise. */
+
+/* Create a session. cfg is copied; cb is copied. cb->random is required:
+ * the library has no random source of its own. Returns 0, UPPP_ERR_NOMEM,
+ * UPPP_ERR_INVALID (NULL argument, no random callback, inconsistent
+ * configuration) or UPPP_ERR_CRYPTO_UNAVAILABLE when MS-CHAP or MPPE is
+ * configured and the crypto backend cannot load. */
 int uppp_session_new(struct uppp_session **out, const struct uppp_config *cfg,
                      const struct uppp_callbacks *cb);
 void uppp_session_del(struct uppp_session *s);
 
-/* The link is up: start LCP. */
+/* The link is up: start LCP. Returns 0, or UPPP_ERR_INVALID (the session
+ * has already ended: a session runs once). */
 int uppp_session_start(struct uppp_session *s, uint64_t now);
-/* Close administratively (LCP Terminate-Request carrying reason). */
+/* Close administratively (LCP Terminate-Request carrying reason). Returns
+ * 0 or UPPP_ERR_INVALID. */
 int uppp_session_close(struct uppp_session *s, const char *reason, uint64_t now);
 /* Close for a reason of the caller's with its pppd exit status (idle
- * timeout 12, connect time 13, hangup signal 16, ...). */
+ * timeout 12, connect time 13, hangup signal 16, ...). Returns 0 or
+ * UPPP_ERR_INVALID. */
 int uppp_session_close_end(struct uppp_session *s, enum uppp_end end, const char *reason,
                            uint64_t now);
 /* The lower layer went away (EOF, hangup): the session ends at once. */
 void uppp_session_hangup(struct uppp_session *s, uint64_t now);
 
-/* Feed link bytes (async HDLC framing). */
+/* Feed link bytes (async HDLC framing; with framing none, one whole frame
+ * as uppp_session_input_frame()). Returns 0 or UPPP_ERR_INVALID (NULL data
+ * with a length). Bad frames are counted, never returned as errors. */
 int uppp_session_input(struct uppp_session *s, const uint8_t *data, size_t len, uint64_t now);
-/* Feed one whole PPP frame (framing none): optional FF 03, protocol, info. */
+/* Feed one whole PPP frame (framing none): optional FF 03, protocol, info.
+ * Returns 0 or UPPP_ERR_INVALID. */
 int uppp_session_input_frame(struct uppp_session *s, const uint8_t *frame, size_t len,
                              uint64_t now);
 
 /* Send an IP (0x0021) or IPv6 (0x0057) packet. Returns 0 if it was sent;
- * 1 if it was dropped and counted because it cannot go now (its network
- * protocol is not up, or MPPE is required and not up: never in the clear);
- * UPPP_ERR_INVALID for another protocol; UPPP_ERR_NOBUF if it is larger
- * than the MTU. */
+ * UPPP_ERR_DROPPED if it was dropped and counted because it cannot go now
+ * (its network protocol is not up, the session has ended, or MPPE is
+ * required and not up: never in the clear); UPPP_ERR_INVALID for another
+ * protocol or a NULL packet; UPPP_ERR_NOBUF if it is larger than the MTU. */
 int uppp_session_send_ip(struct uppp_session *s, uint16_t proto, const uint8_t *pkt, size_t len,
                          uint64_t now);
 
-/* Renegotiate CCP (pppd's SIGUSR2). */
+/* Renegotiate CCP (pppd's SIGUSR2). Returns 0 or UPPP_ERR_INVALID. */
 int uppp_session_renegotiate_ccp(struct uppp_session *s, uint64_t now);
 
 /* When the next timer expires (absolute ms), or UINT64_MAX if none. */
 uint64_t uppp_session_next_timer(const struct uppp_session *s);
-/* Run the timers that are due at now. */
+/* Run the timers that are due at now. Returns 0 or UPPP_ERR_INVALID. */
 int uppp_session_handle_timer(struct uppp_session *s, uint64_t now);
 
 void uppp_session_status(const struct uppp_session *s, struct uppp_status *st);

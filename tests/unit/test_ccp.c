@@ -7,6 +7,7 @@
 #include "session_harness.h"
 
 #include "ppp.h"
+#include "ccp_mppe.h"
 
 #include <uppp/mppe.h>
 #include <uppp/mppe_wire.h>
@@ -250,8 +251,8 @@ static void test_default_128_stateless(void **state)
     assert_non_null(strstr(l.a.logbuf, "sent [CCP ConfReq id=0x1 <mppe +H +M +S +L -D -C>]"));
     assert_non_null(strstr(l.a.logbuf, "sent [CCP ConfNak id=0x1 <mppe +H -M +S -L -D -C>]"));
     assert_non_null(strstr(l.a.logbuf, "rcvd [CCP ConfAck id=0x2 <mppe +H -M +S -L -D -C>]"));
-    assert_int_equal(l.a.s->ccp.got.bits, UPPP_MPPE_OPT_H | UPPP_MPPE_OPT_S);
-    assert_int_equal(l.a.s->ccp.his.bits, UPPP_MPPE_OPT_H | UPPP_MPPE_OPT_S);
+    assert_int_equal(uppp_ccp_mppe_state(l.a.s)->got.bits, UPPP_MPPE_OPT_H | UPPP_MPPE_OPT_S);
+    assert_int_equal(uppp_ccp_mppe_state(l.a.s)->his.bits, UPPP_MPPE_OPT_H | UPPP_MPPE_OPT_S);
     exchange(&l, "SECRET-MARKER", 1);
     assert_false(th_wire_contains(&l.a, "SECRET-MARKER"));
     th_free(&l);
@@ -505,8 +506,8 @@ static void test_stateful_refused_and_mixed(void **state)
     th_run(&l, l.now, NULL);
     assert_true(th_both_running(&l));
     /* Both directions stateful: A's request, and B's after A's Nak. */
-    assert_int_equal(l.a.s->ccp.got.bits, UPPP_MPPE_OPT_S);
-    assert_int_equal(l.a.s->ccp.his.bits, UPPP_MPPE_OPT_S);
+    assert_int_equal(uppp_ccp_mppe_state(l.a.s)->got.bits, UPPP_MPPE_OPT_S);
+    assert_int_equal(uppp_ccp_mppe_state(l.a.s)->his.bits, UPPP_MPPE_OPT_S);
     check_mppe(&l, 128, 0);
     assert_non_null(strstr(l.a.logbuf, "sent [CCP ConfNak id=0x1 <mppe -H -M +S -L -D -C>]"));
     assert_non_null(strstr(l.a.logbuf, "MPPE 128-bit stateful compression enabled"));
@@ -797,7 +798,7 @@ static void test_clear_dropped_and_renegotiate(void **state)
     exchange(&l, "SECRET-MARKER", 1);
     assert_int_equal(uppp_session_renegotiate_ccp(l.a.s, l.now), 0);
     /* While CCP renegotiates, nothing goes in the clear. */
-    assert_int_equal(uppp_session_send_ip(l.a.s, UPPP_PROTO_IP, pkt, n, l.now), 1);
+    assert_int_equal(uppp_session_send_ip(l.a.s, UPPP_PROTO_IP, pkt, n, l.now), UPPP_ERR_DROPPED);
     th_run(&l, l.now + 10000, NULL);
     assert_true(th_both_running(&l));
     check_mppe(&l, 128, 1);
@@ -1167,9 +1168,9 @@ static struct imp_result run_impaired(int stateless, int rfc_reset, int protect,
     struct uppp_status sa, sb;
     status(&l.a, &sa);
     status(&l.b, &sb);
-    if (getenv("IMP_DEBUG") && l.b.s->ccp.rx) {
+    if (getenv("IMP_DEBUG") && uppp_ccp_mppe_state(l.b.s)->rx) {
         struct uppp_mppe_stats ms;
-        uppp_mppe_get_stats(l.b.s->ccp.rx, &ms);
+        uppp_mppe_get_stats(uppp_ccp_mppe_state(l.b.s)->rx, &ms);
         for (int i = 0; i < UPPP_MPPE_DROP_REASON_COUNT; i++)
             print_message("  B drops %s: %llu\n", uppp_mppe_drop_reason_str(i),
                           (unsigned long long)ms.drops[i]);

@@ -765,7 +765,8 @@ static void test_ipv6_against_no_ipv6(void **state)
     assert_ipv4_flows(&l);
     /* IPv6 cannot be sent while IPV6CP is not up. */
     uint8_t pkt[40] = {0x60};
-    assert_int_equal(uppp_session_send_ip(l.a.s, UPPP_PROTO_IPV6, pkt, sizeof(pkt), l.now), 1);
+    assert_int_equal(uppp_session_send_ip(l.a.s, UPPP_PROTO_IPV6, pkt, sizeof(pkt), l.now),
+                     UPPP_ERR_DROPPED);
     th_free(&l);
 }
 

@@ -14,6 +14,8 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
 
 #define S(str) (str), (sizeof(str) - 1)
 
@@ -546,10 +548,17 @@ static void test_change_password_v2(void **state)
                      UPPP_ERR_PARSE);
     assert_int_equal(got_len, 0);
 
-    /* Random fill from getrandom(): blocks differ, the password does not. */
-    uint8_t block2[516];
-    assert_int_equal(uppp_encrypt_pw_block_with_password_hash(S(new_pw), old_hash, NULL, block), 0);
-    assert_int_equal(uppp_encrypt_pw_block_with_password_hash(S(new_pw), old_hash, NULL, block2),
+    /* The fill is the caller's randomness (the library has none of its own
+     * and refuses NULL where fill is needed): fresh fill, different blocks,
+     * the same password. */
+    uint8_t block2[516], fill1[512], fill2[512];
+    assert_int_equal(getrandom(fill1, sizeof(fill1), 0), (ssize_t)sizeof(fill1));
+    assert_int_equal(getrandom(fill2, sizeof(fill2), 0), (ssize_t)sizeof(fill2));
+    assert_int_equal(uppp_encrypt_pw_block_with_password_hash(S(new_pw), old_hash, NULL, block),
+                     UPPP_ERR_INVALID);
+    assert_int_equal(uppp_encrypt_pw_block_with_password_hash(S(new_pw), old_hash, fill1, block),
+                     0);
+    assert_int_equal(uppp_encrypt_pw_block_with_password_hash(S(new_pw), old_hash, fill2, block2),
                      0);
     assert_memory_not_equal(block, block2, 512 - 30);
     assert_memory_equal(block + 512 - 30, block2 + 512 - 30, 34);

@@ -205,12 +205,27 @@ static void test_no_peer(void **state)
     th_free(&l);
 }
 
+/* The library has no random source of its own (it makes no system call):
+ * a session without the random callback is refused at creation, not found
+ * out when the first magic number is drawn. */
+static void test_random_required(void **state)
+{
+    (void)state;
+    struct uppp_config cfg;
+    uppp_config_init(&cfg);
+    struct uppp_callbacks cb = {0};
+    struct uppp_session *s = (struct uppp_session *)&cb;
+    assert_int_equal(uppp_session_new(&s, &cfg, &cb), UPPP_ERR_INVALID);
+    assert_null(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bringup_data_close), cmocka_unit_test(test_async_hdlc),
         cmocka_unit_test(test_auth_fallback),      cmocka_unit_test(test_loopback),
         cmocka_unit_test(test_echo_timeout),       cmocka_unit_test(test_no_peer),
+        cmocka_unit_test(test_random_required),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,58 @@
+/*
+ * MPPE (RFC 3078) as a CCP method: its state, visible to tests and fuzz
+ * targets that check what was negotiated. Everything else goes through
+ * struct uppp_ccp_method (ccp.h).
+ */
+#ifndef UPPP_SRC_CCP_MPPE_H
+#define UPPP_SRC_CCP_MPPE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct uppp_session;
+struct uppp_mppe;
+
+/* One direction's MPPE option: the RFC 3078 section 2 Supported Bits word,
+ * or off. */
+struct uppp_ccp_mppe_opt {
+    int on;
+    uint32_t bits; /* UPPP_MPPE_OPT_H | one or more of S, M, L */
+};
+
+struct uppp_ccp_mppe {
+    struct uppp_keys keys; /* start keys, given by offer (wiped on close) */
+    int bits;              /* negotiated strength (the weaker direction) */
+    int stateless;
+
+    /* ---- negotiation ---- */
+    uint32_t allowed;              /* strengths we request and accept (S, M, L bits) */
+    int stateful_ok;               /* we accept stateful mode */
+    struct uppp_ccp_mppe_opt want; /* our next Configure-Request */
+    struct uppp_ccp_mppe_opt got;  /* Acked by the peer: what we receive */
+    struct uppp_ccp_mppe_opt his;  /* the peer's request we Acked: what we send */
+    struct uppp_ccp_mppe_opt pend; /* what reqci Acked in the request being judged */
+    int asked_stateful;            /* we Nakked the peer's stateless request once */
+
+    /* ---- data path ---- */
+    struct uppp_mppe *tx, *rx;
+    uint8_t *txbuf, *rxbuf;
+    size_t txcap, rxcap;
+    int rreq_pending;         /* a Reset-Request waits for its Reset-Ack */
+    uint8_t rreq_id;          /* its identifier */
+    int rreq_tries;           /* times it was sent */
+    uint64_t rreq_deadline;   /* when to repeat it; 0 when stopped */
+    unsigned rreq_discards;   /* packets discarded since it was last sent */
+    unsigned rreq_repeat_at;  /* ... at which it is repeated early */
+    uint64_t rx_resyncs;      /* the receiver's resync count already counted */
+    uint64_t rx_lost_answers; /* the receiver's lost_answers already logged */
+    unsigned nonsense;        /* stateful: packets in a row that decrypted to junk */
+};
+
+/* The session's MPPE state (NULL if CCP has no state: out of memory). */
+struct uppp_ccp_mppe *uppp_ccp_mppe_state(struct uppp_session *s);
+
+/* Strength in bits of a Supported Bits word's strongest key bit (0 if
+ * none). */
+int uppp_ccp_mppe_strength(uint32_t bits);
+
+#endif
