@@ -1,21 +1,15 @@
 /*
- * Framing below the session (see framing.h).
- *
- * Async HDLC (RFC 1662) through hdlc.c. Linux ppp_async decides the opening
- * flag by time: a frame gets its own opening flag only if it is an LCP
- * configuration packet or more than a second has passed since the previous
- * frame; otherwise the previous closing flag opens it (RFC 1662 4.4.2). We
- * do the same, with the session's clock.
- *
- * With framing "none" a frame goes out as Address/Control (unless ACFC),
- * protocol (1 octet under PFC) and information, as PPTP carries it (RFC
- * 2637 section 4.4).
+ * The frame layer between the session and its transport (see framing.h):
+ * picks the transport for the configuration, builds each outgoing PPP frame
+ * (RFC 1661 section 2, with ACFC 6.6 and PFC 6.5 applied) and hands it to
+ * the transport to encode, and passes received frames up. The only place
+ * that reads the configuration's framing choice.
  */
 #include "ppp.h"
 #include "framing.h"
+#include "transport.h"
 
 #include <uppp/err.h>
-#include <uppp/hdlc.h>
 
 #include "crypto.h"
 
@@ -24,55 +18,54 @@
 
 /* Largest frame we build: FF 03, protocol, information up to 64 KiB. */
 #define FRAME_MAX (4 + 65535)
-#define WIRE_MAX UPPP_HDLC_ENCODE_BOUND(FRAME_MAX)
-#define FLAG_TIME_MS 1000 /* Linux ppp_async flag_time */
-#define RX_SLACK 128      /* octets tolerated above the MRU */
+
+const struct uppp_transport_ops *uppp_transport_for(enum uppp_framing framing)
+{
+    switch (framing) {
+    case UPPP_FRAMING_ASYNC_HDLC:
+        return &uppp_transport_hdlc;
+    case UPPP_FRAMING_NONE:
+        return &uppp_transport_frames;
+    }
+    return NULL;
+}
 
 int uppp_framing_init(struct uppp_session *s)
 {
+    s->transport = uppp_transport_for(s->cfg.framing);
+    if (s->transport == NULL)
+        return UPPP_ERR_INVALID;
     s->txbuf = malloc(FRAME_MAX);
-    if (s->txbuf == NULL)
+    s->tstate = calloc(1, s->transport->state_size);
+    if (s->txbuf == NULL || s->tstate == NULL)
         return UPPP_ERR_NOMEM;
-    if (s->cfg.framing != UPPP_FRAMING_ASYNC_HDLC)
-        return 0;
-    s->wirebuf = malloc(WIRE_MAX);
-    if (s->wirebuf == NULL)
-        return UPPP_ERR_NOMEM;
-    uppp_hdlc_tx_init(&s->hdlc_tx, UPPP_HDLC_FCS16);
-    /* Linux ppp_async never takes its receive buffer below 1500 octets,
-     * whatever MRU was negotiated; neither do we. */
-    struct uppp_hdlc_rx_config rc = {
-        .mru = s->cfg.mru > UPPP_LCP_DEFAULT_MRU ? s->cfg.mru : UPPP_LCP_DEFAULT_MRU,
-        .slack = RX_SLACK,
-        .accm = UPPP_HDLC_DEFAULT_ACCM,
-        .fcs = UPPP_HDLC_FCS16,
-    };
-    return uppp_hdlc_rx_new(&s->rx, &rc);
+    return s->transport->init(s->tstate, &s->cfg);
 }
 
 void uppp_framing_free(struct uppp_session *s)
 {
+    if (s->tstate != NULL)
+        s->transport->free(s->tstate);
+    free(s->tstate);
     free(s->txbuf);
-    free(s->wirebuf);
-    s->txbuf = s->wirebuf = NULL;
-    uppp_hdlc_rx_free(s->rx);
-    s->rx = NULL;
+    s->txbuf = NULL;
+    s->tstate = NULL;
 }
 
 void uppp_framing_set_rx_accm(struct uppp_session *s, uint32_t accm)
 {
-    if (s->rx != NULL)
-        uppp_hdlc_rx_set_accm(s->rx, accm);
+    if (s->transport->set_rx_accm != NULL)
+        s->transport->set_rx_accm(s->tstate, accm);
 }
 
 void uppp_framing_send(struct uppp_session *s, const struct uppp_txframe *tx)
 {
     if (s->cb.output == NULL || tx->len + 4 > FRAME_MAX)
         return;
+    const struct uppp_transport_ops *t = s->transport;
     uint8_t *f = s->txbuf;
     size_t n = 0;
-    int hdlc = s->cfg.framing == UPPP_FRAMING_ASYNC_HDLC;
-    if (!tx->acfc && !hdlc) {
+    if (!tx->acfc && !t->encoder_adds_addr_ctrl) {
         f[n++] = 0xff;
         f[n++] = 0x03;
     }
@@ -81,58 +74,35 @@ void uppp_framing_send(struct uppp_session *s, const struct uppp_txframe *tx)
     f[n++] = (uint8_t)tx->proto;
     memcpy(f + n, tx->info, tx->len);
     n += tx->len;
-    if (!hdlc) {
-        s->stats.bytes_out += n;
-        s->cb.output(s->cb.user, f, n);
-        if (tx->proto == UPPP_PROTO_PAP)
-            uppp_memzero(f, n); /* it carried a password */
-        return;
+    unsigned flags =
+        (tx->acfc ? 0 : UPPP_TX_ADDR_CTRL) | (tx->accm_all_flag ? UPPP_TX_LCP_CONF : 0);
+    const uint8_t *out = NULL;
+    size_t outlen = 0;
+    if (t->encode(s->tstate, f, n, flags, tx->accm, s->now, &out, &outlen) == 0) {
+        s->stats.bytes_out += outlen;
+        s->cb.output(s->cb.user, out, outlen);
     }
-    unsigned flags = tx->acfc ? 0 : UPPP_HDLC_TX_ADDR_CTRL;
-    if (tx->accm == 0xffffffffu)
-        flags |= UPPP_HDLC_TX_ALL_CTRL;
-    if (!tx->accm_all_flag && s->tx_last_ms != 0 && s->now - s->tx_last_ms < FLAG_TIME_MS)
-        flags |= UPPP_HDLC_TX_NO_OPEN_FLAG;
-    s->tx_last_ms = s->now ? s->now : 1;
-    uppp_hdlc_tx_set_accm(&s->hdlc_tx, tx->accm);
-    size_t wlen = 0;
-    if (uppp_hdlc_encode(&s->hdlc_tx, flags, f, n, s->wirebuf, WIRE_MAX, &wlen) != 0)
-        return;
-    s->stats.bytes_out += wlen;
-    s->cb.output(s->cb.user, s->wirebuf, wlen);
     if (tx->proto == UPPP_PROTO_PAP) {
-        uppp_memzero(f, n); /* it carried a password */
-        uppp_memzero(s->wirebuf, wlen);
+        /* It carried a password. */
+        uppp_memzero(f, n);
+        if (out != NULL && out != f)
+            uppp_memzero((void *)out, outlen);
     }
+}
+
+int uppp_framing_byte_stream(const struct uppp_session *s)
+{
+    return s->transport->byte_stream;
 }
 
 int uppp_framing_next(struct uppp_session *s, const uint8_t **data, size_t *len,
                       const uint8_t **frame, size_t *flen)
 {
-    while (*len > 0) {
-        size_t used = 0;
-        struct uppp_hdlc_frame fr;
-        int rc = uppp_hdlc_rx_next(s->rx, *data, *len, &used, &fr);
-        *data += used;
-        *len -= used;
-        if (rc == 1) {
-            *frame = fr.data;
-            *flen = fr.len;
-            return 1;
-        }
-        if (rc != 0 || used == 0)
-            break;
-    }
-    return 0;
+    return s->transport->next(s->tstate, data, len, frame, flen);
 }
 
 void uppp_framing_add_stats(const struct uppp_session *s, struct uppp_status *st)
 {
-    if (s->rx == NULL)
-        return;
-    /* The deframer keeps its own totals; the session counts the frames it
-     * finds bad itself, so the two are added, never assigned. */
-    const struct uppp_hdlc_stats *h = uppp_hdlc_rx_stats(s->rx);
-    st->bad_fcs += h->fcs_errors;
-    st->bad_frames += h->too_long + h->too_short + h->aborts + h->bad_addr_ctrl;
+    if (s->transport->add_stats != NULL)
+        s->transport->add_stats(s->tstate, st);
 }

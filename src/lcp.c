@@ -75,7 +75,7 @@ static void lcp_resetci(struct uppp_fsm *f)
     l->want.mru = c->mru;
     /* pppd always requests an ACCM on async lines; it means nothing on a
      * frame-oriented link (RFC 1662 section 7.1). */
-    l->want.neg_accm = c->framing == UPPP_FRAMING_ASYNC_HDLC;
+    l->want.neg_accm = l->accm_applies;
     l->want.accm = c->asyncmap;
     l->auth_left = c->require_auth;
     l->want.auth = best_auth(l->auth_left);
@@ -311,7 +311,7 @@ static int lcp_reqci(struct uppp_fsm *f, const uint8_t *p, size_t len, uint8_t *
             }
             break;
         case UPPP_LCP_OPT_ACCM:
-            if (olen != 6 || c->framing != UPPP_FRAMING_ASYNC_HDLC) {
+            if (olen != 6 || !l->accm_applies) {
                 verdict = UPPP_CONFREJ;
             } else {
                 his.neg_accm = 1;
@@ -533,8 +533,9 @@ static const struct uppp_fsm_ops lcp_ops = {
     .coderej_ok = lcp_coderej_ok,
 };
 
-void uppp_lcp_init(struct uppp_session *s)
+void uppp_lcp_init(struct uppp_session *s, int accm_applies)
 {
+    s->lcp.accm_applies = accm_applies;
     uppp_fsm_init(&s->lcp.fsm, &lcp_ops, uppp_cp_send, s);
     uppp_fsm_configure(s, &s->lcp.fsm);
 }

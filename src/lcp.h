@@ -61,6 +61,7 @@ struct uppp_lcp {
     struct uppp_lcp_opts his;  /* what we Acked of the peer's */
     unsigned auth_left;        /* methods we still may demand (Nak fallback) */
     int loopbacks;             /* Naks/requests carrying our own magic */
+    int accm_applies;          /* the transport escapes control characters (HDLC) */
 
     uint64_t echo_deadline; /* next Echo-Request; 0 = off */
     int echos_pending;      /* unanswered Echo-Requests */
@@ -77,7 +78,9 @@ struct uppp_lcp_link {
 };
 
 struct uppp_session;
-void uppp_lcp_init(struct uppp_session *s);
+/* accm_applies: the transport is async HDLC, so the ACCM option means
+ * something (RFC 1662 section 7.1); on a frame transport it is Rejected. */
+void uppp_lcp_init(struct uppp_session *s, int accm_applies);
 /* The negotiated link parameters (defaults when LCP is not Opened). */
 void uppp_lcp_link_params(const struct uppp_session *s, struct uppp_lcp_link *p);
 /* The peer's MRU: what it named in the request we Acked last, else 1500

@@ -19,7 +19,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 
-struct uppp_hdlc_rx;
+struct uppp_transport_ops;
 
 /* MPPE start keys left by MS-CHAP (RFC 3079), for ccp.c. */
 struct uppp_keys {
@@ -103,11 +103,9 @@ struct uppp_session {
     struct uppp_ipv6cp ipv6cp;
     struct uppp_keys keys;
 
-    struct uppp_hdlc_rx *rx; /* async HDLC deframer (framing async) */
-    uint8_t *txbuf;          /* one outgoing frame, built in place */
-    uint8_t *wirebuf;        /* its HDLC encoding */
-    struct uppp_hdlc_tx hdlc_tx;
-    uint64_t tx_last_ms; /* when the last frame went out (opening flags) */
+    const struct uppp_transport_ops *transport; /* what carries our frames */
+    void *tstate;                               /* its state */
+    uint8_t *txbuf;                             /* one outgoing frame, built in place */
     /* Transmit framing, set when LCP opens (RFC 1662 section 7). */
     uint32_t tx_accm;
     int tx_pfc, tx_acfc;

@@ -6,6 +6,7 @@
  */
 #include "ppp.h"
 #include "framing.h"
+#include "transport.h"
 
 #include <uppp/err.h>
 #include <uppp/mppe_wire.h>
@@ -249,14 +250,19 @@ static void start_network(struct uppp_session *s)
     start_ncps(s);
 }
 
-/* The link parameters LCP agreed go to the framing (and will go to the
- * transport: PPTP's Set-Link-Info carries the ACCMs). */
+/* The link parameters LCP agreed go to the frame layer and the transport,
+ * and to the caller's transport (PPTP's Set-Link-Info carries the ACCMs). */
 static void apply_link(struct uppp_session *s, const struct uppp_lcp_link *p)
 {
     s->tx_accm = p->tx_accm;
     s->tx_pfc = p->tx_pfc;
     s->tx_acfc = p->tx_acfc;
     uppp_framing_set_rx_accm(s, p->rx_accm);
+    if (s->cb.link_params != NULL) {
+        struct uppp_link_params lp = {
+            .send_accm = p->tx_accm, .recv_accm = p->rx_accm, .pfc = p->tx_pfc, .acfc = p->tx_acfc};
+        s->cb.link_params(s->cb.user, &lp);
+    }
 }
 
 static void lcp_is_up(struct uppp_session *s)
@@ -657,7 +663,7 @@ int uppp_session_new(struct uppp_session **out, const struct uppp_config *cfg,
     *out = NULL;
     if (cfg == NULL || cb == NULL || cb->random == NULL)
         return UPPP_ERR_INVALID;
-    if (cfg->framing != UPPP_FRAMING_ASYNC_HDLC && cfg->framing != UPPP_FRAMING_NONE)
+    if (uppp_transport_for(cfg->framing) == NULL)
         return UPPP_ERR_INVALID;
     if (cfg->mru < UPPP_LCP_MIN_MRU || (cfg->mppe != UPPP_MPPE_OFF && (cfg->mppe_bits & 7) == 0))
         return UPPP_ERR_INVALID;
@@ -681,11 +687,13 @@ int uppp_session_new(struct uppp_session **out, const struct uppp_config *cfg,
     s->cb = *cb;
     s->phase = UPPP_PHASE_DEAD;
     s->tx_accm = 0xffffffffu;
-    if (uppp_framing_init(s) != 0) {
+    int rc = uppp_framing_init(s);
+    if (rc != 0) {
+        uppp_framing_free(s);
         free(s);
-        return UPPP_ERR_NOMEM;
+        return rc;
     }
-    uppp_lcp_init(s);
+    uppp_lcp_init(s, s->transport->uses_accm);
     uppp_auth_init(s);
     uppp_ccp_init(s);
     uppp_ipcp_init(s);
@@ -775,7 +783,7 @@ int uppp_session_input(struct uppp_session *s, const uint8_t *data, size_t len, 
 {
     if (s == NULL || (data == NULL && len != 0))
         return UPPP_ERR_INVALID;
-    if (s->cfg.framing != UPPP_FRAMING_ASYNC_HDLC)
+    if (!uppp_framing_byte_stream(s))
         return uppp_session_input_frame(s, data, len, now);
     if (s->ended)
         return 0;

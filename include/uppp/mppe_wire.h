@@ -1,11 +1,15 @@
 /*
  * MPPE on the wire (RFC 3078): the CCP option that negotiates it (section 2)
  * and the two-byte header in front of every encrypted datagram (section
- * 3.1). Constants only; the engine is in mppe.h, the CCP automaton uses the
- * option bits.
+ * 3.1). That header is also MPPC's (RFC 2118 section 3.1: the same A/B/C/D
+ * flags and 12-bit coherency count), so both CCP methods read and write it
+ * here and nowhere else. The engine is in mppe.h, the CCP automaton uses
+ * the option bits.
  */
 #ifndef UPPP_MPPE_WIRE_H
 #define UPPP_MPPE_WIRE_H
+
+#include <stdint.h>
 
 /* RFC 3078 section 3: every MPPE datagram travels as PPP protocol 0x00FD
  * (shared with CCP "compressed datagram", RFC 1962 section 4), possibly
@@ -39,6 +43,24 @@
 /* RFC 3078 sections 7.2, 8.2: in stateful mode the packet whose count has
  * low octet 0xFF is the "flag" packet, sent under a new key. */
 #define UPPP_MPPE_FLAG_LOW_OCTET 0xFF
+
+/* The header's flags (A..D, in place: UPPP_MPPE_BIT_*) and coherency count
+ * (RFC 3078 section 3.1, RFC 2118 section 3.1). */
+static inline unsigned uppp_ccp_hdr_flags(const uint8_t hdr[UPPP_MPPE_HDR_LEN])
+{
+    return hdr[0] & UPPP_MPPE_BITS_MASK;
+}
+static inline unsigned uppp_ccp_hdr_count(const uint8_t hdr[UPPP_MPPE_HDR_LEN])
+{
+    return ((unsigned)(hdr[0] & 0x0f) << 8) | hdr[1];
+}
+/* Write flags (UPPP_MPPE_BIT_* only) and count (taken modulo 4096). */
+static inline void uppp_ccp_hdr_put(uint8_t hdr[UPPP_MPPE_HDR_LEN], unsigned flags, unsigned count)
+{
+    count &= UPPP_MPPE_CCOUNT_MASK;
+    hdr[0] = (uint8_t)((flags & UPPP_MPPE_BITS_MASK) | (count >> 8));
+    hdr[1] = (uint8_t)count;
+}
 
 /* Bytes an MPPE packet adds in front of the payload, not counting the
  * outer 0x00FD protocol field: the header plus the encrypted 2-byte inner

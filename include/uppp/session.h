@@ -198,6 +198,17 @@ struct uppp_event {
     enum uppp_phase phase;
 };
 
+/* What LCP agreed for the link, for a transport that needs it: PPTP's
+ * Set-Link-Info carries the ACCMs to the PAC's HDLC side (RFC 2637 section
+ * 2.15). Before LCP opens and after it leaves Opened: all-ones ACCMs, no
+ * compression (RFC 1662 section 7.1). */
+struct uppp_link_params {
+    uint32_t send_accm; /* ACCM of what we send (the peer asked for it) */
+    uint32_t recv_accm; /* ACCM of what we receive (we asked for it) */
+    int pfc;            /* we send PPP protocol fields compressed (RFC 1661 6.5) */
+    int acfc;           /* we omit Address and Control (RFC 1661 6.6) */
+};
+
 struct uppp_callbacks {
     void *user;
     /* Bytes (async HDLC) or one PPP frame (framing none) to put on the link. */
@@ -225,6 +236,10 @@ struct uppp_callbacks {
      * gets E=709). NULL: every change is refused. */
     int (*set_password)(void *user, const struct uppp_secret_query *q,
                         const struct uppp_secret *new_secret);
+    /* LCP opened or left Opened: the link parameters it agreed, for the
+     * transport (see struct uppp_link_params). With async HDLC the session
+     * applies them itself. NULL: not needed. */
+    void (*link_params)(void *user, const struct uppp_link_params *p);
 };
 
 /* Everything negotiated so far, and counters. */

@@ -51,6 +51,9 @@ struct th_end {
     uint8_t *wire;
     size_t wire_len, wire_cap;
     int events[16];
+    /* the last link parameters the session reported, and how often */
+    struct uppp_link_params lparams;
+    int link_calls;
     int log_debug;     /* print log lines to stdout */
     char logbuf[8192]; /* tail of the log, for asserts */
     size_t loglen;
@@ -112,6 +115,13 @@ static inline void th_event(void *user, const struct uppp_event *ev)
     struct th_end *e = user;
     if ((unsigned)ev->type < 16)
         e->events[ev->type]++;
+}
+
+static inline void th_link_params(void *user, const struct uppp_link_params *p)
+{
+    struct th_end *e = user;
+    e->lparams = *p;
+    e->link_calls++;
 }
 
 static inline int th_random(void *user, void *buf, size_t len)
@@ -209,6 +219,7 @@ static inline int th_create(struct th_end *e)
         .random = th_random,
         .get_secret = th_get_secret,
         .log = th_log,
+        .link_params = th_link_params,
     };
     return uppp_session_new(&e->s, &e->cfg, &cb);
 }

@@ -205,6 +205,45 @@ static void test_no_peer(void **state)
     th_free(&l);
 }
 
+/* The session tells the transport what LCP agreed (PPTP's Set-Link-Info
+ * carries the ACCMs): on a frame transport no ACCM is negotiated, so both
+ * stay all ones, and PFC/ACFC are what the peer asked for; with async HDLC
+ * the ACCMs are the agreed ones (0 here, pppd's default asyncmap). Leaving
+ * Opened puts the defaults back. */
+static void test_link_params(void **state)
+{
+    (void)state;
+    for (int hdlc = 0; hdlc < 2; hdlc++) {
+        struct th_link l;
+        th_init(&l, 7);
+        plain_cfg(&l);
+        if (hdlc) {
+            l.a.cfg.framing = UPPP_FRAMING_ASYNC_HDLC;
+            l.b.cfg.framing = UPPP_FRAMING_ASYNC_HDLC;
+        }
+        l.b.cfg.no_pcomp = 1; /* b neither asks for PFC nor accepts it */
+        th_start(&l);
+        th_run(&l, 60000, th_both_running);
+        assert_true(th_both_running(&l));
+        assert_true(l.a.link_calls >= 1);
+        assert_int_equal(l.a.lparams.send_accm, hdlc ? 0 : 0xffffffffu);
+        assert_int_equal(l.a.lparams.recv_accm, hdlc ? 0 : 0xffffffffu);
+        assert_int_equal(l.a.lparams.pfc, 0);
+        assert_int_equal(l.a.lparams.acfc, 1);
+        assert_int_equal(l.b.lparams.pfc, 0);
+        assert_int_equal(l.b.lparams.acfc, 1);
+        int calls = l.a.link_calls;
+        assert_int_equal(uppp_session_close(l.a.s, NULL, l.now), 0);
+        th_run(&l, l.now + 60000, th_both_dead);
+        assert_true(l.a.link_calls > calls);
+        assert_int_equal(l.a.lparams.send_accm, 0xffffffffu);
+        assert_int_equal(l.a.lparams.recv_accm, 0xffffffffu);
+        assert_int_equal(l.a.lparams.pfc, 0);
+        assert_int_equal(l.a.lparams.acfc, 0);
+        th_free(&l);
+    }
+}
+
 /* The library has no random source of its own (it makes no system call):
  * a session without the random callback is refused at creation, not found
  * out when the first magic number is drawn. */
@@ -225,7 +264,7 @@ int main(void)
         cmocka_unit_test(test_bringup_data_close), cmocka_unit_test(test_async_hdlc),
         cmocka_unit_test(test_auth_fallback),      cmocka_unit_test(test_loopback),
         cmocka_unit_test(test_echo_timeout),       cmocka_unit_test(test_no_peer),
-        cmocka_unit_test(test_random_required),
+        cmocka_unit_test(test_random_required),    cmocka_unit_test(test_link_params),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

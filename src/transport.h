@@ -1,0 +1,58 @@
+/*
+ * What carries PPP frames under a session: the transport interface (as
+ * OpenBSD npppd's PPP talks to PPTP, L2TP and PPPoE through send/recv
+ * pointers). Two exist: async HDLC-like framing for byte streams (RFC 1662:
+ * serial lines, ptys; transport_hdlc.c) and whole frames for transports
+ * that carry one PPP frame per packet without HDLC (PPTP over GRE, RFC 2637
+ * section 4.4; L2TP; SSTP; tests; transport_frames.c). ACFC and PFC apply
+ * to both (framing.c builds the frame); only HDLC has an ACCM.
+ */
+#ifndef UPPP_SRC_TRANSPORT_H
+#define UPPP_SRC_TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct uppp_status;
+struct uppp_config;
+
+struct uppp_transport_ops {
+    const char *name;
+    /* Input is a byte stream to deframe with next(); otherwise each input
+     * call carries exactly one frame. */
+    int byte_stream;
+    /* LCP negotiates an Async-Control-Character-Map (RFC 1662 section
+     * 7.1): meaningless without HDLC's escaping. */
+    int uses_accm;
+    /* The encoder adds Address and Control itself (HDLC escapes them);
+     * otherwise framing.c puts FF 03 in the frame unless ACFC. */
+    int encoder_adds_addr_ctrl;
+    size_t state_size;
+
+    /* Set up state (state_size zeroed octets). Returns 0 or a negative
+     * uppp_err. */
+    int (*init)(void *st, const struct uppp_config *cfg);
+    void (*free)(void *st);
+    /* Encode one frame for the wire at time now: out and outlen receive
+     * the bytes to write (the transport's buffer, or frame itself). flags are
+     * UPPP_TX_* below; accm is the transmit ACCM. Returns 0 or a negative
+     * uppp_err (nothing is written then). */
+    int (*encode)(void *st, const uint8_t *frame, size_t len, unsigned flags, uint32_t accm,
+                  uint64_t now, const uint8_t **out, size_t *outlen);
+    /* Byte streams: the next complete frame from data and len (consumed
+     * as far as it ends). Returns 1 with frame and flen set, else 0. */
+    int (*next)(void *st, const uint8_t **data, size_t *len, const uint8_t **frame, size_t *flen);
+    /* The receive ACCM LCP agreed (NULL: none). */
+    void (*set_rx_accm)(void *st, uint32_t accm);
+    /* Add the transport's error counts to the status (NULL: none). */
+    void (*add_stats)(const void *st, struct uppp_status *out);
+};
+
+/* flags for encode */
+#define UPPP_TX_ADDR_CTRL 1u /* send FF 03 (no ACFC) */
+#define UPPP_TX_LCP_CONF 2u  /* an LCP configuration packet (RFC 1662 7.1, 4.4.2) */
+
+extern const struct uppp_transport_ops uppp_transport_hdlc;
+extern const struct uppp_transport_ops uppp_transport_frames;
+
+#endif
