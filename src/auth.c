@@ -129,7 +129,7 @@ void uppp_auth_protreject(struct uppp_session *s, uint16_t proto)
         if (a->pap_cli.state == UPPP_PAPC_PENDING) {
             uppp_log(s, UPPP_LOG_ERR, "PAP authentication failed due to protocol-reject");
             uppp_auth_us_fail(s, UPPP_AUTH_PAP, NULL);
-        } else if (a->pap_srv.state == UPPP_PAPS_LISTEN) {
+        } else if (a->pap_srv.state == UPPP_PAPS_LISTEN || a->pap_srv.state == UPPP_PAPS_PENDING) {
             uppp_log(s, UPPP_LOG_ERR, "PAP authentication of peer failed (protocol-reject)");
             uppp_auth_peer_fail(s, UPPP_AUTH_PAP, NULL);
         }
@@ -144,7 +144,8 @@ void uppp_auth_protreject(struct uppp_session *s, uint16_t proto)
         return;
     }
     enum uppp_chaps_state v = a->chap_srv.state;
-    if (v == UPPP_CHAPS_CHALLENGED || v == UPPP_CHAPS_CHPW || v == UPPP_CHAPS_OPEN)
+    if (v == UPPP_CHAPS_CHALLENGED || v == UPPP_CHAPS_CHPW || v == UPPP_CHAPS_PENDING ||
+        v == UPPP_CHAPS_OPEN)
         uppp_auth_peer_fail(s, a->chap_srv.method, NULL);
 }
 
@@ -295,4 +296,27 @@ void uppp_auth_set_keys(struct uppp_session *s, unsigned method, int is_server,
     uppp_memzero(&k, sizeof(k));
     uppp_memzero(hh, sizeof(hh));
     uppp_memzero(km, sizeof(*km));
+}
+
+int uppp_auth_verdict(struct uppp_session *s, const struct uppp_auth_verdict *v)
+{
+    if (!uppp_auth_running(s) || s->auth.peer_method == 0)
+        return UPPP_ERR_NO_REQUEST;
+    if (s->auth.peer_method == UPPP_AUTH_PAP)
+        return uppp_pap_verdict(s, v);
+    return uppp_chap_verdict(s, v);
+}
+
+void uppp_auth_set_start_keys(struct uppp_session *s, unsigned method, const uint8_t send[16],
+                              const uint8_t recv[16])
+{
+    struct uppp_auth_impl *a = uppp_auth_impl(s);
+    /* The same rules as derived keys: one direction of MS-CHAP, and a
+     * re-challenge does not replace what CCP may already use. */
+    if (!(method & MSCHAP_ANY) || !a->keys_wanted || a->keys_given || a->keys.have)
+        return;
+    a->keys.have = 1;
+    a->keys.method = method;
+    memcpy(a->keys.send_start, send, sizeof(a->keys.send_start));
+    memcpy(a->keys.recv_start, recv, sizeof(a->keys.recv_start));
 }

@@ -37,6 +37,10 @@ void uppp_auth_stop(struct uppp_session *s);
 /* Move the MPPE start keys MS-CHAP derived (RFC 3079) into out and forget
  * them; out is left alone if there are none. Once per LCP session. */
 void uppp_auth_take_keys(struct uppp_session *s, struct uppp_keys *out);
+/* The caller's verdict on a pending authentication request (public
+ * uppp_session_auth_verdict). Returns 0 or UPPP_ERR_NO_REQUEST. */
+struct uppp_auth_verdict;
+int uppp_auth_verdict(struct uppp_session *s, const struct uppp_auth_verdict *v);
 /* Free and wipe everything. */
 void uppp_auth_free(struct uppp_session *s);
 

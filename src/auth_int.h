@@ -69,4 +69,9 @@ void uppp_auth_us_fail(struct uppp_session *s, unsigned method, const char *reas
 void uppp_auth_set_keys(struct uppp_session *s, unsigned method, int is_server,
                         struct uppp_chap_keymat *km);
 
+/* MPPE start keys given with a verdict (RADIUS), in place of derived ones:
+ * send is ours to encrypt with. Same rules as uppp_auth_set_keys. */
+void uppp_auth_set_start_keys(struct uppp_session *s, unsigned method, const uint8_t send[16],
+                              const uint8_t recv[16]);
+
 #endif

@@ -238,6 +238,64 @@ static int verify_md5(struct uppp_session *s, struct uppp_chap_server *ss, uint8
     return ok ? UPPP_CHAPMS_OK : UPPP_CHAPMS_FAIL;
 }
 
+/* Offer the Response to the caller's auth_request (RADIUS). 1 if it will
+ * answer later: the Response is then pending, a retransmission of it is
+ * not passed on again (rresponse ignores it: not CHALLENGED), and if no
+ * verdict comes within the give-up time the peer fails. */
+static int pass_on(struct uppp_session *s, struct uppp_chap_server *ss, uint8_t id,
+                   const struct chap_vn *v)
+{
+    if (s->cb.auth_request == NULL)
+        return 0;
+    if (ss->method == UPPP_AUTH_MSCHAP_V2 && v->vlen == UPPP_MSV2_RESPONSE_LEN) {
+        /* The Failure text with the Flags octet known (Win98 omits M=). */
+        ss->ms_flags = v->value[UPPP_MSV2_FLAGS];
+        uppp_chapms_set_failure(s, ss, UPPP_MSCHAP_E_AUTHENTICATION_FAILURE, ss->challenge);
+    }
+    struct uppp_auth_request rq = {
+        .method = ss->method,
+        .name = ss->peer,
+        .user = ss->user,
+        .id = id,
+        .challenge = ss->challenge,
+        .challenge_len = ss->challenge_len,
+        .response = v->value,
+        .response_len = v->vlen,
+    };
+    if (s->cb.auth_request(s->cb.user, &rq) != 0)
+        return 0;
+    ss->state = UPPP_CHAPS_PENDING;
+    ss->deadline = s->now + uppp_auth_wait_ms(s);
+    uppp_log(s, UPPP_LOG_DEBUG, "CHAP: the response of %s waits for the caller's verdict",
+             ss->shown);
+    return 1;
+}
+
+int uppp_chap_verdict(struct uppp_session *s, const struct uppp_auth_verdict *v)
+{
+    struct uppp_auth_impl *a = s->auth.impl;
+    if (a == NULL || a->chap_srv.state != UPPP_CHAPS_PENDING)
+        return UPPP_ERR_NO_REQUEST;
+    struct uppp_chap_server *ss = &a->chap_srv;
+    int verdict = v->ok ? UPPP_CHAPMS_OK : UPPP_CHAPMS_FAIL;
+    if (v->message != NULL) {
+        set_reply(ss, v->message);
+    } else if (v->ok && ss->method == UPPP_AUTH_MSCHAP_V2) {
+        /* The peer checks S= (RFC 2759 section 5): without it the peer
+         * would refuse us, so it is a failure here and now. */
+        uppp_log(s, UPPP_LOG_ERR,
+                 "MS-CHAP-v2: the verdict on %s has no success message (S=): failing", ss->shown);
+        verdict = UPPP_CHAPMS_FAIL;
+    } else if (v->ok) {
+        set_reply(ss, UPPP_CHAP_MSG_GRANTED);
+    } /* a failure without message: the text set when the Response came */
+    if (verdict == UPPP_CHAPMS_OK && v->send_key != NULL && v->recv_key != NULL)
+        uppp_auth_set_start_keys(s, ss->method, v->send_key, v->recv_key);
+    ss->state = UPPP_CHAPS_CHALLENGED; /* conclude() moves it on */
+    conclude(s, ss, UPPP_CHAP_RESPONSE, ss->id, verdict);
+    return 0;
+}
+
 static void rresponse(struct uppp_session *s, uint8_t id, const uint8_t *p, size_t len)
 {
     struct uppp_chap_server *ss = &uppp_auth_impl(s)->chap_srv;
@@ -277,6 +335,8 @@ static void rresponse(struct uppp_session *s, uint8_t id, const uint8_t *p, size
     memmove(ss->user, user, strlen(user) + 1);
     uppp_escape(ss->shown, sizeof(ss->shown), ss->user, strlen(ss->user), 0);
 
+    if (pass_on(s, ss, id, &v))
+        return; /* the caller answers later (uppp_chap_verdict) */
     struct uppp_secret sec;
     if (uppp_auth_get_secret(s, ss->method, 1, ss->user, s->cfg.our_name, &sec) != 0) {
         uppp_log(s, UPPP_LOG_ERR, "No CHAP secret found for authenticating %s", ss->shown);
@@ -523,9 +583,12 @@ void uppp_chap_timer(struct uppp_session *s, uint64_t now)
         ss->deadline = 0;
         if (ss->state == UPPP_CHAPS_CHALLENGED && ss->xmits < uppp_auth_max_tries(s)) {
             send_challenge(s, ss);
-        } else if (ss->state == UPPP_CHAPS_CHALLENGED || ss->state == UPPP_CHAPS_CHPW) {
+        } else if (ss->state == UPPP_CHAPS_CHALLENGED || ss->state == UPPP_CHAPS_CHPW ||
+                   ss->state == UPPP_CHAPS_PENDING) {
             if (ss->state == UPPP_CHAPS_CHALLENGED)
                 uppp_log(s, UPPP_LOG_WARN, "No response to %d CHAP challenges", ss->xmits);
+            else if (ss->state == UPPP_CHAPS_PENDING)
+                uppp_log(s, UPPP_LOG_WARN, "No verdict on the CHAP response of %s", ss->shown);
             else
                 uppp_log(s, UPPP_LOG_WARN, "No Change-Password packet from the peer");
             ss->state = UPPP_CHAPS_BAD;

@@ -60,6 +60,7 @@ enum uppp_chaps_state {
     UPPP_CHAPS_IDLE = 0,
     UPPP_CHAPS_CHALLENGED, /* Challenge sent, waiting for the Response */
     UPPP_CHAPS_CHPW,       /* E=648 sent, waiting for a Change-Password packet */
+    UPPP_CHAPS_PENDING,    /* the Response went to the caller (auth_request): its verdict */
     UPPP_CHAPS_OPEN,       /* the peer authenticated */
     UPPP_CHAPS_BAD,        /* the peer failed */
 };
@@ -68,7 +69,7 @@ enum uppp_chaps_state {
 struct uppp_chap_server {
     enum uppp_chaps_state state;
     unsigned method;
-    uint8_t id; /* identifier of the current Challenge */
+    uint8_t id; /* identifier of the current Challenge (and of a pending Response) */
     uint8_t challenge[UPPP_CHAP_MAX_CHALLENGE];
     size_t challenge_len;
     int xmits;
@@ -152,5 +153,10 @@ void uppp_chap_send(struct uppp_session *s, uint8_t code, uint8_t id, const uint
 
 /* "CHAP" / "MS-CHAP" / "MS-CHAP-v2" as pppd names them. */
 const char *uppp_chap_method_name(unsigned method);
+
+/* The caller's verdict on the pending Response (see struct
+ * uppp_auth_verdict). Returns 0 or UPPP_ERR_NO_REQUEST. */
+struct uppp_auth_verdict;
+int uppp_chap_verdict(struct uppp_session *s, const struct uppp_auth_verdict *v);
 
 #endif

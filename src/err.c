@@ -31,6 +31,8 @@ const char *uppp_strerror(int err)
         return "password has no LAN Manager hash (only ASCII passwords have one here)";
     case UPPP_ERR_DROPPED:
         return "packet dropped: it cannot be sent now";
+    case UPPP_ERR_NO_REQUEST:
+        return "no authentication request is pending";
     }
     return "unknown error";
 }

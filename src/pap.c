@@ -11,6 +11,9 @@
 #include "auth_int.h"
 #include "crypto.h"
 
+#include <uppp/err.h>
+
+#include <stdio.h>
 #include <string.h>
 
 static void pap_send(struct uppp_session *s, uint8_t code, uint8_t id, const uint8_t *data,
@@ -27,15 +30,22 @@ static void pap_send(struct uppp_session *s, uint8_t code, uint8_t id, const uin
     uppp_memzero(pkt, sizeof(pkt)); /* it may hold a password */
 }
 
-/* Ack or Nak with a one-octet Msg-Length (RFC 1334 2.2.2). */
-static void pap_answer(struct uppp_session *s, uint8_t code, uint8_t id)
+/* Ack or Nak with a one-octet Msg-Length (RFC 1334 2.2.2); msg NULL:
+ * pppd's. */
+static void pap_answer_msg(struct uppp_session *s, uint8_t code, uint8_t id, const char *msg)
 {
-    const char *msg = code == UPPP_PAP_AUTHACK ? UPPP_PAP_MSG_ACK : UPPP_PAP_MSG_NAK;
-    uint8_t data[1 + 32];
-    size_t n = strlen(msg);
+    if (msg == NULL)
+        msg = code == UPPP_PAP_AUTHACK ? UPPP_PAP_MSG_ACK : UPPP_PAP_MSG_NAK;
+    uint8_t data[1 + UPPP_PAP_MAX_FIELD];
+    size_t n = strnlen(msg, UPPP_PAP_MAX_FIELD);
     data[0] = (uint8_t)n;
     memcpy(data + 1, msg, n);
     pap_send(s, code, id, data, 1 + n);
+}
+
+static void pap_answer(struct uppp_session *s, uint8_t code, uint8_t id)
+{
+    pap_answer_msg(s, code, id, NULL);
 }
 
 /* ---- authenticator ---- */
@@ -69,6 +79,44 @@ static int pap_check(struct uppp_session *s, const char *user, const char *shown
     return ok;
 }
 
+static void conclude(struct uppp_session *s, struct uppp_pap_server *ps, uint8_t id, int ok,
+                     const char *msg, const char *user, const char *shown);
+
+/* Offer the request to the caller's auth_request (RADIUS). 1 if it will
+ * answer later; meanwhile repeated requests are not passed on again (the
+ * state is no longer LISTEN) and the give-up time runs. */
+static int pass_on(struct uppp_session *s, struct uppp_pap_server *ps, uint8_t id, const char *user,
+                   const char *shown, const uint8_t *pw, size_t pwlen)
+{
+    if (s->cb.auth_request == NULL)
+        return 0;
+    struct uppp_auth_request rq = {
+        .method = UPPP_AUTH_PAP,
+        .name = user,
+        .user = user,
+        .id = id,
+        .response = pw,
+        .response_len = pwlen,
+    };
+    if (s->cb.auth_request(s->cb.user, &rq) != 0)
+        return 0;
+    ps->state = UPPP_PAPS_PENDING;
+    ps->id = id;
+    snprintf(ps->user, sizeof(ps->user), "%s", user);
+    snprintf(ps->shown, sizeof(ps->shown), "%s", shown);
+    ps->deadline = s->now + uppp_auth_wait_ms(s);
+    return 1;
+}
+
+int uppp_pap_verdict(struct uppp_session *s, const struct uppp_auth_verdict *v)
+{
+    struct uppp_pap_server *ps = &uppp_auth_impl(s)->pap_srv;
+    if (ps->state != UPPP_PAPS_PENDING)
+        return UPPP_ERR_NO_REQUEST;
+    conclude(s, ps, ps->id, v->ok, v->message, ps->user, ps->shown);
+    return 0;
+}
+
 static void pap_rauthreq(struct uppp_session *s, uint8_t id, const uint8_t *p, size_t len)
 {
     struct uppp_pap_server *ps = &uppp_auth_impl(s)->pap_srv;
@@ -94,12 +142,21 @@ static void pap_rauthreq(struct uppp_session *s, uint8_t id, const uint8_t *p, s
     if (uppp_auth_copy_name(user, p + 1, ulen) != 0) {
         uppp_log(s, UPPP_LOG_WARN, "PAP: peer name \"%s\" holds a NUL: refused", shown);
         ok = 0;
+    } else if (pass_on(s, ps, id, user, shown, pw, pwlen)) {
+        return; /* the caller answers later (uppp_pap_verdict) */
     } else {
         ok = pap_check(s, user, shown, pw, pwlen);
     }
+    conclude(s, ps, id, ok, NULL, user, shown);
+}
+
+/* Answer the request and report. Called last. */
+static void conclude(struct uppp_session *s, struct uppp_pap_server *ps, uint8_t id, int ok,
+                     const char *msg, const char *user, const char *shown)
+{
     ps->deadline = 0;
     ps->state = ok ? UPPP_PAPS_OPEN : UPPP_PAPS_BAD;
-    pap_answer(s, ok ? UPPP_PAP_AUTHACK : UPPP_PAP_AUTHNAK, id);
+    pap_answer_msg(s, ok ? UPPP_PAP_AUTHACK : UPPP_PAP_AUTHNAK, id, msg);
     if (ok) {
         uppp_log(s, UPPP_LOG_NOTICE, "PAP peer authentication succeeded for %s", shown);
         uppp_auth_peer_ok(s, UPPP_AUTH_PAP, user);
@@ -220,6 +277,11 @@ void uppp_pap_timer(struct uppp_session *s, uint64_t now)
         ps->state = UPPP_PAPS_BAD;
         uppp_log(s, UPPP_LOG_WARN, "Peer did not send a PAP Authenticate-Request in time");
         uppp_auth_peer_fail(s, UPPP_AUTH_PAP, "Authentication failed: no PAP request from peer");
+        return;
+    }
+    if (ps->state == UPPP_PAPS_PENDING && ps->deadline != 0 && now >= ps->deadline) {
+        uppp_log(s, UPPP_LOG_WARN, "No verdict on the PAP request of %s", ps->shown);
+        conclude(s, ps, ps->id, 0, NULL, ps->user, ps->shown);
         return;
     }
     if (pc->state == UPPP_PAPC_PENDING && pc->deadline != 0 && now >= pc->deadline) {

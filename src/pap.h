@@ -28,11 +28,21 @@ enum uppp_pap_code {
 struct uppp_session;
 
 /* Authenticator: waits for an Authenticate-Request. */
-enum uppp_pap_srv_state { UPPP_PAPS_IDLE = 0, UPPP_PAPS_LISTEN, UPPP_PAPS_OPEN, UPPP_PAPS_BAD };
+enum uppp_pap_srv_state {
+    UPPP_PAPS_IDLE = 0,
+    UPPP_PAPS_LISTEN,
+    UPPP_PAPS_PENDING, /* the request went to the caller (auth_request): its verdict */
+    UPPP_PAPS_OPEN,
+    UPPP_PAPS_BAD
+};
 
 struct uppp_pap_server {
     enum uppp_pap_srv_state state;
-    uint64_t deadline; /* give up waiting for a request; 0 = none */
+    uint64_t deadline; /* give up waiting for a request (or a verdict); 0 = none */
+    /* A request waiting for the caller's verdict: its identifier and name. */
+    uint8_t id;
+    char user[256];
+    char shown[256 * 4];
 };
 
 /* Peer: sends Authenticate-Requests until answered. */
@@ -50,5 +60,10 @@ void uppp_pap_client_start(struct uppp_session *s);
 /* A PAP packet: code, id, and the data after the header (len octets). */
 void uppp_pap_input(struct uppp_session *s, uint8_t code, uint8_t id, const uint8_t *p, size_t len);
 void uppp_pap_timer(struct uppp_session *s, uint64_t now);
+
+/* The caller's verdict on the pending request. Returns 0 or
+ * UPPP_ERR_NO_REQUEST. */
+struct uppp_auth_verdict;
+int uppp_pap_verdict(struct uppp_session *s, const struct uppp_auth_verdict *v);
 
 #endif

@@ -853,6 +853,19 @@ int uppp_session_send_ip(struct uppp_session *s, uint16_t proto, const uint8_t *
     return 0;
 }
 
+int uppp_session_auth_verdict(struct uppp_session *s, const struct uppp_auth_verdict *v,
+                              uint64_t now)
+{
+    if (s == NULL || v == NULL)
+        return UPPP_ERR_INVALID;
+    if (s->ended)
+        return UPPP_ERR_NO_REQUEST;
+    s->now = now;
+    int rc = uppp_auth_verdict(s, v);
+    drain(s);
+    return rc;
+}
+
 int uppp_session_renegotiate_ccp(struct uppp_session *s, uint64_t now)
 {
     if (s == NULL)

@@ -50,6 +50,9 @@ enum uppp_err {
      * network protocol is not up, or encryption is required and not up
      * (never sent in the clear). Not fatal: later packets may go. */
     UPPP_ERR_DROPPED = -12,
+    /* An answer to a request that is not pending: uppp_session_auth_verdict
+     * after the verdict was given, or after the link went down. */
+    UPPP_ERR_NO_REQUEST = -13,
 };
 
 /* One line describing err; never NULL. */

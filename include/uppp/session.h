@@ -198,6 +198,45 @@ struct uppp_event {
     enum uppp_phase phase;
 };
 
+/* The peer's PAP Authenticate-Request or its answer to our CHAP Challenge
+ * (CHAP-MD5, MS-CHAPv1, MS-CHAPv2), for a caller that checks it elsewhere
+ * (a RADIUS server: the fields map to User-Password, CHAP-Challenge/
+ * CHAP-Password, MS-CHAP-Challenge/MS-CHAP-Response and
+ * MS-CHAP2-Response, RFC 2865, RFC 2548). Borrowed for the call only:
+ * a PAP password must be copied, used and wiped by the callee. */
+struct uppp_auth_request {
+    unsigned method;  /* one uppp_auth bit */
+    const char *name; /* the Name the peer sent, as sent (NUL-free, C string) */
+    const char *user; /* the name to look up (domain stripped under strip_domain) */
+    uint8_t id;       /* the CHAP Identifier */
+    /* our challenge: 16 octets (MS-CHAPv2), 8 (v1), 16..23 (MD5); PAP: none */
+    const uint8_t *challenge;
+    size_t challenge_len;
+    /* the Response Value: 16 octets (MD5), 49 (MS-CHAP v1/v2); PAP: the
+     * password */
+    const uint8_t *response;
+    size_t response_len;
+};
+
+/* The verdict on a uppp_auth_request, given later with
+ * uppp_session_auth_verdict(). */
+struct uppp_auth_verdict {
+    int ok; /* the peer is authenticated */
+    /* The Message of our Success/Failure (PAP: Ack/Nak), as the server
+     * gave it (MS-CHAPv2
+     * success: "S=<40 hex> M=..." from MS-CHAP2-Success; failure:
+     * "E=691 R=0 C=... V=3 M=..."). NULL: "Access granted"/"Access denied",
+     * or for MS-CHAP failures our own E=691 text. An MS-CHAPv2 success
+     * needs it (the peer checks S=). */
+    const char *message;
+    /* MPPE start keys (RFC 3079; RADIUS MS-MPPE-Send-Key/Recv-Key, 16
+     * octets each): send_key is the one we encrypt with. NULL: none (no
+     * MPPE unless it is optional). MS-CHAPv1's LAN Manager key cannot be
+     * given: 40/56-bit MPPE is then disabled. */
+    const uint8_t *send_key;
+    const uint8_t *recv_key;
+};
+
 /* What LCP agreed for the link, for a transport that needs it: PPTP's
  * Set-Link-Info carries the ACCMs to the PAC's HDLC side (RFC 2637 section
  * 2.15). Before LCP opens and after it leaves Opened: all-ones ACCMs, no
@@ -240,6 +279,13 @@ struct uppp_callbacks {
      * transport (see struct uppp_link_params). With async HDLC the session
      * applies them itself. NULL: not needed. */
     void (*link_params)(void *user, const struct uppp_link_params *p);
+    /* Check the peer's PAP request or CHAP response elsewhere (RADIUS).
+     * Called instead of get_secret when it arrives; return 0 to answer later with
+     * uppp_session_auth_verdict() (the session keeps running meanwhile:
+     * timers, LCP echoes; a repeated Response is not passed on again), or
+     * a negative value to check it with get_secret as usual. NULL: always
+     * get_secret. A password change (E=648) needs get_secret. */
+    int (*auth_request)(void *user, const struct uppp_auth_request *req);
 };
 
 /* Everything negotiated so far, and counters. */
@@ -316,6 +362,14 @@ int uppp_session_input_frame(struct uppp_session *s, const uint8_t *frame, size_
  * protocol or a NULL packet; UPPP_ERR_NOBUF if it is larger than the MTU. */
 int uppp_session_send_ip(struct uppp_session *s, uint16_t proto, const uint8_t *pkt, size_t len,
                          uint64_t now);
+
+/* The verdict on the pending uppp_auth_request: answers the peer (Success
+ * or Failure with v->message) and goes on as a synchronous check would.
+ * Returns 0; UPPP_ERR_INVALID (NULL s or v); UPPP_ERR_NO_REQUEST when no
+ * request is pending (answered already, or the link went down meanwhile:
+ * the verdict is void). */
+int uppp_session_auth_verdict(struct uppp_session *s, const struct uppp_auth_verdict *v,
+                              uint64_t now);
 
 /* Renegotiate CCP (pppd's SIGUSR2). Returns 0 or UPPP_ERR_INVALID. */
 int uppp_session_renegotiate_ccp(struct uppp_session *s, uint64_t now);

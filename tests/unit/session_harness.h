@@ -51,6 +51,13 @@ struct th_end {
     uint8_t *wire;
     size_t wire_len, wire_cap;
     int events[16];
+    /* auth_request: when async_auth is set, the peer's response is kept
+     * here (copied) and answered later by the test */
+    int async_auth;
+    int auth_requests;
+    struct uppp_auth_request req;
+    char req_name[256];
+    uint8_t req_challenge[64], req_response[64];
     /* the last link parameters the session reported, and how often */
     struct uppp_link_params lparams;
     int link_calls;
@@ -122,6 +129,25 @@ static inline void th_link_params(void *user, const struct uppp_link_params *p)
     struct th_end *e = user;
     e->lparams = *p;
     e->link_calls++;
+}
+
+static inline int th_auth_request(void *user, const struct uppp_auth_request *rq)
+{
+    struct th_end *e = user;
+    if (!e->async_auth)
+        return -1;
+    e->auth_requests++;
+    e->req = *rq;
+    snprintf(e->req_name, sizeof(e->req_name), "%s", rq->name);
+    e->req.name = e->req_name;
+    e->req.user = NULL;
+    size_t cl = rq->challenge_len < sizeof(e->req_challenge) ? rq->challenge_len : 0;
+    size_t rl = rq->response_len < sizeof(e->req_response) ? rq->response_len : 0;
+    memcpy(e->req_challenge, rq->challenge, cl);
+    memcpy(e->req_response, rq->response, rl);
+    e->req.challenge = e->req_challenge;
+    e->req.response = e->req_response;
+    return 0;
 }
 
 static inline int th_random(void *user, void *buf, size_t len)
@@ -220,6 +246,7 @@ static inline int th_create(struct th_end *e)
         .get_secret = th_get_secret,
         .log = th_log,
         .link_params = th_link_params,
+        .auth_request = th_auth_request,
     };
     return uppp_session_new(&e->s, &e->cfg, &cb);
 }
