@@ -58,6 +58,10 @@ int uppp_rc4_setkey(struct uppp_rc4 *rc4, const uint8_t *key, size_t keylen) UPP
 int uppp_rc4_crypt(struct uppp_rc4 *rc4, const uint8_t *in, uint8_t *out,
                    size_t len) UPPP_MUST_CHECK;
 void uppp_rc4_free(struct uppp_rc4 *rc4);
+/* 1 if uppp_rc4_setkey loads the key schedule of rc4.c into OpenSSL's RC4
+ * (the fast path), 0 if this OpenSSL lays its RC4 state out otherwise and
+ * its own schedule is used. For benchmarks and diagnostics. */
+int uppp_rc4_own_schedule(void);
 
 /* RC4 of our own (rc4.c), for a few octets of keystream under a key used
  * once: an MPPE key change (RFC 3078 section 7.3). The state lives on the

@@ -294,6 +294,11 @@ int uppp_rc4_crypt(struct uppp_rc4 *r, const uint8_t *in, uint8_t *out, size_t l
     return 0;
 }
 
+int uppp_rc4_own_schedule(void)
+{
+    return uppp_crypto_init() == 0 && g.rc4_own_schedule;
+}
+
 void uppp_rc4_free(struct uppp_rc4 *r)
 {
     if (r == NULL)
