@@ -32,14 +32,15 @@ static void rng_fill(uint8_t *p, size_t n)
 /* The reference: OpenSSL's RC4 through EVP, in a library context of the
  * test's own (RC4 lives in the legacy provider). */
 static OSSL_LIB_CTX *ref_ctx;
+static OSSL_PROVIDER *ref_legacy, *ref_default;
 static EVP_CIPHER *ref_rc4;
 
 static int setup(void **state)
 {
     (void)state;
     ref_ctx = OSSL_LIB_CTX_new();
-    if (ref_ctx == NULL || OSSL_PROVIDER_load(ref_ctx, "legacy") == NULL ||
-        OSSL_PROVIDER_load(ref_ctx, "default") == NULL)
+    if (ref_ctx == NULL || (ref_legacy = OSSL_PROVIDER_load(ref_ctx, "legacy")) == NULL ||
+        (ref_default = OSSL_PROVIDER_load(ref_ctx, "default")) == NULL)
         return -1;
     ref_rc4 = EVP_CIPHER_fetch(ref_ctx, "RC4", NULL);
     return ref_rc4 == NULL ? -1 : 0;
@@ -49,6 +50,8 @@ static int teardown(void **state)
 {
     (void)state;
     EVP_CIPHER_free(ref_rc4);
+    OSSL_PROVIDER_unload(ref_legacy);
+    OSSL_PROVIDER_unload(ref_default);
     OSSL_LIB_CTX_free(ref_ctx);
     return 0;
 }
