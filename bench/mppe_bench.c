@@ -164,6 +164,7 @@ static struct uppp_mppe *mk(int bits, int stateless)
 /* The reference: OpenSSL RC4 through EVP in a library context of our own,
  * keyed once. */
 static OSSL_LIB_CTX *ref_libctx;
+static OSSL_PROVIDER *ref_legacy;
 static EVP_CIPHER *ref_rc4;
 
 static EVP_CIPHER_CTX *ref_new(int keylen)
@@ -388,7 +389,7 @@ int main(int argc, char **argv)
     if (rc != 0)
         die("crypto", rc);
     ref_libctx = OSSL_LIB_CTX_new();
-    if (ref_libctx == NULL || OSSL_PROVIDER_load(ref_libctx, "legacy") == NULL ||
+    if (ref_libctx == NULL || (ref_legacy = OSSL_PROVIDER_load(ref_libctx, "legacy")) == NULL ||
         (ref_rc4 = EVP_CIPHER_fetch(ref_libctx, "RC4", NULL)) == NULL) {
         fprintf(stderr, "mppe-bench: cannot load OpenSSL RC4 for the reference\n");
         return 1;
@@ -427,7 +428,9 @@ int main(int argc, char **argv)
            "all",
 #endif
            uppp_rc4_own_schedule() ? "own" : "openssl");
+    fflush(stdout); /* before a sanitizer's exit-time report can end the process */
     EVP_CIPHER_free(ref_rc4);
+    OSSL_PROVIDER_unload(ref_legacy);
     OSSL_LIB_CTX_free(ref_libctx);
     return 0;
 }
