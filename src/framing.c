@@ -24,20 +24,38 @@
 
 /* Largest frame we build: FF 03, protocol, information up to 64 KiB. */
 #define FRAME_MAX (4 + 65535)
-#define WIRE_MAX UPPP_HDLC_ENCODE_BOUND(FRAME_MAX)
 #define FLAG_TIME_MS 1000 /* Linux ppp_async flag_time */
 #define RX_SLACK 128      /* octets tolerated above the MRU */
+#define BUF_STEP 256      /* transmit buffers grow in steps of this */
+
+/* The transmit buffers start empty and grow to the largest frame sent so
+ * far, never to the 64 KiB worst case up front: a server holds thousands
+ * of sessions, and a link with a 1500-octet MTU needs 1.5 KB and its HDLC
+ * encoding, not 192 KB (session-bench, issue 9 item 9). A buffer grows at
+ * most once per BUF_STEP of frame size, so sending stays allocation-free
+ * once the link carries full-size packets. The old contents are wiped:
+ * they held a frame, possibly one in the clear. */
+static int reserve(uint8_t **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 0;
+    size_t n = (need + BUF_STEP - 1) / BUF_STEP * BUF_STEP;
+    uint8_t *p = malloc(n);
+    if (p == NULL)
+        return UPPP_ERR_NOMEM;
+    if (*buf != NULL) {
+        uppp_memzero(*buf, *cap);
+        free(*buf);
+    }
+    *buf = p;
+    *cap = n;
+    return 0;
+}
 
 int uppp_framing_init(struct uppp_session *s)
 {
-    s->txbuf = malloc(FRAME_MAX);
-    if (s->txbuf == NULL)
-        return UPPP_ERR_NOMEM;
     if (s->cfg.framing != UPPP_FRAMING_ASYNC_HDLC)
         return 0;
-    s->wirebuf = malloc(WIRE_MAX);
-    if (s->wirebuf == NULL)
-        return UPPP_ERR_NOMEM;
     uppp_hdlc_tx_init(&s->hdlc_tx, UPPP_HDLC_FCS16);
     /* Linux ppp_async never takes its receive buffer below 1500 octets,
      * whatever MRU was negotiated; neither do we. */
@@ -55,6 +73,7 @@ void uppp_framing_free(struct uppp_session *s)
     free(s->txbuf);
     free(s->wirebuf);
     s->txbuf = s->wirebuf = NULL;
+    s->txbuf_cap = s->wirebuf_cap = 0;
     uppp_hdlc_rx_free(s->rx);
     s->rx = NULL;
 }
@@ -69,9 +88,16 @@ void uppp_framing_send(struct uppp_session *s, const struct uppp_txframe *tx)
 {
     if (s->cb.output == NULL || tx->len + 4 > FRAME_MAX)
         return;
+    int hdlc = s->cfg.framing == UPPP_FRAMING_ASYNC_HDLC;
+    /* Out of memory: the frame is lost, as on a bad line; the protocols
+     * retransmit (RFC 1661 section 4.6). */
+    if (reserve(&s->txbuf, &s->txbuf_cap, tx->len + 4) != 0 ||
+        (hdlc && reserve(&s->wirebuf, &s->wirebuf_cap, UPPP_HDLC_ENCODE_BOUND(tx->len + 4)) != 0)) {
+        uppp_log(s, UPPP_LOG_ERR, "out of memory: frame not sent");
+        return;
+    }
     uint8_t *f = s->txbuf;
     size_t n = 0;
-    int hdlc = s->cfg.framing == UPPP_FRAMING_ASYNC_HDLC;
     if (!tx->acfc && !hdlc) {
         f[n++] = 0xff;
         f[n++] = 0x03;
@@ -96,7 +122,7 @@ void uppp_framing_send(struct uppp_session *s, const struct uppp_txframe *tx)
     s->tx_last_ms = s->now ? s->now : 1;
     uppp_hdlc_tx_set_accm(&s->hdlc_tx, tx->accm);
     size_t wlen = 0;
-    if (uppp_hdlc_encode(&s->hdlc_tx, flags, f, n, s->wirebuf, WIRE_MAX, &wlen) != 0)
+    if (uppp_hdlc_encode(&s->hdlc_tx, flags, f, n, s->wirebuf, s->wirebuf_cap, &wlen) != 0)
         return;
     s->stats.bytes_out += wlen;
     s->cb.output(s->cb.user, s->wirebuf, wlen);

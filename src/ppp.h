@@ -51,6 +51,8 @@ struct uppp_session {
     struct uppp_hdlc_rx *rx; /* async HDLC deframer (framing async) */
     uint8_t *txbuf;          /* one outgoing frame, built in place */
     uint8_t *wirebuf;        /* its HDLC encoding */
+    /* Their sizes, grown to the largest frame sent yet (framing.c). */
+    size_t txbuf_cap, wirebuf_cap;
     struct uppp_hdlc_tx hdlc_tx;
     uint64_t tx_last_ms; /* when the last frame went out (opening flags) */
     /* Transmit framing, set when LCP opens (RFC 1662 section 7). */
