@@ -1,5 +1,8 @@
-/* The daemon's event loop carrying many sessions at once (daemon/loop.c,
- * daemon/sess.c): 50 authenticators and their 50 peers, each pair over a
+/* The daemon's event loop (daemon/loop.c): timers fire in deadline order
+ * from one timerfd, a timer due again at once cannot block the loop or
+ * starve it, deferred work queued between passes runs without waiting.
+ * And the loop carrying many sessions at once (daemon/sess.c): 50
+ * authenticators and their 50 peers, each pair over a
  * socketpair (async HDLC, RFC 1662), no TUN (IP comes to a callback), all
  * in one loop with one timerfd. Every pair authenticates with MS-CHAPv2
  * (RFC 2759), brings up MPPE-128 (RFC 3078) and IPCP (RFC 1332), carries a
@@ -234,9 +237,93 @@ static void test_fifty_sessions_one_loop(void **state)
     assert_int_equal(count_timerfds(), timerfds_before);
 }
 
+/* ---- the loop's own timers and deferred work ---- */
+
+struct tick {
+    struct upppd_loop_timer t;
+    struct upppd_loop *l;
+    int fired, again; /* again: set itself due at once this many times */
+    int order;
+};
+
+static int fire_seq;
+
+static void on_tick(struct upppd_loop_timer *t, uint64_t now)
+{
+    struct tick *k = (struct tick *)t;
+    k->fired++;
+    k->order = ++fire_seq;
+    if (k->again-- > 0)
+        assert_int_equal(upppd_loop_timer_set(k->l, t, now), 0);
+}
+
+struct deferred {
+    struct upppd_defer d; /* first: the loop hands back this pointer */
+    int runs;
+};
+
+static void on_defer(struct upppd_defer *d)
+{
+    ((struct deferred *)d)->runs++;
+}
+
+static void test_loop_timers(void **state)
+{
+    (void)state;
+    struct upppd_loop l;
+    assert_int_equal(upppd_loop_init(&l), 0);
+    struct tick a = {.l = &l}, b = {.l = &l};
+    upppd_loop_timer_init(&a.t, on_tick);
+    upppd_loop_timer_init(&b.t, on_tick);
+    uint64_t t0 = upppd_loop_now();
+    assert_int_equal(upppd_loop_timer_set(&l, &a.t, t0 + 60), 0);
+    assert_int_equal(upppd_loop_timer_set(&l, &b.t, t0 + 20), 0);
+    /* Blocking passes (-1): only the timerfd can end them. */
+    while (!a.fired)
+        assert_true(upppd_loop_run_once(&l, -1) >= 0);
+    assert_true(upppd_loop_now() >= t0 + 60);
+    assert_int_equal(b.fired, 1);
+    assert_true(b.order < a.order);
+
+    /* The same deadline set again after the timerfd expired still wakes
+     * the loop (the timerfd must be re-armed, not assumed armed). */
+    uint64_t t1 = upppd_loop_now() + 20;
+    assert_int_equal(upppd_loop_timer_set(&l, &a.t, t1), 0);
+    while (a.fired < 2)
+        assert_true(upppd_loop_run_once(&l, -1) >= 0);
+    assert_int_equal(upppd_loop_timer_set(&l, &a.t, t1), 0); /* already past */
+    assert_true(upppd_loop_run_once(&l, -1) >= 0);
+    assert_int_equal(a.fired, 3);
+
+    /* A timer that keeps itself due fires once per pass and never blocks. */
+    a.again = 5;
+    assert_int_equal(upppd_loop_timer_set(&l, &a.t, upppd_loop_now()), 0);
+    for (int pass = 1; pass <= 6; pass++) {
+        assert_true(upppd_loop_run_once(&l, -1) >= 0);
+        assert_int_equal(a.fired, 3 + pass);
+    }
+    assert_false(upppd_timer_queued(&a.t.node));
+
+    /* Deferred work queued between passes runs in the next one, once
+     * however often it was queued, without blocking it. */
+    struct deferred w = {.runs = 0};
+    upppd_loop_defer_init(&w.d, on_defer);
+    upppd_loop_defer(&l, &w.d);
+    upppd_loop_defer(&l, &w.d);
+    assert_true(upppd_loop_run_once(&l, -1) >= 0);
+    assert_int_equal(w.runs, 1);
+    /* Undeferred, it does not run. */
+    upppd_loop_defer(&l, &w.d);
+    upppd_loop_undefer(&l, &w.d);
+    assert_int_equal(upppd_loop_run_once(&l, 0), 0);
+    assert_int_equal(w.runs, 1);
+    upppd_loop_fini(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_loop_timers),
         cmocka_unit_test(test_fifty_sessions_one_loop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
