@@ -9,16 +9,21 @@
  * runs over the same buffers, the 2 + size bytes MPPE encrypts. Each side
  * keeps its best of several rounds, which filters out noise from other
  * processes. Throughput counts payload bytes for both, so ratio is the
- * reference's time over ours.
+ * reference's time over ours. mallocs_per_packet counts every heap
+ * allocation made while MPPE runs (not the reference), the library's and
+ * OpenSSL's alike: this program defines malloc, calloc and realloc itself
+ * and passes them on to glibc. Under a sanitizer, which owns malloc, only
+ * OpenSSL's allocations are counted (through CRYPTO_set_mem_functions);
+ * malloc_counted= says which.
  *
  * Last line: the cost of one key change (RFC 3078 section 7.3) measured as
  * a stateless receiver catching up a count jump, the RC4 set-key that
  * installs a key, and the heap one direction's state holds (mallinfo2
- * delta around uppp_mppe_new, malloc headers and OpenSSL's cipher context
- * included; OpenSSL's share of it on its own), plus OpenSSL's allocations
- * per packet in steady state, counted through CRYPTO_set_mem_functions.
- * Times are thread CPU time, so other processes on the machine do not
- * count against either side.
+ * delta around uppp_mppe_new, malloc headers included; OpenSSL's share of
+ * it on its own), the highest mallocs_per_packet of all cases, and whether
+ * uppp_rc4_setkey loads our own key schedule (rc4_schedule=own) or fell
+ * back to OpenSSL's. Times are thread CPU time, so other processes on the
+ * machine do not count against either side.
  *
  * Usage: mppe-bench [-r ROUNDS] [-t MS_PER_ROUND]
  */
@@ -40,6 +45,41 @@
 #define BATCH 256
 #define MAX_SIZE 1400
 #define BUF_SIZE (MAX_SIZE + UPPP_MPPE_OVERHEAD)
+
+/* Every allocation in the process, by defining malloc, calloc and realloc
+ * here: the dynamic linker binds libcrypto's and libuppp's calls to these.
+ * Not under a sanitizer, which must see every allocation itself. */
+#if defined(__SANITIZE_ADDRESS__)
+#define BENCH_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define BENCH_SANITIZED 1
+#endif
+#endif
+#ifndef BENCH_SANITIZED
+extern void *__libc_malloc(size_t n);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *p, size_t n);
+static long heap_allocs;
+
+void *malloc(size_t n)
+{
+    heap_allocs++;
+    return __libc_malloc(n);
+}
+
+void *calloc(size_t n, size_t size)
+{
+    heap_allocs++;
+    return __libc_calloc(n, size);
+}
+
+void *realloc(void *p, size_t n)
+{
+    heap_allocs++;
+    return __libc_realloc(p, n);
+}
+#endif
 
 /* OpenSSL's allocations, through CRYPTO_set_mem_functions: calls made, and
  * live blocks and bytes (by malloc_usable_size, so frees count too). */
@@ -84,6 +124,16 @@ static void count_free(void *p, const char *file, int line)
     free(p);
 }
 
+/* The allocation counter mallocs_per_packet is taken from. */
+static long allocs_so_far(void)
+{
+#ifdef BENCH_SANITIZED
+    return openssl_allocs;
+#else
+    return heap_allocs;
+#endif
+}
+
 static double now(void)
 {
     struct timespec ts;
@@ -114,6 +164,7 @@ static struct uppp_mppe *mk(int bits, int stateless)
 /* The reference: OpenSSL RC4 through EVP in a library context of our own,
  * keyed once. */
 static OSSL_LIB_CTX *ref_libctx;
+static OSSL_PROVIDER *ref_legacy;
 static EVP_CIPHER *ref_rc4;
 
 static EVP_CIPHER_CTX *ref_new(int keylen)
@@ -196,17 +247,17 @@ static struct result run_case(int decrypt, int stateless, int bits, size_t size,
         while (t_mppe < round_s) {
             if (decrypt) {
                 mppe_encrypt_batch(tx, size); /* untimed */
-                long a0 = openssl_allocs;
+                long a0 = allocs_so_far();
                 double t0 = now();
                 mppe_decrypt_batch(rx);
                 t_mppe += now() - t0;
-                allocs += openssl_allocs - a0;
+                allocs += allocs_so_far() - a0;
             } else {
-                long a0 = openssl_allocs;
+                long a0 = allocs_so_far();
                 double t0 = now();
                 mppe_encrypt_batch(tx, size);
                 t_mppe += now() - t0;
-                allocs += openssl_allocs - a0;
+                allocs += allocs_so_far() - a0;
             }
             double t0 = now();
             ref_batch(ref, bufs, size);
@@ -290,7 +341,6 @@ static double setkey_ns(void)
     return best * 1e9;
 }
 
-/* Heap held by one direction's state, OpenSSL's cipher context included. */
 /* Heap held by one direction's state, OpenSSL's cipher context included:
  * the average over NSTATES live states, so that one-off allocator and
  * OpenSSL cache effects wash out. */
@@ -339,14 +389,14 @@ int main(int argc, char **argv)
     if (rc != 0)
         die("crypto", rc);
     ref_libctx = OSSL_LIB_CTX_new();
-    if (ref_libctx == NULL || OSSL_PROVIDER_load(ref_libctx, "legacy") == NULL ||
+    if (ref_libctx == NULL || (ref_legacy = OSSL_PROVIDER_load(ref_libctx, "legacy")) == NULL ||
         (ref_rc4 = EVP_CIPHER_fetch(ref_libctx, "RC4", NULL)) == NULL) {
         fprintf(stderr, "mppe-bench: cannot load OpenSSL RC4 for the reference\n");
         return 1;
     }
 
     static const int sizes[] = {64, 576, 1400};
-    double allocs_sf = 0, allocs_sl = 0;
+    double allocs_max = 0;
     for (int decrypt = 0; decrypt <= 1; decrypt++)
         for (int stateless = 0; stateless <= 1; stateless++)
             for (int b = 0; b < 2; b++)
@@ -355,13 +405,13 @@ int main(int argc, char **argv)
                     struct result r = run_case(decrypt, stateless, bits, (size_t)sizes[s], rounds,
                                                round_ms / 1000);
                     printf("op=%s mode=%s bits=%d size=%d mppe_MBps=%.1f rc4_MBps=%.1f "
-                           "ratio=%.3f\n",
+                           "ratio=%.3f mallocs_per_packet=%g\n",
                            decrypt ? "decrypt" : "encrypt", stateless ? "stateless" : "stateful",
-                           bits, sizes[s], r.mppe_mbps, r.rc4_mbps, r.mppe_mbps / r.rc4_mbps);
+                           bits, sizes[s], r.mppe_mbps, r.rc4_mbps, r.mppe_mbps / r.rc4_mbps,
+                           r.allocs_per_pkt);
                     fflush(stdout);
-                    double *a = stateless ? &allocs_sl : &allocs_sf;
-                    if (r.allocs_per_pkt > *a)
-                        *a = r.allocs_per_pkt;
+                    if (r.allocs_per_pkt > allocs_max)
+                        allocs_max = r.allocs_per_pkt;
                 }
 
     double kc = key_change_ns(), sk = setkey_ns();
@@ -369,10 +419,18 @@ int main(int argc, char **argv)
     double oa;
     state_size(&heap, &ob, &oa);
     printf("rekey_ns=%.1f key_change_ns=%.1f rc4_setkey_ns=%.1f state_bytes=%zu "
-           "openssl_state_bytes=%zu openssl_state_allocs=%.0f openssl_allocs_per_pkt_stateful=%.2f "
-           "openssl_allocs_per_pkt_stateless=%.2f\n",
-           kc + sk, kc, sk, heap, ob, oa, allocs_sf, allocs_sl);
+           "openssl_state_bytes=%zu openssl_state_allocs=%.0f mallocs_per_packet=%g "
+           "malloc_counted=%s rc4_schedule=%s\n",
+           kc + sk, kc, sk, heap, ob, oa, allocs_max,
+#ifdef BENCH_SANITIZED
+           "openssl",
+#else
+           "all",
+#endif
+           uppp_rc4_own_schedule() ? "own" : "openssl");
+    fflush(stdout); /* before a sanitizer's exit-time report can end the process */
     EVP_CIPHER_free(ref_rc4);
+    OSSL_PROVIDER_unload(ref_legacy);
     OSSL_LIB_CTX_free(ref_libctx);
     return 0;
 }

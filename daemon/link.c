@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -202,8 +203,34 @@ int upppd_link_open(struct upppd_link *l, const struct upppd_link_params *p, cha
     return 0;
 }
 
+/* Closing a pty's master hangs its slave up, and Linux then throws away
+ * whatever the slave has not read yet: the last frames we wrote (the
+ * Terminate-Ack that lets the peer end with its own exit status; pppd
+ * 2.4.9 in the interop matrix otherwise saw a hangup and exited 16 instead
+ * of 19). So give the pty command up to PTY_DRAIN_MS to read them, as long
+ * as it is still there to read. */
+#define PTY_DRAIN_MS 1000
+
+static void drain_pty(struct upppd_link *l)
+{
+    if (l->child <= 0 || l->wfd < 0)
+        return;
+    const char *sname = ptsname(l->wfd);
+    int sl = sname ? open(sname, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC) : -1;
+    if (sl < 0)
+        return;
+    for (int waited = 0; waited < PTY_DRAIN_MS; waited += 5) {
+        int unread = 0;
+        if (ioctl(sl, FIONREAD, &unread) < 0 || unread == 0 || kill(l->child, 0) < 0)
+            break;
+        usleep(5000);
+    }
+    close(sl);
+}
+
 void upppd_link_close(struct upppd_link *l)
 {
+    drain_pty(l);
     if (l->rfd >= 0)
         close(l->rfd);
     if (l->wfd >= 0 && l->wfd != l->rfd)

@@ -1,13 +1,17 @@
 /*
- * The daemon's event loop (see run.h). It owns every syscall: link and TUN
- * reads and writes, signals through a signalfd, the session's timers
- * through a timerfd, scripts, pid files. The protocol lives in libuppp.
+ * pppd's behaviour for one link (see run.h): the link and its connect and
+ * disconnect scripts, the TUN, the hook scripts (ip-up, auth-up, ... with
+ * pppd 2.4.9's arguments and environment), idle and maxconnect, signals
+ * (one signalfd), pid files, persist and holdoff, and pppd's exit codes.
+ * The session itself runs on the daemon's event loop (loop.c, sess.c) as
+ * its only session; the protocol lives in libuppp.
  */
 #define _GNU_SOURCE
 #include "run.h"
 
+#include "loop.h"
 #include "scripts.h"
-#include "sysrand.h"
+#include "sess.h"
 #include "tun.h"
 
 #include <uppp/err.h>
@@ -18,136 +22,46 @@
 #include <pwd.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
-#define OBUF_MAX (512 * 1024)  /* link output we hold before dropping */
-#define OBUF_PAUSE (64 * 1024) /* stop reading TUN above this (backpressure) */
-#define TUN_MAX_PKT 65536
-
-enum { TAG_LINK_R = 1, TAG_LINK_W, TAG_TUN, TAG_SIG, TAG_TIMER };
-
 struct ctx {
     struct upppd_run *r;
     struct upppd_log *log;
-    struct uppp_session *s;
+    struct upppd_loop loop;
+    struct upppd_sess sess; /* the link's session; sess.s is NULL between links */
     struct upppd_link link;
     struct upppd_tun *tun;
-    int ep, sfd, tfd;
-    uint8_t *obuf;
-    size_t olen;
-    int out_armed, tun_paused;
-    uint64_t t_start, last_activity;
+    int sfd;
+    struct upppd_watch w_sig;
+    struct upppd_loop_timer limits; /* idle and maxconnect */
+    uint64_t t_start;
     int ip_up, ipv6_up, auth_up, reached_running;
     int terminating;               /* signals received asking us to stop */
+    int in_holdoff;                /* between links: only a terminating signal counts */
     int hup_restart;               /* SIGHUP: end this link, persist restarts it */
     int child_status;              /* wait status of the pty command, once reaped */
-    int link_dead;                 /* a write to the link failed: hang up from the loop */
     int mppe_bits, mppe_stateless; /* as negotiated, for the summary */
-    uint8_t *pkt;
     struct uppp_status final;
     struct uppp_status script_st; /* addresses and names the scripts keep seeing */
 };
 
+#define FROM(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
+
+static void arm_limits(struct ctx *c);
+
 static uint64_t mono_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static int ep_set(struct ctx *c, int op, int fd, uint32_t events, int tag)
-{
-    struct epoll_event ev = {.events = events, .data.u32 = (uint32_t)tag};
-    return epoll_ctl(c->ep, op, fd, &ev);
-}
-
-/* The link is one fd (tty, pty) or two (stdin/stdout): keep EPOLLOUT on
- * whichever writes, only while output is pending. */
-static void arm_output(struct ctx *c, int want)
-{
-    if (want == c->out_armed)
-        return;
-    c->out_armed = want;
-    if (c->link.wfd == c->link.rfd)
-        ep_set(c, EPOLL_CTL_MOD, c->link.rfd, EPOLLIN | (want ? EPOLLOUT : 0), TAG_LINK_R);
-    else
-        ep_set(c, EPOLL_CTL_MOD, c->link.wfd, want ? EPOLLOUT : 0, TAG_LINK_W);
-}
-
-static void pause_tun(struct ctx *c, int pause)
-{
-    if (c->tun == NULL || c->tun->fd < 0 || pause == c->tun_paused)
-        return;
-    c->tun_paused = pause;
-    ep_set(c, EPOLL_CTL_MOD, c->tun->fd, pause ? 0 : EPOLLIN, TAG_TUN);
-}
-
-static void hangup(struct ctx *c, const char *why)
-{
-    if (uppp_session_is_dead(c->s))
-        return;
-    upppd_logf(c->log, LOG_NOTICE, "%s", why);
-    uppp_session_hangup(c->s, mono_ms());
-}
-
-static void flush_output(struct ctx *c)
-{
-    size_t off = 0;
-    while (off < c->olen) {
-        ssize_t n = write(c->link.wfd, c->obuf + off, c->olen - off);
-        if (n > 0) {
-            off += (size_t)n;
-            continue;
-        }
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            break;
-        /* The link is gone. This can run inside a session callback, which
-         * must not re-enter the session: the loop hangs up afterwards. */
-        c->olen = 0;
-        c->link_dead = 1;
-        return;
-    }
-    memmove(c->obuf, c->obuf + off, c->olen - off);
-    c->olen -= off;
-    arm_output(c, c->olen > 0);
-    pause_tun(c, c->olen > OBUF_PAUSE);
-}
-
-static void on_output(void *user, const uint8_t *data, size_t len)
-{
-    struct ctx *c = user;
-    if (c->olen + len > OBUF_MAX)
-        return; /* the link is stuck: drop rather than grow without bound */
-    memcpy(c->obuf + c->olen, data, len);
-    c->olen += len;
-    /* Frames collect while one batch of events is handled and go out in
-     * one write after it (see the loop); a large backlog goes at once. */
-    if (!c->out_armed && c->olen >= OBUF_PAUSE)
-        flush_output(c);
-}
-
-static void on_deliver(void *user, uint16_t proto, const uint8_t *pkt, size_t len)
-{
-    struct ctx *c = user;
-    (void)proto;
-    c->last_activity = mono_ms();
-    if (c->tun == NULL || c->tun->fd < 0)
-        return;
-    /* A full TUN queue drops the packet, as a full device queue would. */
-    if (write(c->tun->fd, pkt, len) < 0 && errno != EAGAIN)
-        upppd_logf(c->log, LOG_DEBUG, "write to %s: %s", c->tun->name, strerror(errno));
+    return upppd_loop_now();
 }
 
 static void on_log(void *user, int level, const char *line)
@@ -292,7 +206,7 @@ static void run_script(struct ctx *c, const char *name, enum script_kind kind, i
     char path[512];
     snprintf(path, sizeof(path), "%s/%s", c->r->etc_dir, name);
     struct uppp_status st;
-    uppp_session_status(c->s, &st);
+    uppp_session_status(c->sess.s, &st);
     script_keep(c, &st);
     struct upppd_env env = {0};
     script_env(c, &env, &st);
@@ -346,10 +260,11 @@ static void write_resolv(struct ctx *c, const struct uppp_status *st)
 static void ip_up(struct ctx *c)
 {
     struct uppp_status st;
-    uppp_session_status(c->s, &st);
+    uppp_session_status(c->sess.s, &st);
     char err[256];
     c->ip_up = 1;
     c->reached_running = 1;
+    arm_limits(c);
     if (c->r->usepeerdns && (st.dns[0] || st.dns[1]))
         write_resolv(c, &st);
     if (c->tun) {
@@ -388,10 +303,11 @@ static void ip_down(struct ctx *c)
 static void ipv6_up(struct ctx *c)
 {
     struct uppp_status st;
-    uppp_session_status(c->s, &st);
+    uppp_session_status(c->sess.s, &st);
     char err[256];
     c->ipv6_up = 1;
     c->reached_running = 1;
+    arm_limits(c);
     if (c->tun) {
         if (upppd_tun_set_mtu(c->tun, st.ip_mtu, err, sizeof(err)) < 0 ||
             upppd_tun_set_up(c->tun, 1, err, sizeof(err)) < 0 ||
@@ -407,7 +323,7 @@ static void on_event(void *user, const struct uppp_event *ev)
     switch (ev->type) {
     case UPPP_EVENT_AUTH_UP: {
         struct uppp_status st;
-        uppp_session_status(c->s, &st);
+        uppp_session_status(c->sess.s, &st);
         if (st.auth_peer && !c->auth_up) {
             c->auth_up = 1;
             run_script(c, "auth-up", SCRIPT_AUTH, 0);
@@ -416,7 +332,7 @@ static void on_event(void *user, const struct uppp_event *ev)
     }
     case UPPP_EVENT_CCP_UP: {
         struct uppp_status st;
-        uppp_session_status(c->s, &st);
+        uppp_session_status(c->sess.s, &st);
         c->mppe_bits = st.mppe_bits;
         c->mppe_stateless = st.mppe_stateless;
         break;
@@ -440,53 +356,42 @@ static void on_event(void *user, const struct uppp_event *ev)
     }
 }
 
-static void read_link(struct ctx *c)
+/* Between links (holdoff) only SIGTERM and SIGINT count: they end the
+ * wait, and upppd, with status 5. */
+static void on_signal_holdoff(struct ctx *c)
 {
-    uint8_t buf[16384];
-    for (int i = 0; i < 64; i++) {
-        ssize_t n = read(c->link.rfd, buf, sizeof(buf));
-        if (n > 0) {
-            uppp_session_input(c->s, buf, (size_t)n, mono_ms());
-            if (uppp_session_is_dead(c->s))
-                return;
-            continue;
-        }
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            return;
-        hangup(c, "Modem hangup"); /* EOF, or EIO when the pty's other end closed */
+    struct signalfd_siginfo si;
+    while (read(c->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+        if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+            c->terminating = 1;
+}
+
+static void on_signal(struct upppd_watch *w, uint32_t events)
+{
+    struct ctx *c = FROM(w, struct ctx, w_sig);
+    (void)events;
+    if (c->in_holdoff) {
+        on_signal_holdoff(c);
         return;
     }
-}
-
-static void read_tun(struct ctx *c)
-{
-    for (int i = 0; i < 64 && !c->tun_paused; i++) {
-        ssize_t n = read(c->tun->fd, c->pkt, TUN_MAX_PKT);
-        if (n <= 0)
-            return;
-        uint16_t proto = (c->pkt[0] >> 4) == 6 ? UPPP_PROTO_IPV6 : UPPP_PROTO_IP;
-        c->last_activity = mono_ms();
-        uppp_session_send_ip(c->s, proto, c->pkt, (size_t)n, c->last_activity);
-    }
-}
-
-static void on_signal(struct ctx *c)
-{
+    /* The link ended earlier in this pass: leave the signal pending for the
+     * holdoff wait or the next link, as the one-link loop always did. */
+    if (upppd_sess_is_dead(&c->sess))
+        return;
     struct signalfd_siginfo si;
     while (read(c->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
         uint64_t now = mono_ms();
+        upppd_sess_touch(&c->sess);
         switch (si.ssi_signo) {
         case SIGTERM:
         case SIGINT:
             upppd_logf(c->log, LOG_NOTICE, "Terminating on signal %u", si.ssi_signo);
             if (++c->terminating > 1) {
                 /* A second signal: stop waiting for the Terminate-Ack. */
-                uppp_session_close_end(c->s, UPPP_END_USER_REQUEST, "User request", now);
-                uppp_session_hangup(c->s, now);
+                uppp_session_close_end(c->sess.s, UPPP_END_USER_REQUEST, "User request", now);
+                uppp_session_hangup(c->sess.s, now);
             } else {
-                uppp_session_close_end(c->s, UPPP_END_USER_REQUEST, "User request", now);
+                uppp_session_close_end(c->sess.s, UPPP_END_USER_REQUEST, "User request", now);
             }
             break;
         case SIGHUP:
@@ -497,14 +402,14 @@ static void on_signal(struct ctx *c)
              * first), and the link closes with "User request". Here the
              * first end recorded wins, so a hangup, or any other end
              * already reached, is kept. */
-            uppp_session_close_end(c->s, UPPP_END_USER_REQUEST, "User request", now);
+            uppp_session_close_end(c->sess.s, UPPP_END_USER_REQUEST, "User request", now);
             break;
         case SIGUSR1:
             c->log->debug = !c->log->debug;
             upppd_logf(c->log, LOG_NOTICE, "debug %s", c->log->debug ? "on" : "off");
             break;
         case SIGUSR2:
-            uppp_session_renegotiate_ccp(c->s, now);
+            uppp_session_renegotiate_ccp(c->sess.s, now);
             break;
         case SIGCHLD: {
             int st;
@@ -520,46 +425,46 @@ static void on_signal(struct ctx *c)
     }
 }
 
-static void arm_timer(struct ctx *c)
+/* idle and maxconnect (pppd's options of those names): one loop timer at
+ * the earlier of the two deadlines. Traffic moves the idle deadline
+ * without touching the heap; the timer re-reads it when it fires. */
+static uint64_t limits_deadline(struct ctx *c)
 {
-    uint64_t t = uppp_session_next_timer(c->s);
-    if (c->r->idle_s && c->ip_up) {
-        uint64_t idle = c->last_activity + (uint64_t)c->r->idle_s * 1000;
-        if (idle < t)
-            t = idle;
-    }
+    uint64_t t = UPPPD_TIMER_NONE;
+    if (c->r->idle_s && c->ip_up)
+        t = c->sess.last_activity + (uint64_t)c->r->idle_s * 1000;
     if (c->r->maxconnect_s && c->reached_running) {
         uint64_t mc = c->t_start + (uint64_t)c->r->maxconnect_s * 1000;
         if (mc < t)
             t = mc;
     }
-    struct itimerspec its;
-    memset(&its, 0, sizeof(its));
-    if (t != UINT64_MAX) {
-        if (t == 0)
-            t = 1;
-        its.it_value.tv_sec = (time_t)(t / 1000);
-        its.it_value.tv_nsec = (long)(t % 1000) * 1000000;
-    }
-    timerfd_settime(c->tfd, TFD_TIMER_ABSTIME, &its, NULL);
+    return t;
 }
 
-static void on_timer(struct ctx *c)
+static void arm_limits(struct ctx *c)
 {
-    uint64_t exp;
-    if (read(c->tfd, &exp, sizeof(exp)) < 0 && errno != EAGAIN)
+    upppd_loop_timer_set(&c->loop, &c->limits, limits_deadline(c));
+}
+
+static void on_limits(struct upppd_loop_timer *t, uint64_t now)
+{
+    struct ctx *c = FROM(t, struct ctx, limits);
+    if (upppd_sess_is_dead(&c->sess))
         return;
-    uint64_t now = mono_ms();
-    uppp_session_handle_timer(c->s, now);
-    if (c->r->idle_s && c->ip_up && now >= c->last_activity + (uint64_t)c->r->idle_s * 1000) {
+    if (c->r->idle_s && c->ip_up && now >= c->sess.last_activity + (uint64_t)c->r->idle_s * 1000) {
         upppd_logf(c->log, LOG_NOTICE, "Terminating connection due to lack of activity.");
-        uppp_session_close_end(c->s, UPPP_END_IDLE_TIMEOUT, "Link inactive", now);
+        uppp_session_close_end(c->sess.s, UPPP_END_IDLE_TIMEOUT, "Link inactive", now);
+        upppd_sess_touch(&c->sess);
+        return;
     }
     if (c->r->maxconnect_s && c->reached_running &&
         now >= c->t_start + (uint64_t)c->r->maxconnect_s * 1000) {
         upppd_logf(c->log, LOG_NOTICE, "Connect time expired");
-        uppp_session_close_end(c->s, UPPP_END_CONNECT_TIME, "Connect time expired", now);
+        uppp_session_close_end(c->sess.s, UPPP_END_CONNECT_TIME, "Connect time expired", now);
+        upppd_sess_touch(&c->sess);
+        return;
     }
+    arm_limits(c);
 }
 
 static void write_pidfiles(struct ctx *c, int create)
@@ -599,35 +504,35 @@ static void write_pidfiles(struct ctx *c, int create)
     }
 }
 
-/* One connection: link up, session, until it dies. Returns pppd's status. */
-static int one_link(struct ctx *c)
+/* The link and its connect script. Returns 0, or pppd's status. */
+static int link_up(struct ctx *c)
 {
-    struct upppd_run *r = c->r;
     char err[512];
-    int rc = upppd_link_open(&c->link, &r->link, err, sizeof(err));
+    int rc = upppd_link_open(&c->link, &c->r->link, err, sizeof(err));
     if (rc != 0) {
         upppd_logf(c->log, LOG_ERR, "%s", err);
         return rc == UPPPD_LINK_ERR_LOCK ? 6 : rc == UPPPD_LINK_ERR_PTY ? 9 : 7;
     }
-    if (r->connect_cmd) {
-        int st = upppd_run_chat(r->connect_cmd, c->link.rfd, 60000);
-        if (st != 0) {
-            upppd_logf(c->log, LOG_ERR, "Connect script failed");
-            upppd_link_close(&c->link);
-            return 8;
-        }
+    if (c->r->connect_cmd && upppd_run_chat(c->r->connect_cmd, c->link.rfd, 60000) != 0) {
+        upppd_logf(c->log, LOG_ERR, "Connect script failed");
+        upppd_link_close(&c->link);
+        return 8;
     }
-    struct uppp_callbacks cb = {
+    return 0;
+}
+
+/* A new session on the open link, watched by the loop. Returns 0, or
+ * pppd's status (the link is then closed). */
+static int session_up(struct ctx *c)
+{
+    struct upppd_sess_ops ops = {
         .user = c,
-        .output = on_output,
-        .deliver = on_deliver,
         .event = on_event,
-        .random = upppd_random_cb,
+        .log = on_log,
         .get_secret = on_secret,
         .check_addr = on_check_addr,
-        .log = on_log,
     };
-    rc = uppp_session_new(&c->s, &r->cfg, &cb);
+    int rc = upppd_sess_init(&c->sess, &c->loop, &c->r->cfg, &ops);
     if (rc != 0) {
         upppd_logf(c->log, LOG_ERR, "cannot start session: %s%s%s", uppp_strerror(rc),
                    rc == UPPP_ERR_CRYPTO_UNAVAILABLE ? ": " : "",
@@ -635,9 +540,6 @@ static int one_link(struct ctx *c)
         upppd_link_close(&c->link);
         return 1;
     }
-    c->olen = 0;
-    c->out_armed = 0;
-    c->link_dead = 0;
     c->ip_up = c->ipv6_up = c->auth_up = c->reached_running = 0;
     c->mppe_bits = c->mppe_stateless = 0;
     memset(&c->script_st, 0, sizeof(c->script_st));
@@ -646,75 +548,23 @@ static int one_link(struct ctx *c)
      * link that never read a byte and an LCP timeout 30 s later, so fail
      * now and say why. pppd polls such input, reads EOF and hangs up (exit
      * 16); upppd exits 7, as for a device it cannot use. */
-    if (ep_set(c, EPOLL_CTL_ADD, c->link.rfd, EPOLLIN, TAG_LINK_R) < 0 ||
-        (c->link.wfd != c->link.rfd && ep_set(c, EPOLL_CTL_ADD, c->link.wfd, 0, TAG_LINK_W) < 0)) {
+    if (upppd_sess_attach(&c->sess, c->link.rfd, c->link.wfd, c->tun ? c->tun->fd : -1,
+                          c->tun ? c->tun->name : NULL) < 0) {
         upppd_logf(c->log, LOG_ERR,
                    "The link (%s) cannot be watched for input and output: %s (with notty, "
                    "stdin and stdout must be a tty, pipe or socket, not a regular file or "
                    "/dev/null)",
                    c->link.name, strerror(errno));
-        epoll_ctl(c->ep, EPOLL_CTL_DEL, c->link.rfd, NULL);
-        uppp_session_del(c->s);
-        c->s = NULL;
+        upppd_sess_free(&c->sess);
         upppd_link_close(&c->link);
         return 7;
     }
-    upppd_logf(c->log, LOG_INFO, "Connect: %s <--> %s", c->tun ? c->tun->name : "-", c->link.name);
-    c->t_start = c->last_activity = mono_ms();
-    uppp_session_start(c->s, c->t_start);
+    return 0;
+}
 
-    while (!uppp_session_is_dead(c->s)) {
-        /* What the session produced since the last pass goes out now. */
-        if (c->olen > 0 && !c->out_armed && !c->link_dead)
-            flush_output(c);
-        if (c->link_dead) {
-            hangup(c, "Modem hangup");
-            break;
-        }
-        arm_timer(c);
-        struct epoll_event evs[8];
-        int n = epoll_wait(c->ep, evs, 8, -1);
-        if (n < 0 && errno != EINTR)
-            break;
-        for (int i = 0; i < n && !uppp_session_is_dead(c->s); i++) {
-            switch (evs[i].data.u32) {
-            case TAG_LINK_R:
-                if (evs[i].events & EPOLLOUT)
-                    flush_output(c);
-                if (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
-                    read_link(c);
-                break;
-            case TAG_LINK_W:
-                flush_output(c);
-                break;
-            case TAG_TUN:
-                read_tun(c);
-                break;
-            case TAG_SIG:
-                on_signal(c);
-                break;
-            case TAG_TIMER:
-                on_timer(c);
-                break;
-            }
-            if (c->link_dead)
-                hangup(c, "Modem hangup");
-        }
-    }
-    /* Last words (a Terminate-Ack) go out if the link still takes them. */
-    if (c->olen > 0 && c->link.wfd >= 0)
-        flush_output(c);
-
-    uppp_session_status(c->s, &c->final);
-    if (c->ip_up)
-        ip_down(c);
-    if (c->ipv6_up)
-        run_script(c, "ipv6-down", SCRIPT_IPV6, 5000);
-    if (c->auth_up)
-        run_script(c, "auth-down", SCRIPT_AUTH, 5000);
-    if (c->tun) {
-        upppd_tun_set_up(c->tun, 0, err, sizeof(err));
-    }
+/* pppd's closing lines, and ours. */
+static void log_summary(struct ctx *c)
+{
     uint64_t secs = (mono_ms() - c->t_start) / 1000;
     upppd_logf(c->log, LOG_INFO, "Connect time %.1f minutes.", (double)secs / 60.0);
     upppd_logf(c->log, LOG_INFO, "Sent %llu bytes, received %llu bytes.",
@@ -727,39 +577,75 @@ static int one_link(struct ctx *c)
                (unsigned long long)c->final.packets_in, c->mppe_bits,
                c->mppe_bits ? (c->mppe_stateless ? " stateless" : " stateful") : "",
                (int)c->final.end, c->final.reason);
+}
 
-    epoll_ctl(c->ep, EPOLL_CTL_DEL, c->link.rfd, NULL);
-    if (c->link.wfd != c->link.rfd)
-        epoll_ctl(c->ep, EPOLL_CTL_DEL, c->link.wfd, NULL);
+/* The down scripts, the interface down, the summary. */
+static void session_down(struct ctx *c)
+{
+    char err[256];
+    uppp_session_status(c->sess.s, &c->final);
+    upppd_loop_timer_cancel(&c->loop, &c->limits);
+    if (c->ip_up)
+        ip_down(c);
+    if (c->ipv6_up)
+        run_script(c, "ipv6-down", SCRIPT_IPV6, 5000);
+    if (c->auth_up)
+        run_script(c, "auth-down", SCRIPT_AUTH, 5000);
+    if (c->tun)
+        upppd_tun_set_up(c->tun, 0, err, sizeof(err));
+    log_summary(c);
+}
+
+/* Disconnect script, link closed, the pty command's end. Returns 1 when
+ * pppd would say "pty command failed" (exit 9). */
+static int link_down(struct ctx *c)
+{
+    struct upppd_run *r = c->r;
     if (r->disconnect_cmd && upppd_run_chat(r->disconnect_cmd, c->link.rfd, 30000) != 0)
         upppd_logf(c->log, LOG_WARNING, "disconnect script failed");
     pid_t child = c->link.child;
     upppd_link_close(&c->link);
-    int pty_failed = 0;
-    if (child != 0) {
-        /* Closing the pty hangs it up; give the command a moment to see
-         * that and finish on its own before we end it. */
-        int ws = child > 0 ? upppd_script_wait(child, 3000) : c->child_status;
-        child = child > 0 ? child : -child;
-        if (ws < 0)
-            upppd_logf(c->log, LOG_NOTICE, "pty command (pid %d) killed", (int)child);
-        else if (WIFEXITED(ws))
-            upppd_logf(c->log, LOG_INFO, "pty command (pid %d) exited with status %d", (int)child,
-                       WEXITSTATUS(ws));
-        /* The shell could not run the command (126, 127) and nothing ever
-         * came from it: pppd's "pty command failed" (exit 9). */
-        if (ws >= 0 && WIFEXITED(ws) && (WEXITSTATUS(ws) == 126 || WEXITSTATUS(ws) == 127) &&
-            c->final.bytes_in == 0) {
-            upppd_logf(c->log, LOG_ERR, "pty command failed: \"%s\" could not be run",
-                       r->link.pty_cmd);
-            pty_failed = 1;
-        }
-        c->link.child = 0;
+    if (child == 0)
+        return 0;
+    c->link.child = 0;
+    /* Closing the pty hangs it up; give the command a moment to see that
+     * and finish on its own before we end it. */
+    int ws = child > 0 ? upppd_script_wait(child, 3000) : c->child_status;
+    child = child > 0 ? child : -child;
+    if (ws < 0)
+        upppd_logf(c->log, LOG_NOTICE, "pty command (pid %d) killed", (int)child);
+    else if (WIFEXITED(ws))
+        upppd_logf(c->log, LOG_INFO, "pty command (pid %d) exited with status %d", (int)child,
+                   WEXITSTATUS(ws));
+    /* The shell could not run the command (126, 127) and nothing ever came
+     * from it: pppd's "pty command failed" (exit 9). */
+    if (ws >= 0 && WIFEXITED(ws) && (WEXITSTATUS(ws) == 126 || WEXITSTATUS(ws) == 127) &&
+        c->final.bytes_in == 0) {
+        upppd_logf(c->log, LOG_ERR, "pty command failed: \"%s\" could not be run", r->link.pty_cmd);
+        return 1;
     }
-    int status = pty_failed ? 9 : (int)c->final.end;
-    uppp_session_del(c->s);
-    c->s = NULL;
-    return status;
+    return 0;
+}
+
+/* One connection: link up, session, until it dies. Returns pppd's status. */
+static int one_link(struct ctx *c)
+{
+    int rc = link_up(c);
+    if (rc == 0)
+        rc = session_up(c);
+    if (rc != 0)
+        return rc;
+    upppd_logf(c->log, LOG_INFO, "Connect: %s <--> %s", c->tun ? c->tun->name : "-", c->link.name);
+    c->t_start = mono_ms();
+    upppd_sess_start(&c->sess, c->t_start);
+    while (!upppd_sess_is_dead(&c->sess))
+        if (upppd_loop_run_once(&c->loop, -1) < 0)
+            break;
+    upppd_sess_detach(&c->sess);
+    session_down(c);
+    int pty_failed = link_down(c);
+    upppd_sess_free(&c->sess);
+    return pty_failed ? 9 : (int)c->final.end;
 }
 
 static int open_tun(struct ctx *c, struct upppd_tun *tun)
@@ -786,19 +672,9 @@ static int open_tun(struct ctx *c, struct upppd_tun *tun)
     return -1;
 }
 
-int upppd_run(struct upppd_run *r)
+/* The signals upppd acts on, blocked and read through one signalfd. */
+static int signals_open(struct ctx *c)
 {
-    struct ctx c;
-    memset(&c, 0, sizeof(c));
-    c.r = r;
-    c.log = r->log;
-    c.ep = epoll_create1(EPOLL_CLOEXEC);
-    c.obuf = malloc(OBUF_MAX);
-    c.pkt = malloc(TUN_MAX_PKT);
-    if (c.ep < 0 || c.obuf == NULL || c.pkt == NULL) {
-        upppd_logf(c.log, LOG_ERR, "out of resources: %s", strerror(errno));
-        return 1;
-    }
     sigset_t mask;
     sigemptyset(&mask);
     int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGCHLD};
@@ -806,66 +682,76 @@ int upppd_run(struct upppd_run *r)
         sigaddset(&mask, sigs[i]);
     sigprocmask(SIG_BLOCK, &mask, NULL);
     signal(SIGPIPE, SIG_IGN);
-    c.sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-    c.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-    ep_set(&c, EPOLL_CTL_ADD, c.sfd, EPOLLIN, TAG_SIG);
-    ep_set(&c, EPOLL_CTL_ADD, c.tfd, EPOLLIN, TAG_TIMER);
+    c->sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+    c->w_sig = (struct upppd_watch){.fd = c->sfd, .cb = on_signal};
+    return c->sfd < 0 ? -1 : upppd_loop_watch(&c->loop, &c->w_sig, EPOLLIN);
+}
 
-    struct upppd_tun tun = {.fd = -1};
-    int status = 0;
-    if (!r->cfg.no_ip || r->cfg.ipv6) {
-        if (open_tun(&c, &tun) < 0) {
-            status = 1;
-            goto out;
+/* Sleep through holdoff, but wake for a terminating signal. Returns 1 if
+ * one came. */
+static int holdoff(struct ctx *c, int hold_s)
+{
+    uint64_t until = mono_ms() + (uint64_t)hold_s * 1000;
+    c->in_holdoff = 1;
+    for (uint64_t now; !c->terminating && (now = mono_ms()) < until;)
+        upppd_loop_run_once(&c->loop, (int)(until - now));
+    c->in_holdoff = 0;
+    return c->terminating;
+}
+
+/* pppd's persist: links one after another until a signal, maxfail or a
+ * failure that reopening cannot mend. */
+static int persist(struct ctx *c)
+{
+    struct upppd_run *r = c->r;
+    int failures = 0, status;
+    for (;;) {
+        c->hup_restart = 0;
+        status = one_link(c);
+        if (c->terminating || !r->persist)
+            return status;
+        /* stdin that cannot be watched will not change by reopening it. */
+        if (status == 6 || status == 1 || (status == 7 && r->link.notty))
+            return status;
+        failures = c->reached_running ? 0 : failures + 1;
+        if (r->maxfail > 0 && failures >= r->maxfail) {
+            upppd_logf(c->log, LOG_NOTICE, "Maximum connect attempts (%d) exceeded", r->maxfail);
+            return status;
         }
+        int hold = c->hup_restart ? 0 : r->holdoff_s;
+        if (hold > 0 && holdoff(c, hold))
+            return 5;
+    }
+}
+
+int upppd_run(struct upppd_run *r)
+{
+    struct ctx c;
+    memset(&c, 0, sizeof(c));
+    c.r = r;
+    c.log = r->log;
+    c.sfd = -1;
+    upppd_loop_timer_init(&c.limits, on_limits);
+    if (upppd_loop_init(&c.loop) < 0 || signals_open(&c) < 0) {
+        upppd_logf(c.log, LOG_ERR, "out of resources: %s", strerror(errno));
+        return 1;
+    }
+    struct upppd_tun tun = {.fd = -1};
+    int status = 1;
+    if (!r->cfg.no_ip || r->cfg.ipv6) {
+        if (open_tun(&c, &tun) < 0)
+            goto out;
         c.tun = &tun;
-        ep_set(&c, EPOLL_CTL_ADD, tun.fd, EPOLLIN, TAG_TUN);
         upppd_logf(c.log, LOG_INFO, "Using interface %s", tun.name);
     }
     write_pidfiles(&c, 1);
-
-    int failures = 0;
-    for (;;) {
-        c.hup_restart = 0;
-        status = one_link(&c);
-        if (c.terminating || !r->persist)
-            break;
-        /* stdin that cannot be watched will not change by reopening it. */
-        if (status == 6 || status == 1 || (status == 7 && r->link.notty))
-            break;
-        failures = c.reached_running ? 0 : failures + 1;
-        if (r->maxfail > 0 && failures >= r->maxfail) {
-            upppd_logf(c.log, LOG_NOTICE, "Maximum connect attempts (%d) exceeded", r->maxfail);
-            break;
-        }
-        int hold = c.hup_restart ? 0 : r->holdoff_s;
-        if (hold > 0) {
-            /* Sleep through holdoff, but wake for a terminating signal. */
-            uint64_t until = mono_ms() + (uint64_t)hold * 1000;
-            while (!c.terminating && mono_ms() < until) {
-                struct epoll_event ev;
-                int left = (int)(until - mono_ms());
-                if (epoll_wait(c.ep, &ev, 1, left) == 1 && ev.data.u32 == TAG_SIG) {
-                    struct signalfd_siginfo si;
-                    while (read(c.sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-                        if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
-                            c.terminating = 1;
-                }
-            }
-            if (c.terminating) {
-                status = 5;
-                break;
-            }
-        }
-    }
+    status = persist(&c);
 out:
     write_pidfiles(&c, 0);
     if (c.tun)
         upppd_tun_close(&tun);
-    close(c.sfd);
-    close(c.tfd);
-    close(c.ep);
-    free(c.obuf);
-    free(c.pkt);
+    if (c.sfd >= 0)
+        close(c.sfd);
+    upppd_loop_fini(&c.loop);
     return status;
 }

@@ -1,8 +1,8 @@
 /*
- * One upppd run: open the link, drive a uppp_session with an epoll loop
- * (link, TUN, signalfd, timerfd), configure TUN and run scripts as the
- * session's events say, and repeat under `persist`. Returns pppd's exit
- * status.
+ * One upppd run: open the link, drive a uppp_session on the daemon's event
+ * loop (loop.h, sess.h: link, TUN, one signalfd, one timerfd for every
+ * timer), configure TUN and run scripts as the session's events say, and
+ * repeat under `persist`. Returns pppd's exit status.
  */
 #ifndef UPPPD_RUN_H
 #define UPPPD_RUN_H

@@ -2,7 +2,9 @@
  * The narrow crypto interface libuppp needs: MD4, MD5, SHA-1, single DES-ECB with a
  * 7-byte key, RC4 with state carried across calls, random bytes, and two
  * hygiene helpers. The one backend is OpenSSL libcrypto 3 (crypto_openssl.c);
- * nothing else in the tree includes an OpenSSL header.
+ * nothing else in the tree includes an OpenSSL header. The one primitive of
+ * our own is an RC4 key schedule for short keystreams (rc4.c), where
+ * OpenSSL's per-call cost would dominate.
  *
  * Every function returns 0 or a negative uppp_err. If OpenSSL's legacy
  * provider cannot be loaded, the algorithms that live there (MD4, DES, RC4)
@@ -56,9 +58,25 @@ int uppp_rc4_setkey(struct uppp_rc4 *rc4, const uint8_t *key, size_t keylen) UPP
 int uppp_rc4_crypt(struct uppp_rc4 *rc4, const uint8_t *in, uint8_t *out,
                    size_t len) UPPP_MUST_CHECK;
 void uppp_rc4_free(struct uppp_rc4 *rc4);
+/* 1 if uppp_rc4_setkey loads the key schedule of rc4.c into OpenSSL's RC4
+ * (the fast path), 0 if this OpenSSL lays its RC4 state out otherwise and
+ * its own schedule is used. For benchmarks and diagnostics. */
+int uppp_rc4_own_schedule(void);
 
-/* len bytes from getrandom(); retries on EINTR and short reads. */
-int uppp_random_bytes(void *buf, size_t len) UPPP_MUST_CHECK;
+/* RC4 of our own (rc4.c), for a few octets of keystream under a key used
+ * once: an MPPE key change (RFC 3078 section 7.3). The state lives on the
+ * caller's stack; wipe it with uppp_memzero after use. keylen is 1..256;
+ * none of these fail. */
+struct uppp_rc4_local {
+    uint8_t s[256];
+    uint8_t x, y;
+};
+/* The key schedule alone: s becomes the permutation RC4 starts from. */
+void uppp_rc4_ksa(uint8_t s[256], const uint8_t *key, size_t keylen);
+void uppp_rc4_local_setkey(struct uppp_rc4_local *r, const uint8_t *key, size_t keylen);
+/* in and out may be the same buffer. */
+void uppp_rc4_local_crypt(struct uppp_rc4_local *r, const uint8_t *in, uint8_t *out, size_t len);
+
 
 /* Wipe memory in a way the compiler may not elide. */
 void uppp_memzero(void *p, size_t len);

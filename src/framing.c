@@ -18,6 +18,26 @@
 
 /* Largest frame we build: FF 03, protocol, information up to 64 KiB. */
 #define FRAME_MAX (4 + 65535)
+#define BUF_STEP 256 /* transmit buffers grow in steps of this */
+
+/* A buffer grows at most once per BUF_STEP of frame size, so sending
+ * stays allocation-free once the link carries full-size packets. */
+int uppp_reserve(uint8_t **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 0;
+    size_t n = (need + BUF_STEP - 1) / BUF_STEP * BUF_STEP;
+    uint8_t *p = malloc(n);
+    if (p == NULL)
+        return UPPP_ERR_NOMEM;
+    if (*buf != NULL) {
+        uppp_memzero(*buf, *cap);
+        free(*buf);
+    }
+    *buf = p;
+    *cap = n;
+    return 0;
+}
 
 const struct uppp_transport_ops *uppp_transport_for(enum uppp_framing framing)
 {
@@ -35,9 +55,8 @@ int uppp_framing_init(struct uppp_session *s)
     s->transport = uppp_transport_for(s->cfg.framing);
     if (s->transport == NULL)
         return UPPP_ERR_INVALID;
-    s->txbuf = malloc(FRAME_MAX);
     s->tstate = calloc(1, s->transport->state_size);
-    if (s->txbuf == NULL || s->tstate == NULL)
+    if (s->tstate == NULL)
         return UPPP_ERR_NOMEM;
     return s->transport->init(s->tstate, &s->cfg);
 }
@@ -47,8 +66,11 @@ void uppp_framing_free(struct uppp_session *s)
     if (s->tstate != NULL)
         s->transport->free(s->tstate);
     free(s->tstate);
+    if (s->txbuf != NULL)
+        uppp_memzero(s->txbuf, s->txbuf_cap);
     free(s->txbuf);
     s->txbuf = NULL;
+    s->txbuf_cap = 0;
     s->tstate = NULL;
 }
 
@@ -63,6 +85,12 @@ void uppp_framing_send(struct uppp_session *s, const struct uppp_txframe *tx)
     if (s->cb.output == NULL || tx->len + 4 > FRAME_MAX)
         return;
     const struct uppp_transport_ops *t = s->transport;
+    /* Out of memory: the frame is lost, as on a bad line; the protocols
+     * retransmit (RFC 1661 section 4.6). */
+    if (uppp_reserve(&s->txbuf, &s->txbuf_cap, tx->len + 4) != 0) {
+        uppp_log(s, UPPP_LOG_ERR, "out of memory: frame not sent");
+        return;
+    }
     uint8_t *f = s->txbuf;
     size_t n = 0;
     if (!tx->acfc && !t->encoder_adds_addr_ctrl) {
@@ -78,9 +106,12 @@ void uppp_framing_send(struct uppp_session *s, const struct uppp_txframe *tx)
         (tx->acfc ? 0 : UPPP_TX_ADDR_CTRL) | (tx->accm_all_flag ? UPPP_TX_LCP_CONF : 0);
     const uint8_t *out = NULL;
     size_t outlen = 0;
-    if (t->encode(s->tstate, f, n, flags, tx->accm, s->now, &out, &outlen) == 0) {
+    int rc = t->encode(s->tstate, f, n, flags, tx->accm, s->now, &out, &outlen);
+    if (rc == 0) {
         s->stats.bytes_out += outlen;
         s->cb.output(s->cb.user, out, outlen);
+    } else if (rc == UPPP_ERR_NOMEM) {
+        uppp_log(s, UPPP_LOG_ERR, "out of memory: frame not sent");
     }
     if (tx->proto == UPPP_PROTO_PAP) {
         /* It carried a password. */

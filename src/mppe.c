@@ -85,20 +85,22 @@ int uppp_mppe_protocol_encrypted(uint16_t protocol)
 
 /* RFC 3078 section 7.3: next = the key change of cur (they may alias):
  * interim = GetNewKeyFromSHA(start, cur); RC4 under interim of interim;
- * then the 40/56-bit salt. Leaves the RC4 context keyed with the interim
- * key: the caller installs the key it ends up with. (Linux's mppe_rekey is
- * this plus the install; we skip the install between the key changes of a
- * stateless count jump.) */
+ * then the 40/56-bit salt. The RC4 step runs in a local RC4 on the stack
+ * (8 or 16 octets of keystream: all key schedule, which ours does faster
+ * than OpenSSL's, see rc4.c) and leaves st->rc4 alone; the caller installs
+ * the key it ends up with. (Linux's mppe_rekey is this plus the install;
+ * we skip the install between the key changes of a stateless count jump.) */
 static int key_change(struct uppp_mppe *st, const uint8_t *cur, uint8_t *next)
 {
     uint8_t interim[UPPP_MPPE_MAX_KEY_LEN];
     int rc = uppp_get_new_key_from_sha(st->start_key, cur, st->keylen, interim);
-    if (rc == 0)
-        rc = uppp_rc4_setkey(st->rc4, interim, st->keylen);
-    if (rc == 0)
-        rc = uppp_rc4_crypt(st->rc4, interim, next, st->keylen);
-    if (rc == 0)
+    if (rc == 0) {
+        struct uppp_rc4_local r;
+        uppp_rc4_local_setkey(&r, interim, st->keylen);
+        uppp_rc4_local_crypt(&r, interim, next, st->keylen);
+        uppp_memzero(&r, sizeof(r));
         rc = uppp_mppe_reduce_key(next, st->bits);
+    }
     uppp_memzero(interim, sizeof(interim));
     st->stats.rekeys++;
     return rc;
@@ -177,7 +179,7 @@ void uppp_mppe_del(struct uppp_mppe *st)
 {
     if (st == NULL)
         return;
-    uppp_rc4_free(st->rc4); /* OpenSSL cleanses the key schedule */
+    uppp_rc4_free(st->rc4); /* wipes the key schedule */
     uppp_memzero(st, sizeof(*st));
     free(st);
 }
@@ -396,9 +398,11 @@ static int resync_linux(struct uppp_mppe *st, const uint8_t *d, size_t n)
     for (unsigned i = 0; rc == 0 && n >= 3 && i <= RESYNC_EXTRA; i++) {
         if (i > 0 && (rc = key_change(st, cand, cand)) != 0)
             break;
-        if ((rc = uppp_rc4_setkey(st->rc4, cand, st->keylen)) != 0 ||
-            (rc = uppp_rc4_crypt(st->rc4, d, b, sizeof(b))) != 0)
-            break;
+        /* 3 octets under a candidate: a local RC4, as in key_change. */
+        struct uppp_rc4_local r;
+        uppp_rc4_local_setkey(&r, cand, st->keylen);
+        uppp_rc4_local_crypt(&r, d, b, sizeof(b));
+        uppp_memzero(&r, sizeof(r));
         /* Every candidate, the key the counts explain included, must look
          * like IP: a weaker test there (any valid protocol, about 1 wrong
          * key in 500 passes) once chose that key over the sender's real

@@ -106,6 +106,7 @@ struct uppp_session {
     const struct uppp_transport_ops *transport; /* what carries our frames */
     void *tstate;                               /* its state */
     uint8_t *txbuf;                             /* one outgoing frame, built in place */
+    size_t txbuf_cap; /* grown to the largest frame sent yet (uppp_reserve) */
     /* Transmit framing, set when LCP opens (RFC 1662 section 7). */
     uint32_t tx_accm;
     int tx_pfc, tx_acfc;

@@ -48,6 +48,13 @@ struct uppp_transport_ops {
     void (*add_stats)(const void *st, struct uppp_status *out);
 };
 
+/* Grow buf to hold need octets (framing.c): buffers start empty and grow,
+ * in steps, to the largest frame sent so far, never to the 64 KiB worst
+ * case up front (a server holds thousands of sessions; session-bench). The
+ * old contents are wiped: they held a frame, possibly one in the clear.
+ * Returns 0 or UPPP_ERR_NOMEM (the buffer is then unchanged). */
+int uppp_reserve(uint8_t **buf, size_t *cap, size_t need);
+
 /* flags for encode */
 #define UPPP_TX_ADDR_CTRL 1u /* send FF 03 (no ACFC) */
 #define UPPP_TX_LCP_CONF 2u  /* an LCP configuration packet (RFC 1662 7.1, 4.4.2) */

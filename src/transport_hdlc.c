@@ -14,14 +14,12 @@
 #include <uppp/hdlc.h>
 #include <uppp/session.h>
 
+#include "crypto.h"
 #include "lcp.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Largest frame: FF 03, protocol, information up to 64 KiB. */
-#define FRAME_MAX (4 + 65535)
-#define WIRE_MAX UPPP_HDLC_ENCODE_BOUND(FRAME_MAX)
 #define FLAG_TIME_MS 1000 /* Linux ppp_async flag_time */
 #define RX_SLACK 128      /* octets tolerated above the MRU */
 
@@ -29,15 +27,13 @@ struct hdlc_link {
     struct uppp_hdlc_rx *rx;
     struct uppp_hdlc_tx tx;
     uint8_t *wire;       /* one encoded frame */
+    size_t wire_cap;     /* grown to the largest encoding yet (uppp_reserve) */
     uint64_t tx_last_ms; /* when the last frame went out (opening flags) */
 };
 
 static int hdlc_init(void *st, const struct uppp_config *cfg)
 {
     struct hdlc_link *h = st;
-    h->wire = malloc(WIRE_MAX);
-    if (h->wire == NULL)
-        return UPPP_ERR_NOMEM;
     uppp_hdlc_tx_init(&h->tx, UPPP_HDLC_FCS16);
     /* Linux ppp_async never takes its receive buffer below 1500 octets,
      * whatever MRU was negotiated; neither do we. */
@@ -53,8 +49,11 @@ static int hdlc_init(void *st, const struct uppp_config *cfg)
 static void hdlc_free(void *st)
 {
     struct hdlc_link *h = st;
+    if (h->wire != NULL)
+        uppp_memzero(h->wire, h->wire_cap); /* a frame, possibly in the clear */
     free(h->wire);
     h->wire = NULL;
+    h->wire_cap = 0;
     uppp_hdlc_rx_free(h->rx);
     h->rx = NULL;
 }
@@ -63,6 +62,9 @@ static int hdlc_encode(void *st, const uint8_t *frame, size_t len, unsigned flag
                        uint64_t now, const uint8_t **out, size_t *outlen)
 {
     struct hdlc_link *h = st;
+    int rc = uppp_reserve(&h->wire, &h->wire_cap, UPPP_HDLC_ENCODE_BOUND(len));
+    if (rc != 0)
+        return rc;
     unsigned f = (flags & UPPP_TX_ADDR_CTRL) ? UPPP_HDLC_TX_ADDR_CTRL : 0;
     if (accm == 0xffffffffu)
         f |= UPPP_HDLC_TX_ALL_CTRL;
@@ -71,7 +73,7 @@ static int hdlc_encode(void *st, const uint8_t *frame, size_t len, unsigned flag
     h->tx_last_ms = now ? now : 1;
     uppp_hdlc_tx_set_accm(&h->tx, accm);
     size_t wlen = 0;
-    int rc = uppp_hdlc_encode(&h->tx, f, frame, len, h->wire, WIRE_MAX, &wlen);
+    rc = uppp_hdlc_encode(&h->tx, f, frame, len, h->wire, h->wire_cap, &wlen);
     if (rc != 0)
         return rc;
     *out = h->wire;

@@ -20,10 +20,10 @@
  * and a sanity score (Linux's SANITY_MAX) turns a stream of nonsense into
  * UPPP_MPPE_FATAL instead of endless work.
  *
- * The engine allocates nothing per packet: one RC4 context per state is
- * re-keyed in place. Only a key change allocates, inside OpenSSL: its SHA-1
- * (uppp_sha1_vector) costs two small mallocs on OpenSSL 3.0, so stateless
- * mode pays them on every packet and stateful mode once per 256.
+ * The engine allocates nothing per packet, key changes included: one RC4
+ * state per direction is re-keyed in place, and a key change's SHA-1 and
+ * RC4 run in contexts on the stack, wiped afterwards (mppe-bench counts
+ * every malloc per packet, OpenSSL's included: mallocs_per_packet=0).
  */
 #ifndef UPPP_MPPE_H
 #define UPPP_MPPE_H

@@ -189,6 +189,28 @@ fail_case mppe-refused \
     "name client user client remotename server noauth nomppe noipdefault" \
     10 16 "MPPE required but peer refused" "MPPE required but peer refused"
 
+# --- last words --------------------------------------------------------------
+# What upppd wrote last must reach a pty command that reads it only after
+# upppd has given up and closed its side: Linux throws away a hung-up pty
+# slave's unread input, which once cost pppd the Terminate-Ack it needed to
+# exit 19 rather than 16 (interop a-v2-wrongpass). Here the command reads
+# 1.5 s after upppd's single ConfReq, about 0.5 s after upppd gave up on it.
+last_words_case() {
+    local c=pty-last-words
+    want "$c" || return 0
+    local d="$E2E_TMP/$c" err=""
+    mkdir -p "$d/etc"
+    ip netns exec "$NS_A" env UPPPD_ETC="$d/etc" timeout 20 "$UPPPD" nodetach noauth logfd 2 \
+        lcp-max-configure 1 lcp-restart 1 \
+        pty "sleep 1.5; od -An -tx1 -v > '$d/got'" >"$d/a.log" 2>&1 </dev/null
+    local st=$?
+    [ "$st" = 10 ] || err="$err exit-$st(want 10)"
+    # The ConfReq: protocol c0 21 after the flag and the address/control.
+    tr -d ' \n' <"$d/got" | grep -q '^7eff7d23c0217d21' || err="$err confreq-lost"
+    if [ -z "$err" ]; then e2e_ok "$c"; else e2e_fail "$c" "$err"; fi
+}
+last_words_case
+
 # Options and devices, without a link.
 opt_case() {
     local c=$1 expect=$2 line=$3

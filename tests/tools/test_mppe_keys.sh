@@ -5,16 +5,9 @@
 # exit status 1 when OpenSSL's legacy provider cannot be loaded.
 #
 # usage: test_mppe_keys.sh PATH/TO/mppe-keys
-set -u
 tool=${1:?usage: $0 PATH/TO/mppe-keys}
-failures=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
+# shellcheck source=tests/tools/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # run ARGS...: runs the tool, leaving stdout, stderr and status in $tmp.
 run() {
@@ -172,8 +165,4 @@ else
     fail "crypto unavailable: exit $rc, want 1"
 fi
 
-if [ $failures -ne 0 ]; then
-    echo "$failures check(s) failed" >&2
-    exit 1
-fi
-echo "mppe-keys: all checks passed"
+finish mppe-keys

@@ -49,19 +49,27 @@ static void test_bringup_data_close(void **state)
     th_free(&l);
 }
 
+/* Both ends over async HDLC with this MRU, no auth, no MPPE, up. */
+static void async_link_up(struct th_link *l, uint64_t seed, uint16_t mru)
+{
+    th_init(l, seed);
+    plain_cfg(l);
+    l->a.cfg.framing = UPPP_FRAMING_ASYNC_HDLC;
+    l->b.cfg.framing = UPPP_FRAMING_ASYNC_HDLC;
+    l->a.cfg.mru = mru;
+    l->b.cfg.mru = mru;
+    th_start(l);
+    th_run(l, 60000, th_both_running);
+    assert_true(th_both_running(l));
+}
+
 /* The same over async HDLC, with corrupted bytes on the wire: bad FCS is
  * counted, the link still comes up and carries data. */
 static void test_async_hdlc(void **state)
 {
     (void)state;
     struct th_link l;
-    th_init(&l, 5);
-    plain_cfg(&l);
-    l.a.cfg.framing = UPPP_FRAMING_ASYNC_HDLC;
-    l.b.cfg.framing = UPPP_FRAMING_ASYNC_HDLC;
-    th_start(&l);
-    th_run(&l, 60000, th_both_running);
-    assert_true(th_both_running(&l));
+    async_link_up(&l, 5, 1500); /* the default MRU */
     /* After LCP, ACCM 0 is in force: a raw 0x11 may appear on the wire. */
     uint8_t pkt[600];
     size_t n = th_make_ipv4(pkt, 600, 0x0a000001, 0x0a000002, "\x11\x13\x7e\x7d", 1);
@@ -117,6 +125,36 @@ static void test_auth_fallback(void **state)
     uppp_session_status(l.a.s, &sa);
     assert_int_equal(sa.end, UPPP_END_PEER_AUTH_FAILED);
     assert_string_equal(sa.reason, "peer refused to authenticate");
+    th_free(&l);
+}
+
+/* The transmit buffers grow with the frames (framing.c): small control
+ * frames first, then data frames up to the MRU of 2000 whose every
+ * payload octet is a flag and so doubles when escaped (RFC 1662 section
+ * 4.2), then small ones again. Each arrives intact, and the wire shows the
+ * escaping, so the encoding had the room it needed. */
+static void test_async_frame_sizes(void **state)
+{
+    (void)state;
+    struct th_link l;
+    async_link_up(&l, 8, 2000);
+    static const size_t sizes[] = {40, 300, 2000, 1000, 1999, 60, 2000};
+    static uint8_t pkt[2000];
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        size_t n = th_make_ipv4(pkt, sizes[i], 0x0a000001, 0x0a000002, "\x7e", (uint16_t)i);
+        size_t wire0 = l.a.wire_len;
+        unsigned got = l.b.delivered;
+        assert_int_equal(uppp_session_send_ip(l.a.s, UPPP_PROTO_IP, pkt, n, l.now), 0);
+        assert_true(l.a.wire_len - wire0 > 2 * (n - 28));
+        th_run(&l, l.now, NULL);
+        assert_int_equal(l.b.delivered, got + 1);
+        assert_int_equal(l.b.last_len, n);
+        assert_memory_equal(l.b.last, pkt, n);
+    }
+    /* Above the MTU: refused, as before. */
+    static uint8_t big[2001];
+    size_t n = th_make_ipv4(big, sizeof(big), 1, 2, NULL, 9);
+    assert_int_equal(uppp_session_send_ip(l.a.s, UPPP_PROTO_IP, big, n, l.now), UPPP_ERR_NOBUF);
     th_free(&l);
 }
 
@@ -265,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_auth_fallback),      cmocka_unit_test(test_loopback),
         cmocka_unit_test(test_echo_timeout),       cmocka_unit_test(test_no_peer),
         cmocka_unit_test(test_random_required),    cmocka_unit_test(test_link_params),
+        cmocka_unit_test(test_async_frame_sizes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

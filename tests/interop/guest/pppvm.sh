@@ -7,16 +7,25 @@
 pppvm_mark() { echo "PPPVM: $*"; }
 pppvm_uptime() { cut -d' ' -f1 /proc/uptime; }
 
-# pppvm_ping TARGET [COUNT [SIZE]]: ping with SIZE data bytes, every
-# PPPVM_PING_INTERVAL (0.2) s; ok when every echo came back.
+# pppvm_ping TARGET [COUNT [SIZE]]: COUNT pings with SIZE data bytes, one
+# at a time, each given PPPVM_PING_WAIT (5) s; ok when every echo came
+# back. One at a time because busybox ping, once an echo has come back,
+# waits only two round trips (at least 1 s) after its last send for the
+# rest: on a loaded host a slow TCG guest missed echoes that did arrive.
 # Marker: ping-ok|ping-fail target= size= tx= rx=
 pppvm_ping() {
     _t=$1 _c=${2:-3} _s=${3:-56}
-    _out=$(ping -c "$_c" -s "$_s" -i "${PPPVM_PING_INTERVAL:-0.2}" -W 3 "$_t" 2>&1)
-    echo "$_out"
-    _tx=$(echo "$_out" | sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p')
-    _rx=$(echo "$_out" | sed -n 's/.* \([0-9]*\) packets received.*/\1/p')
-    if [ -n "$_rx" ] && [ "$_rx" = "$_c" ]; then
+    _tx=0 _rx=0 _i=0
+    while [ "$_i" -lt "$_c" ]; do
+        _i=$((_i + 1))
+        _out=$(ping -c 1 -s "$_s" -W "${PPPVM_PING_WAIT:-5}" "$_t" 2>&1)
+        echo "$_out"
+        _n=$(echo "$_out" | sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p')
+        _tx=$((_tx + ${_n:-0}))
+        _n=$(echo "$_out" | sed -n 's/.* \([0-9]*\) packets received.*/\1/p')
+        _rx=$((_rx + ${_n:-0}))
+    done
+    if [ "$_rx" = "$_c" ]; then
         pppvm_mark ping-ok target=$_t size=$_s tx=$_tx rx=$_rx
         return 0
     fi
