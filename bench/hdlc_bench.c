@@ -1,5 +1,5 @@
 /*
- * Throughput of the async HDLC framing (RFC 1662; src/hdlc.c, src/fcs.c)
+ * Throughput of the async HDLC framing (RFC 1662; src/link/hdlc.c, src/link/fcs.c)
  * against memcpy of the same bytes, measured in the same process.
  *
  * The traffic is what an MPPE link carries: 1500-octet frames of random

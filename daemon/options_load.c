@@ -9,7 +9,7 @@
 #include "options_int.h"
 #include "words.h"
 
-#include "../src/crypto.h" /* uppp_memzero */
+#include "crypto.h" /* uppp_memzero */
 
 #include <errno.h>
 #include <pwd.h>

@@ -6,7 +6,7 @@
 #include "secrets.h"
 #include "words.h"
 
-#include "../src/crypto.h" /* uppp_memzero */
+#include "crypto.h" /* uppp_memzero */
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -5,7 +5,7 @@
  */
 #include "words.h"
 
-#include "../src/crypto.h" /* uppp_memzero */
+#include "crypto.h" /* uppp_memzero */
 
 #include <errno.h>
 #include <fcntl.h>

@@ -155,7 +155,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(uppp_hdlc_encode(&tx, flags, body, n, wire, w1 - 1, &(size_t){0}) < 0);
 
     /* What the deframer must make of this frame (RFC 1662 sections 3.1,
-     * 3.2 and 4.3 as ppp_async applies them, see src/hdlc.c). */
+     * 3.2 and 4.3 as ppp_async applies them, see src/link/hdlc.c). */
     const uint8_t *want = body;
     size_t want_len = n;
     bool want_ac = flags & UPPP_HDLC_TX_ADDR_CTRL;

@@ -1,5 +1,5 @@
 /*
- * Fuzz target for the pppd-style packet formatter (src/pktlog.c).
+ * Fuzz target for the pppd-style packet formatter (src/util/pktlog.c).
  *
  * Input: protocol (2 bytes, big-endian), flags (1 byte), then the
  * information field. It is rendered into an exactly sized small buffer and a

@@ -177,10 +177,6 @@ void uppp_session_set_mppe_keys(struct uppp_session *s, const struct uppp_keys *
 uint16_t uppp_link_mtu(const struct uppp_session *s);
 uint16_t uppp_ip_mtu(const struct uppp_session *s);
 
-/* Dispatch a decrypted/decompressed or clear network packet. */
-void uppp_network_input(struct uppp_session *s, uint16_t proto, const uint8_t *pkt, size_t len,
-                        int was_encrypted);
-
 /* The owning session of an fsm (every fsm's ctx is its session). */
 static inline struct uppp_session *uppp_fsm_session(struct uppp_fsm *f)
 {

@@ -555,8 +555,9 @@ static void clear_in_dropped(struct uppp_session *s)
     s->clear_in_unlogged = 0;
 }
 
-void uppp_network_input(struct uppp_session *s, uint16_t proto, const uint8_t *pkt, size_t len,
-                        int was_encrypted)
+/* Dispatch a decrypted/decompressed or clear network packet. */
+static void network_input(struct uppp_session *s, uint16_t proto, const uint8_t *pkt, size_t len,
+                          int was_encrypted)
 {
     if (!was_encrypted && (uppp_ccp_mppe_up(s) || mppe_gate(s))) {
         /* Never accept clear traffic while encryption is (to be) in force. */
@@ -641,13 +642,19 @@ void uppp_frame_input(struct uppp_session *s, const uint8_t *frame, size_t len)
         break;
     case UPPP_PROTO_COMP:
         if (uppp_ccp_enabled(s)) {
-            uppp_ccp_data_input(s, frame, len);
+            /* The pipeline: plaintext out of the CCP method, delivered
+             * by the session. */
+            struct uppp_ccp_plain plain;
+            if (uppp_ccp_data_input(s, frame, len, &plain) == 1) {
+                network_input(s, plain.proto, plain.data, plain.len, 1);
+                uppp_ccp_data_done(s);
+            }
             return;
         }
         break;
     case UPPP_PROTO_IP:
     case UPPP_PROTO_IPV6:
-        uppp_network_input(s, proto, frame, len, 0);
+        network_input(s, proto, frame, len, 0);
         return;
     }
     uppp_lcp_protreject(s, proto, frame, len);

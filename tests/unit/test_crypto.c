@@ -1,5 +1,5 @@
 /*
- * The crypto interface (src/crypto.h) where it is ours rather than a plain
+ * The crypto interface (src/crypto/crypto.h) where it is ours rather than a plain
  * call into OpenSSL: the RC4 key schedule of rc4.c, both as the local RC4
  * of a key change and as the schedule uppp_rc4_setkey loads into OpenSSL's
  * RC4, and uppp_sha1_vector over OpenSSL's low-level SHA-1. Known answers

@@ -1,5 +1,5 @@
 /*
- * pppd-style packet log lines (src/pktlog.c).
+ * pppd-style packet log lines (src/util/pktlog.c).
  *
  * 1. Replay: every control frame of both captured pppd 2.4.9 sessions is
  *    rendered and must appear, character for character, in the debug log

@@ -46,6 +46,7 @@ struct uppp_ccp_mppe {
     uint64_t rx_resyncs;      /* the receiver's resync count already counted */
     uint64_t rx_lost_answers; /* the receiver's lost_answers already logged */
     unsigned nonsense;        /* stateful: packets in a row that decrypted to junk */
+    size_t rx_plain;          /* plaintext octets in rxbuf until input_done */
 };
 
 /* The session's MPPE state (NULL if CCP has no state: out of memory). */

@@ -450,10 +450,18 @@ void uppp_ccp_input(struct uppp_session *s, const uint8_t *pkt, size_t len)
     post_settle(s);
 }
 
-void uppp_ccp_data_input(struct uppp_session *s, const uint8_t *pkt, size_t len)
+int uppp_ccp_data_input(struct uppp_session *s, const uint8_t *pkt, size_t len,
+                        struct uppp_ccp_plain *out)
+{
+    if (s->ccp.st == NULL)
+        return 0;
+    return s->ccp.method->input(s, s->ccp.st, pkt, len, out);
+}
+
+void uppp_ccp_data_done(struct uppp_session *s)
 {
     if (s->ccp.st != NULL)
-        s->ccp.method->input(s, s->ccp.st, pkt, len);
+        s->ccp.method->input_done(s->ccp.st);
 }
 
 int uppp_ccp_send(struct uppp_session *s, uint16_t proto, const uint8_t *pkt, size_t len)

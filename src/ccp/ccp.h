@@ -56,6 +56,13 @@ enum uppp_ccp_fail {
     UPPP_CCP_FAIL_NOT_AVAILABLE
 };
 
+/* A packet a method decrypted/decompressed: valid until input_done. */
+struct uppp_ccp_plain {
+    uint16_t proto;
+    const uint8_t *data;
+    size_t len;
+};
+
 /*
  * A CCP method (RFC 1962 section 4 calls them compression algorithms; MPPE,
  * RFC 3078, is one): pppd's struct compressor without I/O. ccp.c runs the
@@ -105,11 +112,14 @@ struct uppp_ccp_method {
     int (*open)(struct uppp_session *s, void *st, int offered);
     /* Wipe and free the data path; forget pending resets. */
     void (*close)(struct uppp_session *s, void *st);
-    /* A network packet out (send) and protocol 0x00FD in (input): the
-     * input delivers through uppp_network_input(). send returns 0 or
-     * UPPP_ERR_DROPPED (counted). */
+    /* A network packet out (send) and protocol 0x00FD in (input). send
+     * returns 0 or UPPP_ERR_DROPPED (counted). input returns 1 with the
+     * plaintext in out (the session delivers it, then calls input_done,
+     * which wipes it), or 0 when the packet was dropped (counted). */
     int (*send)(struct uppp_session *s, void *st, uint16_t proto, const uint8_t *pkt, size_t len);
-    void (*input)(struct uppp_session *s, void *st, const uint8_t *pkt, size_t len);
+    int (*input)(struct uppp_session *s, void *st, const uint8_t *pkt, size_t len,
+                 struct uppp_ccp_plain *out);
+    void (*input_done)(void *st);
     /* Reset-Request (code 14) and Reset-Ack (15) arrived while Opened. */
     void (*reset_request)(struct uppp_session *s, void *st, uint8_t id);
     void (*reset_ack)(struct uppp_session *s, void *st, uint8_t id);
@@ -169,8 +179,11 @@ unsigned uppp_ccp_overhead(const struct uppp_session *s, int may_come);
 void uppp_ccp_status(const struct uppp_session *s, struct uppp_status *st);
 /* A CCP packet (code onward). */
 void uppp_ccp_input(struct uppp_session *s, const uint8_t *pkt, size_t len);
-/* A 0x00FD packet: decrypt and pass to uppp_network_input(). */
-void uppp_ccp_data_input(struct uppp_session *s, const uint8_t *pkt, size_t len);
+/* A 0x00FD packet: 1 with the plaintext in out (deliver it, then call
+ * uppp_ccp_data_done()), or 0 when it was dropped. */
+int uppp_ccp_data_input(struct uppp_session *s, const uint8_t *pkt, size_t len,
+                        struct uppp_ccp_plain *out);
+void uppp_ccp_data_done(struct uppp_session *s);
 /* Encrypt and send a network packet. Returns 0 (sent) or
  * UPPP_ERR_DROPPED (dropped and counted). */
 int uppp_ccp_send(struct uppp_session *s, uint16_t proto, const uint8_t *pkt, size_t len);

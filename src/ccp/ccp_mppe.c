@@ -197,13 +197,14 @@ static int junk(struct uppp_session *s, struct uppp_ccp_mppe *c)
     return 1;
 }
 
-static void mppe_input(struct uppp_session *s, void *state, const uint8_t *pkt, size_t len)
+static int mppe_input(struct uppp_session *s, void *state, const uint8_t *pkt, size_t len,
+                      struct uppp_ccp_plain *out)
 {
     struct uppp_ccp_mppe *c = state;
     if (c->rx == NULL || !uppp_ccp_opened(s) || len > c->rxcap) {
         /* Not (yet) agreed, being renegotiated, or larger than our MRU. */
         s->stats.dropped_other++;
-        return;
+        return 0;
     }
     memcpy(c->rxbuf, pkt, len);
     struct uppp_mppe_rx rx;
@@ -236,19 +237,22 @@ static void mppe_input(struct uppp_session *s, void *state, const uint8_t *pkt, 
              * cipher's protocol check; treated as below, and the cipher
              * resyncs on the next FLUSHED packet. */
             if (junk(s, c))
-                return;
+                return 0;
             (void)uppp_mppe_rx_junk(c->rx);
             if (!c->rreq_pending)
                 send_reset_request(s, c, 1);
         }
-        uppp_network_input(s, rx.protocol, rx.payload, rx.payload_len, 1);
-        uppp_memzero(c->rxbuf, len);
-        return;
+        /* The session delivers it, then calls input_done (the wipe). */
+        out->proto = rx.protocol;
+        out->data = rx.payload;
+        out->len = rx.payload_len;
+        c->rx_plain = len;
+        return 1;
     case UPPP_MPPE_NEED_RESET:
         s->stats.dropped_other++;
         if (!c->rreq_pending)
             send_reset_request(s, c, 1);
-        return;
+        return 0;
     case UPPP_MPPE_DROP:
         s->stats.dropped_other++;
         if (rx.reason == UPPP_MPPE_DROP_WAIT_FLUSHED) {
@@ -264,7 +268,7 @@ static void mppe_input(struct uppp_session *s, void *state, const uint8_t *pkt, 
             }
         } else if (rx.reason == UPPP_MPPE_DROP_BAD_PROTOCOL && stateful) {
             if (junk(s, c))
-                return;
+                return 0;
             /* A packet that decrypts to nonsense: damage, or the two RC4
              * streams parted (a corrupted header made us re-key). A reset
              * costs nothing when in step and realigns the streams under
@@ -275,13 +279,13 @@ static void mppe_input(struct uppp_session *s, void *state, const uint8_t *pkt, 
         if (s->cfg.debug)
             uppp_log(s, UPPP_LOG_DEBUG, "MPPE: dropped a packet: %s",
                      uppp_mppe_drop_reason_str(rx.reason));
-        return;
+        return 0;
     case UPPP_MPPE_FATAL:
     default:
         s->stats.dropped_other++;
         mppe_fatal(s, rc == UPPP_MPPE_FATAL ? "MPPE: the peer sent too many undecryptable packets"
                                             : "MPPE: decryption failed");
-        return;
+        return 0;
     }
 }
 
@@ -561,6 +565,14 @@ static int mppe_open(struct uppp_session *s, void *st, int offered)
     return 0;
 }
 
+static void mppe_input_done(void *st)
+{
+    struct uppp_ccp_mppe *c = st;
+    if (c->rxbuf != NULL && c->rx_plain != 0)
+        uppp_memzero(c->rxbuf, c->rx_plain);
+    c->rx_plain = 0;
+}
+
 static uint64_t mppe_deadline(const void *st)
 {
     return ((const struct uppp_ccp_mppe *)st)->rreq_deadline;
@@ -594,6 +606,7 @@ const struct uppp_ccp_method uppp_ccp_mppe_method = {
     .close = mppe_close,
     .send = mppe_send,
     .input = mppe_input,
+    .input_done = mppe_input_done,
     .reset_request = mppe_reset_request,
     .reset_ack = mppe_reset_ack,
     .timer = mppe_timer,
