@@ -84,8 +84,7 @@ struct uppp_qev {
     int failed;          /* FINISHED: the automaton gave up (its failed flag) */
     int peer_terminated; /* LCP_DOWN: the peer sent Terminate-Request */
     enum uppp_end end;   /* END, CLOSE; AUTH failure when why is set */
-    char why[128];       /* reason; AUTH success: the peer's name */
-    char detail[128];    /* LCP_DOWN: the peer's Terminate text; NCP: fsm reason */
+    char why[160];       /* reason (as long as the session's); AUTH success: the peer's name */
 };
 
 #define UPPP_EVQ_LEN 16

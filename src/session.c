@@ -141,7 +141,7 @@ static void link_close(struct uppp_session *s, enum uppp_end end, const char *re
     set_end(s, end, reason);
     if (s->phase != UPPP_PHASE_DEAD)
         new_phase(s, UPPP_PHASE_TERMINATE);
-    uppp_fsm_close(&s->lcp.fsm, reason, s->now);
+    uppp_lcp_close(s, reason);
 }
 
 void uppp_session_set_mppe_keys(struct uppp_session *s, const struct uppp_keys *keys)
@@ -210,14 +210,10 @@ static void start_ncps(struct uppp_session *s)
     if (s->ncp_started)
         return;
     s->ncp_started = 1;
-    if (!s->cfg.no_ip) {
-        uppp_fsm_open(&s->ipcp.fsm, s->now);
-        uppp_fsm_up(&s->ipcp.fsm, s->now);
-    }
-    if (s->cfg.ipv6) {
-        uppp_fsm_open(&s->ipv6cp.fsm, s->now);
-        uppp_fsm_up(&s->ipv6cp.fsm, s->now);
-    }
+    if (!s->cfg.no_ip)
+        uppp_ncp_start(s, UPPP_PROTO_IPCP);
+    if (s->cfg.ipv6)
+        uppp_ncp_start(s, UPPP_PROTO_IPV6CP);
 }
 
 /* Whether network packets must wait for (or are refused without) MPPE. */
@@ -380,17 +376,8 @@ static void ncp_finished(struct uppp_session *s, const struct uppp_qev *ev)
      * negotiation failure whatever came before. */
     int ever_up = uppp_ipcp_was_up(s) || uppp_ipv6cp_was_up(s);
     enum uppp_end end = (ev->failed || !ever_up) ? UPPP_END_NEGOTIATION_FAILED : UPPP_END_OK;
-    const char *name = ev->proto == UPPP_PROTO_IPCP ? "IPCP" : "IPV6CP";
-    char why[sizeof(s->reason)];
-    why[0] = '\0';
     if (ev->why[0] != '\0')
-        snprintf(why, sizeof(why), "%s", ev->why);
-    else if (ev->failed && ev->detail[0] != '\0')
-        snprintf(why, sizeof(why), "%s", ev->detail);
-    else if (ev->detail[0] != '\0')
-        snprintf(why, sizeof(why), "%s: %s", name, ev->detail);
-    if (why[0] != '\0')
-        set_end(s, end, why);
+        set_end(s, end, ev->why);
     link_close(s, end, "No network protocols running");
 }
 
@@ -410,8 +397,8 @@ static void lcp_is_down(struct uppp_session *s, const struct uppp_qev *ev)
     /* Everything above LCP goes down with it (RFC 1661 3.6, 3.7); what
      * those layers had still to say is void. */
     discard_upper_events(s);
-    uppp_fsm_down(&s->ipcp.fsm, s->now);
-    uppp_fsm_down(&s->ipv6cp.fsm, s->now);
+    uppp_ncp_lower_down(s, UPPP_PROTO_IPCP);
+    uppp_ncp_lower_down(s, UPPP_PROTO_IPV6CP);
     uppp_ccp_stop(s);
     uppp_auth_stop(s);
     /* The keys belong to this LCP session's authentication. */
@@ -442,10 +429,8 @@ static void session_dead(struct uppp_session *s, int failed, const char *reason)
  * stops (the automaton's RXJ-, or the authentication role fails). */
 static void protreject(struct uppp_session *s, uint16_t proto)
 {
-    if (proto == UPPP_PROTO_IPCP)
-        uppp_fsm_protreject(&s->ipcp.fsm, s->now);
-    else if (proto == UPPP_PROTO_IPV6CP)
-        uppp_fsm_protreject(&s->ipv6cp.fsm, s->now);
+    if (proto == UPPP_PROTO_IPCP || proto == UPPP_PROTO_IPV6CP)
+        uppp_ncp_protreject(s, proto);
     else if (proto == UPPP_PROTO_CCP)
         uppp_ccp_protreject(s);
     else if (proto == UPPP_PROTO_PAP || proto == UPPP_PROTO_CHAP)
@@ -566,8 +551,7 @@ static void network_input(struct uppp_session *s, uint16_t proto, const uint8_t 
         clear_in_dropped(s);
         return;
     }
-    int up = proto == UPPP_PROTO_IP ? s->ipcp.up : proto == UPPP_PROTO_IPV6 ? s->ipv6cp.up : 0;
-    if (!up) {
+    if (!uppp_ncp_carries(s, proto)) {
         s->stats.dropped_other++;
         return;
     }
@@ -607,7 +591,7 @@ void uppp_frame_input(struct uppp_session *s, const uint8_t *frame, size_t len)
         uppp_log_packet(s, "rcvd", proto, frame, len);
 
     if (proto == UPPP_PROTO_LCP) {
-        uppp_fsm_input(&s->lcp.fsm, frame, len, s->now);
+        uppp_lcp_input(s, frame, len);
         return;
     }
     /* RFC 1661 3.4/3.5: before LCP is Opened, everything else is dropped. */
@@ -629,14 +613,14 @@ void uppp_frame_input(struct uppp_session *s, const uint8_t *frame, size_t len)
     case UPPP_PROTO_IPCP:
         if (!s->cfg.no_ip) {
             if (s->phase >= UPPP_PHASE_NETWORK)
-                uppp_fsm_input(&s->ipcp.fsm, frame, len, s->now);
+                uppp_ncp_input(s, proto, frame, len);
             return;
         }
         break;
     case UPPP_PROTO_IPV6CP:
         if (s->cfg.ipv6) {
             if (s->phase >= UPPP_PHASE_NETWORK)
-                uppp_fsm_input(&s->ipv6cp.fsm, frame, len, s->now);
+                uppp_ncp_input(s, proto, frame, len);
             return;
         }
         break;
@@ -730,9 +714,7 @@ int uppp_session_start(struct uppp_session *s, uint64_t now)
         return UPPP_ERR_INVALID;
     s->now = now;
     new_phase(s, UPPP_PHASE_ESTABLISH);
-    uppp_fsm_open(&s->lcp.fsm, now);
-    drain(s);
-    uppp_fsm_up(&s->lcp.fsm, now);
+    uppp_lcp_open(s);
     drain(s);
     return 0;
 }
@@ -768,7 +750,7 @@ void uppp_session_hangup(struct uppp_session *s, uint64_t now)
         return;
     s->now = now;
     set_end(s, UPPP_END_HANGUP, "Modem hangup");
-    uppp_fsm_down(&s->lcp.fsm, now);
+    uppp_lcp_lower_down(s);
     drain(s);
     session_dead(s, 0, "");
 }
@@ -839,8 +821,7 @@ int uppp_session_send_ip(struct uppp_session *s, uint16_t proto, const uint8_t *
     if (s == NULL || (proto != UPPP_PROTO_IP && proto != UPPP_PROTO_IPV6) || pkt == NULL)
         return UPPP_ERR_INVALID;
     s->now = now;
-    int up = proto == UPPP_PROTO_IP ? s->ipcp.up : s->ipv6cp.up;
-    if (s->ended || !up) {
+    if (s->ended || !uppp_ncp_carries(s, proto)) {
         s->stats.dropped_other++;
         return UPPP_ERR_DROPPED;
     }
@@ -892,8 +873,8 @@ uint64_t uppp_session_next_timer(const struct uppp_session *s)
     uint64_t d = uppp_lcp_deadline(s);
     d = uppp_min_deadline(d, uppp_auth_deadline(s));
     d = uppp_min_deadline(d, uppp_ccp_deadline(s));
-    d = uppp_min_deadline(d, s->ipcp.fsm.deadline);
-    d = uppp_min_deadline(d, s->ipv6cp.fsm.deadline);
+    d = uppp_min_deadline(d, uppp_ncp_deadline(s, UPPP_PROTO_IPCP));
+    d = uppp_min_deadline(d, uppp_ncp_deadline(s, UPPP_PROTO_IPV6CP));
     return d == 0 ? UINT64_MAX : d;
 }
 
@@ -914,10 +895,10 @@ int uppp_session_handle_timer(struct uppp_session *s, uint64_t now)
         uppp_ccp_timer(s, now);
     drain(s);
     if (!s->ended)
-        uppp_fsm_timer(&s->ipcp.fsm, now);
+        uppp_ncp_timer(s, UPPP_PROTO_IPCP, now);
     drain(s);
     if (!s->ended)
-        uppp_fsm_timer(&s->ipv6cp.fsm, now);
+        uppp_ncp_timer(s, UPPP_PROTO_IPV6CP, now);
     drain(s);
     return 0;
 }
@@ -929,13 +910,7 @@ void uppp_session_status(const struct uppp_session *s, struct uppp_status *st)
     st->end = s->ended ? s->end : UPPP_END_NONE;
     snprintf(st->reason, sizeof(st->reason), "%s", s->end_set ? s->reason : "");
     uppp_ccp_status(s, st);
-    st->ip_local = s->ipcp.local;
-    st->ip_remote = s->ipcp.remote;
-    st->dns[0] = s->ipcp.dns[0];
-    st->dns[1] = s->ipcp.dns[1];
-    st->ipv6_up = s->ipv6cp.up;
-    st->ipv6_local = s->ipv6cp.local;
-    st->ipv6_remote = s->ipv6cp.remote;
+    uppp_ncp_status(s, st);
     st->peer_mru = peer_mru(s);
     st->ip_mtu = uppp_ip_mtu(s);
     uppp_framing_add_stats(s, st);

@@ -580,3 +580,24 @@ void uppp_lcp_protreject(struct uppp_session *s, uint16_t proto, const uint8_t *
     uppp_log(s, UPPP_LOG_DEBUG, "Protocol-Reject for unsupported protocol 0x%x", proto);
     uppp_fsm_send_code(&s->lcp.fsm, UPPP_LCP_PROTREJ, s->lcp.fsm.next_id++, pkt, len + 2);
 }
+
+void uppp_lcp_open(struct uppp_session *s)
+{
+    uppp_fsm_open(&s->lcp.fsm, s->now);
+    uppp_fsm_up(&s->lcp.fsm, s->now);
+}
+
+void uppp_lcp_close(struct uppp_session *s, const char *reason)
+{
+    uppp_fsm_close(&s->lcp.fsm, reason, s->now);
+}
+
+void uppp_lcp_lower_down(struct uppp_session *s)
+{
+    uppp_fsm_down(&s->lcp.fsm, s->now);
+}
+
+void uppp_lcp_input(struct uppp_session *s, const uint8_t *pkt, size_t len)
+{
+    uppp_fsm_input(&s->lcp.fsm, pkt, len, s->now);
+}

@@ -88,6 +88,13 @@ void uppp_lcp_link_params(const struct uppp_session *s, struct uppp_lcp_link *p)
 uint16_t uppp_lcp_peer_mru(const struct uppp_session *s);
 /* Whether LCP is Opened (everything above it runs only then). */
 int uppp_lcp_opened(const struct uppp_session *s);
+/* The link is up: open LCP (Open + Up). Close administratively with
+ * reason (the Terminate-Request's text). The lower layer went away. An LCP
+ * packet (code onward). */
+void uppp_lcp_open(struct uppp_session *s);
+void uppp_lcp_close(struct uppp_session *s, const char *reason);
+void uppp_lcp_lower_down(struct uppp_session *s);
+void uppp_lcp_input(struct uppp_session *s, const uint8_t *pkt, size_t len);
 /* Echo timer. */
 void uppp_lcp_timer(struct uppp_session *s, uint64_t now);
 uint64_t uppp_lcp_deadline(const struct uppp_session *s);
