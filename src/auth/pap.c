@@ -86,7 +86,7 @@ static void conclude(struct uppp_session *s, struct uppp_pap_server *ps, uint8_t
  * answer later; meanwhile repeated requests are not passed on again (the
  * state is no longer LISTEN) and the give-up time runs. */
 static int pass_on(struct uppp_session *s, struct uppp_pap_server *ps, uint8_t id, const char *user,
-                   const char *shown, const uint8_t *pw, size_t pwlen)
+                   const uint8_t *pw, size_t pwlen)
 {
     if (s->cb.auth_request == NULL)
         return 0;
@@ -103,7 +103,6 @@ static int pass_on(struct uppp_session *s, struct uppp_pap_server *ps, uint8_t i
     ps->state = UPPP_PAPS_PENDING;
     ps->id = id;
     snprintf(ps->user, sizeof(ps->user), "%s", user);
-    snprintf(ps->shown, sizeof(ps->shown), "%s", shown);
     ps->deadline = s->now + uppp_auth_wait_ms(s);
     return 1;
 }
@@ -113,7 +112,9 @@ int uppp_pap_verdict(struct uppp_session *s, const struct uppp_auth_verdict *v)
     struct uppp_pap_server *ps = &uppp_auth_impl(s)->pap_srv;
     if (ps->state != UPPP_PAPS_PENDING)
         return UPPP_ERR_NO_REQUEST;
-    conclude(s, ps, ps->id, v->ok, v->message, ps->user, ps->shown);
+    char shown[sizeof(ps->user) * 4];
+    uppp_escape(shown, sizeof(shown), ps->user, strlen(ps->user), 0);
+    conclude(s, ps, ps->id, v->ok, v->message, ps->user, shown);
     return 0;
 }
 
@@ -142,7 +143,7 @@ static void pap_rauthreq(struct uppp_session *s, uint8_t id, const uint8_t *p, s
     if (uppp_auth_copy_name(user, p + 1, ulen) != 0) {
         uppp_log(s, UPPP_LOG_WARN, "PAP: peer name \"%s\" holds a NUL: refused", shown);
         ok = 0;
-    } else if (pass_on(s, ps, id, user, shown, pw, pwlen)) {
+    } else if (pass_on(s, ps, id, user, pw, pwlen)) {
         return; /* the caller answers later (uppp_pap_verdict) */
     } else {
         ok = pap_check(s, user, shown, pw, pwlen);
@@ -280,8 +281,10 @@ void uppp_pap_timer(struct uppp_session *s, uint64_t now)
         return;
     }
     if (ps->state == UPPP_PAPS_PENDING && ps->deadline != 0 && now >= ps->deadline) {
-        uppp_log(s, UPPP_LOG_WARN, "No verdict on the PAP request of %s", ps->shown);
-        conclude(s, ps, ps->id, 0, NULL, ps->user, ps->shown);
+        char shown[sizeof(ps->user) * 4];
+        uppp_escape(shown, sizeof(shown), ps->user, strlen(ps->user), 0);
+        uppp_log(s, UPPP_LOG_WARN, "No verdict on the PAP request of %s", shown);
+        conclude(s, ps, ps->id, 0, NULL, ps->user, shown);
         return;
     }
     if (pc->state == UPPP_PAPC_PENDING && pc->deadline != 0 && now >= pc->deadline) {

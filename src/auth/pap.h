@@ -42,7 +42,6 @@ struct uppp_pap_server {
     /* A request waiting for the caller's verdict: its identifier and name. */
     uint8_t id;
     char user[256];
-    char shown[256 * 4];
 };
 
 /* Peer: sends Authenticate-Requests until answered. */
