@@ -143,8 +143,10 @@ static inline int th_auth_request(void *user, const struct uppp_auth_request *rq
     e->req.user = NULL;
     size_t cl = rq->challenge_len < sizeof(e->req_challenge) ? rq->challenge_len : 0;
     size_t rl = rq->response_len < sizeof(e->req_response) ? rq->response_len : 0;
-    memcpy(e->req_challenge, rq->challenge, cl);
-    memcpy(e->req_response, rq->response, rl);
+    if (cl != 0) /* PAP has no challenge (NULL) */
+        memcpy(e->req_challenge, rq->challenge, cl);
+    if (rl != 0)
+        memcpy(e->req_response, rq->response, rl);
     e->req.challenge = e->req_challenge;
     e->req.response = e->req_response;
     return 0;
