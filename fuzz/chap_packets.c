@@ -15,7 +15,9 @@
  *     1 raw PAP packet, same layout
  *     2 raw CHAP packet whose identifier is replaced by that of our last
  *       Challenge (bit 3 clear) or of our last Failure plus 1 (bit 3 set)
- *     3 advance the clock by (next byte) x 250 ms and run the timers
+ *     3 advance the clock by (next byte) x 250 ms and run the timers;
+ *       bit 3: toggle answering later (auth_request); bit 4: then give a
+ *       verdict (bit 5 ok, bit 6 with a message, bit 7 with keys)
  *     4 a correct Response to our last Challenge (bit 3: then flip the
  *       bit the next byte names), or with bit 4 a correct Change-Password
  *       after our E=648 Failure
@@ -45,6 +47,8 @@ struct fz {
     struct uppp_session *s;
     unsigned method;
     int nthash, expired;
+    int async;    /* auth_request answers "later" */
+    int requests; /* times it was asked */
     uint64_t now;
     uint64_t rng;
     uint8_t lcp_req[256];
@@ -108,6 +112,21 @@ static int rand_cb(void *user, void *buf, size_t len)
         z->rng ^= z->rng << 17;
         p[i] = (uint8_t)z->rng;
     }
+    return 0;
+}
+
+/* The answer-later path: the request must be well formed whatever the
+ * peer sent (the name a C string, lengths within the protocol's). */
+static int authreq_cb(void *user, const struct uppp_auth_request *rq)
+{
+    struct fz *z = user;
+    if (!z->async)
+        return -1;
+    if (rq->name == NULL || strlen(rq->name) > 255 || rq->response_len > 255 ||
+        rq->challenge_len > 64 || (rq->response_len != 0 && rq->response == NULL) ||
+        (rq->challenge_len != 0 && rq->challenge == NULL))
+        abort();
+    z->requests++;
     return 0;
 }
 
@@ -328,6 +347,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .get_secret = secret_cb,
         .set_password = setpw_cb,
         .log = getenv("FUZZ_DEBUG") ? log_cb : NULL,
+        .auth_request = authreq_cb,
     };
     if (uppp_session_new(&z.s, &cfg, &cb) != 0)
         return 0;
@@ -380,6 +400,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 data++, size--;
             }
             uppp_session_handle_timer(z.s, z.now);
+            if (op & 0x08)
+                z.async = !z.async;
+            if (op & 0x10) {
+                /* A verdict, perhaps with nothing pending, perhaps after
+                 * the link went down: refused, never a crash. */
+                static const uint8_t key[16] = {1, 2, 3};
+                struct uppp_auth_verdict v = {
+                    .ok = (op >> 5) & 1,
+                    .message = (op & 0x40) ? "S=00 M=fuzz" : NULL,
+                    .send_key = (op & 0x80) ? key : NULL,
+                    .recv_key = key,
+                };
+                int rc = uppp_session_auth_verdict(z.s, &v, z.now);
+                if (rc != 0 && rc != UPPP_ERR_NO_REQUEST)
+                    abort();
+            }
             break;
         case 4: {
             if (op & 0x10) {
