@@ -2,7 +2,10 @@
  * The session: RFC 1661 section 3's phases (Dead, Establish, Authenticate,
  * Network, Terminate) tying the layers together, demultiplexing received
  * frames by protocol (section 2), and the data path for IP packets, which
- * when MPPE is in force never crosses the link in the clear.
+ * when MPPE is in force never crosses the link in the clear. The only
+ * caller of the layers: they report back through the event queue
+ * (uppp_post in ppp.h), drained here after every call into a layer, and
+ * the phase logic below is the queue's handlers.
  */
 #include "ppp.h"
 #include "framing.h"

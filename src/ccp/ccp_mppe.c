@@ -1,5 +1,7 @@
 /*
- * The MPPE data path under CCP: network packets 0x0021..0x00FA out as
+ * MPPE as a CCP method (struct uppp_ccp_method, ccp.h): the negotiation of
+ * CCP option 18 (RFC 3078 section 2, pppd 2.4.9's rules, at the end of
+ * this file) and the data path: network packets 0x0021..0x00FA out as
  * protocol 0x00FD (RFC 3078 section 3, RFC 1962 section 2.1), 0x00FD in,
  * and the Reset-Request/Reset-Ack exchange of RFC 1962 section 3.1 that
  * resynchronises stateful MPPE (RFC 3078 section 8.2). The cipher is
