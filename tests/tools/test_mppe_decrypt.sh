@@ -132,6 +132,33 @@ for c in "v2 128 stateless 0" "v1 40 stateless 0" "v2 128 stateful 1" "v1 56 sta
     fi
 done
 
+# ---- link type PPP (9): no direction; the coherency counts tell them apart
+to_dlt_ppp() {
+    python3 - "$1" "$2" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+hdr = bytearray(d[:24])
+struct.pack_into("<I", hdr, 20, 9)
+out, off = bytearray(hdr), 24
+while off < len(d):
+    ts, us, cl, _ = struct.unpack_from("<IIII", d, off)
+    rec = d[off + 17:off + 16 + cl]  # without the direction octet
+    off += 16 + cl
+    out += struct.pack("<IIII", ts, us, len(rec), len(rec)) + rec
+open(sys.argv[2], "wb").write(out)
+PY
+}
+for c in "v2 128 stateless" "v2 56 stateful"; do
+    set -- $c
+    "$gen" "$tmp/g.pcap" "$tmp/g.txt" "$1" "$2" "$3" 0 5 200 2>/dev/null || fail "dlt ppp $c: generator"
+    to_dlt_ppp "$tmp/g.pcap" "$tmp/g9.pcap"
+    expect 0 "DLT_PPP $c" -- --summary --password Gen-pw-1 -w "$tmp/g.out" "$tmp/g9.pcap"
+    grep -q "frames=400 decrypted=400 failed=0" "$tmp/out" || fail "DLT_PPP $c: $(cat "$tmp/out")"
+    if [ $have_tshark = 1 ] && ! diff -q <(fields "$tmp/g.out") "$tmp/g.txt" >/dev/null; then
+        fail "DLT_PPP $c: tshark fields differ from the packets sent"
+    fi
+done
+
 # ---- bad input
 expect 3 "wrong password" -- --summary --password wrong "$caps/mschapv2-mppe128.hex"
 grep -q 'wrong key: the password does not answer' "$tmp/err" || fail "wrong password: message"

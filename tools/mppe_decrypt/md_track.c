@@ -321,7 +321,10 @@ static int ccp_input(struct md_track *t, struct link *l, enum md_dir dir, const 
 }
 
 /* A frame without a direction: the direction whose next coherency count
- * it is most plausibly (smallest step forward), the quieter one on a tie. */
+ * it is most plausibly (smallest step forward), the quieter one on a tie.
+ * A direction with no frame yet expects count 0 (RFC 3078 section 3.1),
+ * one step beyond a busy direction's next count, so that one side sending
+ * alone is not split across both. */
 static int guess_dir(const struct link *l, unsigned count)
 {
     unsigned best = UPPP_MPPE_CCOUNT_SPACE + 1;
@@ -331,7 +334,7 @@ static int guess_dir(const struct link *l, unsigned count)
         if (ds->ncand == 0)
             continue;
         unsigned dist = ds->last_count < 0
-                            ? count
+                            ? count + 1
                             : ((count - (unsigned)ds->last_count) & UPPP_MPPE_CCOUNT_MASK);
         if (dist == 0 && ds->last_count >= 0)
             dist = UPPP_MPPE_CCOUNT_SPACE;
