@@ -132,6 +132,34 @@ for c in "v2 128 stateless 0" "v1 40 stateless 0" "v2 128 stateful 1" "v1 56 sta
     fi
 done
 
+# ---- many sessions on one link: three captures back to back; each new
+# LCP Configure-Request ends the session before it.
+cat_pcaps() {
+    python3 - "$@" <<'PY'
+import struct, sys
+out = None
+for path in sys.argv[2:]:
+    d = open(path, "rb").read()
+    out = bytearray(d[:24]) if out is None else out
+    out += d[24:]
+open(sys.argv[1], "wb").write(out)
+PY
+}
+"$gen" "$tmp/s1.pcap" "$tmp/s1.txt" v1 40 stateful 0 21 50 2>/dev/null || fail "multi: generator"
+"$gen" "$tmp/s2.pcap" "$tmp/s2.txt" v2 128 stateless 0 22 70 2>/dev/null || fail "multi: generator"
+"$gen" "$tmp/s3.pcap" "$tmp/s3.txt" v2 56 stateful 0 23 30 2>/dev/null || fail "multi: generator"
+cat_pcaps "$tmp/multi.pcap" "$tmp/s1.pcap" "$tmp/s2.pcap" "$tmp/s3.pcap"
+expect 0 "three sessions" -- --summary --password Gen-pw-1 -w "$tmp/g.out" "$tmp/multi.pcap"
+want="session=1 user=gen-user method=mschapv1 bits=40 mode=stateful frames=100 decrypted=100 failed=0
+session=2 user=gen-user method=mschapv2 bits=128 mode=stateless frames=140 decrypted=140 failed=0
+session=3 user=gen-user method=mschapv2 bits=56 mode=stateful frames=60 decrypted=60 failed=0"
+[ "$(cat "$tmp/out")" = "$want" ] || fail "three sessions: $(cat "$tmp/out")"
+if [ $have_tshark = 1 ] && ! diff -q <(fields "$tmp/g.out") <(cat "$tmp/s1.txt" "$tmp/s2.txt" "$tmp/s3.txt") >/dev/null; then
+    fail "three sessions: tshark fields differ from the packets sent"
+fi
+expect 0 "three sessions, password check" -- --check-password Gen-pw-1 "$tmp/multi.pcap"
+[ "$(grep -c 'password=Gen-pw-1$' "$tmp/out")" = 3 ] || fail "multi check: $(cat "$tmp/out")"
+
 # ---- link type PPP (9): no direction; the coherency counts tell them apart
 to_dlt_ppp() {
     python3 - "$1" "$2" <<'PY'
