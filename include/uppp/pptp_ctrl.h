@@ -156,6 +156,7 @@ int uppp_pptp_ctrl_start(struct uppp_pptp_ctrl *c, uint64_t now);
  * message or stream, UPPP_ERR_PROTO for a message out of order or in the
  * wrong direction, UPPP_ERR_LIMIT for more than max_msgs_per_sec;
  * UPPP_ERR_CLOSED if it was closed already (the bytes are ignored);
+ * UPPP_ERR_PROTO, without closing, before uppp_pptp_ctrl_start();
  * UPPP_ERR_INVALID for a NULL pointer. Messages for unknown calls are
  * logged and ignored: they are what a clear racing a notify looks like. */
 int uppp_pptp_ctrl_read(struct uppp_pptp_ctrl *c, const uint8_t *data, size_t len, uint64_t now);
