@@ -8,8 +8,9 @@
  * a protocol error. Interop facts from the pptpd/pptp-linux test bed of
  * issue 10 shape the teardown:
  * - pptpd (1.4.0) answers Call-Clear-Request by closing TCP without a
- *   Call-Disconnect-Notify, so a PNS in CLEARING treats TCP closing as the
- *   end of every call and of the connection, not as an error;
+ *   Call-Disconnect-Notify (its pptpctrl.c says "violating RFC" and drops
+ *   the connection), so a PNS in CLEARING treats TCP closing as the end of
+ *   every call and of the connection, not as an error;
  * - pptp-linux (1.10.0) sends Call-Clear-Request and then closes TCP
  *   without Stop-Control-Connection, so a PAC answers the clear with a
  *   CDN and expects the close;
