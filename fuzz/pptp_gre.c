@@ -6,7 +6,7 @@
  * Input: 2 header octets, then records of [length][time step][packet].
  *   [0] bits 0-1: reorder timeout 0 / 1 / 300 / 10000 ms; bit 2: recv
  *       window 4 (else 64); bit 3: send a payload after every record;
- *       bit 4: ack delay 50 ms
+ *       bit 4: ack delay 50 ms; bit 5: enforce the peer window
  *   [1] the peer window (0 = unlimited)
  * Our Call ID is 0x002a; the seeds use it so the fuzzer starts inside.
  *
@@ -97,7 +97,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cfg.recv_window = (data[0] & 4) ? 4 : 64;
     cfg.ack_delay_ms = (data[0] & 16) ? 50 : 0;
     cfg.peer_window = data[1];
-    struct run r = {0};
+    cfg.enforce_peer_window = (data[0] & 32) != 0;
+    struct run r = {.next_seq = 1};
     struct uppp_pptp_gre_callbacks cb = {.output = on_output, .deliver = on_deliver};
     struct uppp_pptp_gre *g = NULL;
     CHECK(uppp_pptp_gre_new(&g, &cfg, &cb, &r) == 0);

@@ -61,10 +61,14 @@ int uppp_gre_build(const struct uppp_gre_hdr *h, uint8_t *buf, size_t cap);
 struct uppp_pptp_gre_config {
     uint16_t call_id;      /* ours: received packets must carry it */
     uint16_t peer_call_id; /* the peer's: the Key of packets we send */
-    /* The peer's Packet Recv. Window Size from its call message: no more
-     * than this many of our packets unacknowledged (section 4.2). 0 = do
-     * not limit. */
+    /* The peer's Packet Recv. Window Size from its call message. */
     uint16_t peer_window;
+    /* Hold our packets to peer_window unacknowledged (section 4.2). Off by
+     * default, following the real peers over the RFC: pptp-linux advertises
+     * a window of 3 (PPTP_WINDOW in its pptp_options.h) yet never limits
+     * its own sending and takes whatever arrives; honouring that 3 would
+     * cap a call at 3 packets per ack round trip. */
+    int enforce_peer_window;
     /* Reorder buffer slots (1..UPPP_PPTP_GRE_MAX_WINDOW; default 64, our
      * advertised Packet Recv. Window Size). */
     uint16_t recv_window;
@@ -119,10 +123,12 @@ int uppp_pptp_gre_new(struct uppp_pptp_gre **pg, const struct uppp_pptp_gre_conf
 
 void uppp_pptp_gre_del(struct uppp_pptp_gre *g);
 
-/* Send one payload: the next sequence number, and our pending ack rides
- * along. Returns 0, UPPP_ERR_INVALID (NULL, empty payload), UPPP_ERR_NOBUF
- * (len > max_payload) or UPPP_ERR_LIMIT (peer_window packets are
- * unacknowledged: the caller drops or holds the payload). */
+/* Send one payload: the next sequence number (the first is 1, as
+ * pptp-linux's encaps_gre() sends), and our pending ack rides along.
+ * Returns 0, UPPP_ERR_INVALID (NULL, empty payload), UPPP_ERR_NOBUF
+ * (len > max_payload) or UPPP_ERR_LIMIT (enforce_peer_window is set and
+ * peer_window packets are unacknowledged: the caller drops or holds the
+ * payload). */
 int uppp_pptp_gre_send(struct uppp_pptp_gre *g, const uint8_t *payload, size_t len, uint64_t now);
 
 /* One received GRE packet. Payloads in order are delivered before it

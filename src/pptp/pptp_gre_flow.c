@@ -74,8 +74,10 @@ int uppp_pptp_gre_new(struct uppp_pptp_gre **pg, const struct uppp_pptp_gre_conf
     g->cfg = *cfg;
     g->cb = *cb;
     g->user = user;
-    g->tx_next = 0;
-    g->tx_acked = UINT32_MAX;
+    /* pptp-linux starts at 1 ("first sequence number sent must be 1" in
+     * its pptp_gre.c); any start is valid, so match the common peer. */
+    g->tx_next = 1;
+    g->tx_acked = 0;
     g->ack_due = NEVER;
     *pg = g;
     return 0;
@@ -132,7 +134,8 @@ int uppp_pptp_gre_send(struct uppp_pptp_gre *g, const uint8_t *payload, size_t l
     if (len > g->cfg.max_payload)
         return UPPP_ERR_NOBUF;
     /* Section 4.2: no more than the peer's window unacknowledged. */
-    if (g->cfg.peer_window && uppp_pptp_gre_unacked(g) >= g->cfg.peer_window) {
+    if (g->cfg.enforce_peer_window && g->cfg.peer_window &&
+        uppp_pptp_gre_unacked(g) >= g->cfg.peer_window) {
         g->st.tx_window_full++;
         return UPPP_ERR_LIMIT;
     }

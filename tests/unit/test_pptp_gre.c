@@ -301,6 +301,7 @@ static void test_no_reorder_wait(void **state)
 static void window4(struct uppp_pptp_gre_config *cfg)
 {
     cfg->peer_window = 4;
+    cfg->enforce_peer_window = 1;
 }
 
 static size_t peer_ack(uint8_t *buf, uint16_t call_id, uint32_t ack)
@@ -321,12 +322,13 @@ static void test_full_window(void **state)
         assert_int_equal(uppp_pptp_gre_send(r.g, p, 4, 0), 0);
     assert_int_equal(uppp_pptp_gre_send(r.g, p, 4, 0), UPPP_ERR_LIMIT);
     assert_int_equal(uppp_pptp_gre_unacked(r.g), 4);
-    /* Packets 0..3 went out with sequence numbers 0..3, key = peer's ID,
-     * and no ack (nothing received yet). */
+    /* Packets went out with sequence numbers 1..4 (pptp-linux starts at 1
+     * too), key = peer's ID, and no ack (nothing received yet). */
     assert_int_equal(r.nout, 4);
-    tu_assert_hex(r.out[3], r.outlen[3], "3001 880b 0004 0007 00000003 00000001");
-    /* An ack alone for 0 and 1 opens the window by two. */
-    size_t n = peer_ack(pkt, 0x002a, 1);
+    tu_assert_hex(r.out[0], r.outlen[0], "3001 880b 0004 0007 00000001 00000001");
+    tu_assert_hex(r.out[3], r.outlen[3], "3001 880b 0004 0007 00000004 00000001");
+    /* An ack alone for 1 and 2 opens the window by two. */
+    size_t n = peer_ack(pkt, 0x002a, 2);
     assert_int_equal(uppp_pptp_gre_recv(r.g, pkt, n, 1), 0);
     assert_int_equal(uppp_pptp_gre_unacked(r.g), 2);
     assert_int_equal(uppp_pptp_gre_stats(r.g)->rx_ack_only, 1);
@@ -337,17 +339,35 @@ static void test_full_window(void **state)
     n = peer_ack(pkt, 0x002a, 100);
     assert_int_equal(uppp_pptp_gre_recv(r.g, pkt, n, 2), 0);
     assert_int_equal(uppp_pptp_gre_stats(r.g)->rx_bad_ack, 1);
-    n = peer_ack(pkt, 0x002a, 0);
+    n = peer_ack(pkt, 0x002a, 1);
     assert_int_equal(uppp_pptp_gre_recv(r.g, pkt, n, 2), 0);
     assert_int_equal(uppp_pptp_gre_unacked(r.g), 4);
     /* A forged Call ID carrying a good ack is refused whole. */
-    n = peer_ack(pkt, 0x002b, 5);
+    n = peer_ack(pkt, 0x002b, 6);
     assert_int_equal(uppp_pptp_gre_recv(r.g, pkt, n, 2), UPPP_ERR_PROTO);
     assert_int_equal(uppp_pptp_gre_unacked(r.g), 4);
-    n = peer_ack(pkt, 0x002a, 5);
+    n = peer_ack(pkt, 0x002a, 6);
     assert_int_equal(uppp_pptp_gre_recv(r.g, pkt, n, 2), 0);
     assert_int_equal(uppp_pptp_gre_unacked(r.g), 0);
     assert_int_equal(uppp_pptp_gre_stats(r.g)->tx_window_full, 2);
+    uppp_pptp_gre_del(r.g);
+}
+
+/* By default the peer's window is not enforced: pptp-linux advertises 3. */
+static void window3(struct uppp_pptp_gre_config *cfg)
+{
+    cfg->peer_window = 3;
+}
+
+static void test_window_not_enforced(void **state)
+{
+    (void)state;
+    struct rx r;
+    rx_init(&r, window3);
+    uint8_t p[4] = {1, 2, 3, 4};
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(uppp_pptp_gre_send(r.g, p, 4, 0), 0);
+    assert_int_equal(uppp_pptp_gre_unacked(r.g), 100);
     uppp_pptp_gre_del(r.g);
 }
 
@@ -366,7 +386,7 @@ static void test_acks(void **state)
     assert_int_equal(uppp_pptp_gre_next_timer(r.g), 5); /* ack_delay 0 */
     /* Data going out carries the ack for 12: no lone ack follows. */
     assert_int_equal(uppp_pptp_gre_send(r.g, p, 4, 5), 0);
-    tu_assert_hex(r.out[0], r.outlen[0], "3081 880b 0004 0007 00000000 0000000c 09090909");
+    tu_assert_hex(r.out[0], r.outlen[0], "3081 880b 0004 0007 00000001 0000000c 09090909");
     assert_int_equal(uppp_pptp_gre_next_timer(r.g), UINT64_MAX);
     assert_int_equal(uppp_pptp_gre_handle_timer(r.g, 6), 0);
     assert_int_equal(r.nout, 1);
@@ -567,6 +587,7 @@ int main(void)
         cmocka_unit_test(test_reorder_table),
         cmocka_unit_test(test_no_reorder_wait),
         cmocka_unit_test(test_full_window),
+        cmocka_unit_test(test_window_not_enforced),
         cmocka_unit_test(test_acks),
         cmocka_unit_test(test_ack_delay),
         cmocka_unit_test(test_forged),
