@@ -6,7 +6,8 @@
  * Input: 2 header octets, then records of [length][time step][packet].
  *   [0] bits 0-1: reorder timeout 0 / 1 / 300 / 10000 ms; bit 2: recv
  *       window 4 (else 64); bit 3: send a payload after every record;
- *       bit 4: ack delay 50 ms; bit 5: enforce the peer window
+ *       bit 4: ack delay 50 ms; bit 5: enforce the peer window; bit 6:
+ *       our sequence numbers start at 0xfffffff0
  *   [1] the peer window (0 = unlimited)
  * Our Call ID is 0x002a; the seeds use it so the fuzzer starts inside.
  *
@@ -98,7 +99,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cfg.ack_delay_ms = (data[0] & 16) ? 50 : 0;
     cfg.peer_window = data[1];
     cfg.enforce_peer_window = (data[0] & 32) != 0;
-    struct run r = {.next_seq = 1};
+    if (data[0] & 64)
+        cfg.first_seq = 0xfffffff0u; /* our numbers wrap soon */
+    struct run r = {.next_seq = cfg.first_seq};
     struct uppp_pptp_gre_callbacks cb = {.output = on_output, .deliver = on_deliver};
     struct uppp_pptp_gre *g = NULL;
     CHECK(uppp_pptp_gre_new(&g, &cfg, &cb, &r) == 0);

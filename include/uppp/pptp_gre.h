@@ -61,6 +61,9 @@ int uppp_gre_build(const struct uppp_gre_hdr *h, uint8_t *buf, size_t cap);
 struct uppp_pptp_gre_config {
     uint16_t call_id;      /* ours: received packets must carry it */
     uint16_t peer_call_id; /* the peer's: the Key of packets we send */
+    /* Our first sequence number (default 1, as pptp-linux; any value is
+     * valid, the receiver takes the first it sees). */
+    uint32_t first_seq;
     /* The peer's Packet Recv. Window Size from its call message. */
     uint16_t peer_window;
     /* Hold our packets to peer_window unacknowledged (section 4.2). Off by
@@ -123,8 +126,8 @@ int uppp_pptp_gre_new(struct uppp_pptp_gre **pg, const struct uppp_pptp_gre_conf
 
 void uppp_pptp_gre_del(struct uppp_pptp_gre *g);
 
-/* Send one payload: the next sequence number (the first is 1, as
- * pptp-linux's encaps_gre() sends), and our pending ack rides along.
+/* Send one payload: the next sequence number (the first is first_seq),
+ * and our pending ack rides along.
  * Returns 0, UPPP_ERR_INVALID (NULL, empty payload), UPPP_ERR_NOBUF
  * (len > max_payload) or UPPP_ERR_LIMIT (enforce_peer_window is set and
  * peer_window packets are unacknowledged: the caller drops or holds the

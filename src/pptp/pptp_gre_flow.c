@@ -47,6 +47,9 @@ struct uppp_pptp_gre {
 void uppp_pptp_gre_config_init(struct uppp_pptp_gre_config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
+    /* pptp-linux starts at 1 ("first sequence number sent must be 1" in
+     * its pptp_gre.c); any start is valid, so match the common peer. */
+    cfg->first_seq = 1;
     cfg->peer_window = 64;
     cfg->recv_window = 64;
     cfg->reorder_timeout_ms = 300;
@@ -74,10 +77,8 @@ int uppp_pptp_gre_new(struct uppp_pptp_gre **pg, const struct uppp_pptp_gre_conf
     g->cfg = *cfg;
     g->cb = *cb;
     g->user = user;
-    /* pptp-linux starts at 1 ("first sequence number sent must be 1" in
-     * its pptp_gre.c); any start is valid, so match the common peer. */
-    g->tx_next = 1;
-    g->tx_acked = 0;
+    g->tx_next = cfg->first_seq;
+    g->tx_acked = cfg->first_seq - 1;
     g->ack_due = NEVER;
     *pg = g;
     return 0;

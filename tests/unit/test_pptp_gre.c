@@ -353,6 +353,38 @@ static void test_full_window(void **state)
     uppp_pptp_gre_del(r.g);
 }
 
+/* Our sequence numbers and the window across the 32-bit wrap. */
+static void window4_wrap(struct uppp_pptp_gre_config *cfg)
+{
+    window4(cfg);
+    cfg->first_seq = 0xfffffffe;
+}
+
+static void test_send_wrap(void **state)
+{
+    (void)state;
+    struct rx r;
+    rx_init(&r, window4_wrap);
+    uint8_t p[4] = {0, 0, 0, 1}, pkt[64];
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(uppp_pptp_gre_send(r.g, p, 4, 0), 0);
+    assert_int_equal(uppp_pptp_gre_send(r.g, p, 4, 0), UPPP_ERR_LIMIT);
+    tu_assert_hex(r.out[1], r.outlen[1], "3001 880b 0004 0007 ffffffff 00000001");
+    tu_assert_hex(r.out[2], r.outlen[2], "3001 880b 0004 0007 00000000 00000001");
+    /* An ack for 0 (after the wrap) covers fffffffe, ffffffff and 0. */
+    size_t n = peer_ack(pkt, 0x002a, 0);
+    assert_int_equal(uppp_pptp_gre_recv(r.g, pkt, n, 1), 0);
+    assert_int_equal(uppp_pptp_gre_unacked(r.g), 1);
+    /* An ack from before the wrap is old now; one past 1 was never sent. */
+    n = peer_ack(pkt, 0x002a, 0xffffffff);
+    uppp_pptp_gre_recv(r.g, pkt, n, 1);
+    n = peer_ack(pkt, 0x002a, 2);
+    uppp_pptp_gre_recv(r.g, pkt, n, 1);
+    assert_int_equal(uppp_pptp_gre_unacked(r.g), 1);
+    assert_int_equal(uppp_pptp_gre_stats(r.g)->rx_bad_ack, 1);
+    uppp_pptp_gre_del(r.g);
+}
+
 /* By default the peer's window is not enforced: pptp-linux advertises 3. */
 static void window3(struct uppp_pptp_gre_config *cfg)
 {
@@ -588,6 +620,7 @@ int main(void)
         cmocka_unit_test(test_no_reorder_wait),
         cmocka_unit_test(test_full_window),
         cmocka_unit_test(test_window_not_enforced),
+        cmocka_unit_test(test_send_wrap),
         cmocka_unit_test(test_acks),
         cmocka_unit_test(test_ack_delay),
         cmocka_unit_test(test_forged),
