@@ -40,6 +40,14 @@ enum uppp_err {
      * code-page characters (RFC 2433 appendix A.2) and libuppp accepts only
      * ASCII there, since the OEM code page is the peer's local setting. */
     UPPP_ERR_LM_PASSWORD = -11,
+    /* A message is valid but not allowed in this state or direction (a
+     * PPTP reply nobody asked for, a second Start-Control-Connection). */
+    UPPP_ERR_PROTO = -12,
+    /* A configured bound was reached: calls per connection, Call IDs,
+     * messages per second, the peer's receive window. */
+    UPPP_ERR_LIMIT = -13,
+    /* The connection or call is closed; nothing more is accepted. */
+    UPPP_ERR_CLOSED = -14,
 };
 
 /* One line describing err; never NULL. */
