@@ -4,7 +4,7 @@
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config libssl-dev libcmocka-dev clang
-      libclang-rt-dev iproute2 iputils-ping socat)
+      libclang-rt-dev iproute2 iputils-ping socat libpcap-dev tshark)
 [ -n "${UPPP_EXTRA_PKGS:-}" ] && read -r -a extra <<<"$UPPP_EXTRA_PKGS" && pkgs+=("${extra[@]}")
 
 missing=()
@@ -17,5 +17,7 @@ SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 echo "setup: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer no without asking.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -46,13 +46,21 @@ enum uppp_err {
      * code-page characters (RFC 2433 appendix A.2) and libuppp accepts only
      * ASCII there, since the OEM code page is the peer's local setting. */
     UPPP_ERR_LM_PASSWORD = -11,
+    /* A message is valid but not allowed in this state or direction (a
+     * PPTP reply nobody asked for, a second Start-Control-Connection). */
+    UPPP_ERR_PROTO = -12,
+    /* A configured bound was reached: calls per connection, Call IDs,
+     * messages per second, the peer's receive window. */
+    UPPP_ERR_LIMIT = -13,
+    /* The connection or call is closed; nothing more is accepted. */
+    UPPP_ERR_CLOSED = -14,
     /* A packet was dropped, and counted, because it cannot go now: its
      * network protocol is not up, or encryption is required and not up
      * (never sent in the clear). Not fatal: later packets may go. */
-    UPPP_ERR_DROPPED = -12,
+    UPPP_ERR_DROPPED = -15,
     /* An answer to a request that is not pending: uppp_session_auth_verdict
      * after the verdict was given, or after the link went down. */
-    UPPP_ERR_NO_REQUEST = -13,
+    UPPP_ERR_NO_REQUEST = -16,
 };
 
 /* One line describing err; never NULL. */

@@ -29,6 +29,12 @@ const char *uppp_strerror(int err)
         return "malformed input";
     case UPPP_ERR_LM_PASSWORD:
         return "password has no LAN Manager hash (only ASCII passwords have one here)";
+    case UPPP_ERR_PROTO:
+        return "message not allowed in this state";
+    case UPPP_ERR_LIMIT:
+        return "configured limit reached";
+    case UPPP_ERR_CLOSED:
+        return "closed";
     case UPPP_ERR_DROPPED:
         return "packet dropped: it cannot be sent now";
     case UPPP_ERR_NO_REQUEST:

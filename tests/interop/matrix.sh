@@ -321,7 +321,7 @@ case_link() {
     from_n=$(stat -c %s "$CASE_DIR/from-vm" 2>/dev/null)
     if ((!lossy)); then
         mx_check "pppd->upppd ping 56 and MTU-sized" mx_eq \
-            "$(vm_count pppd "^PPPVM: ping-ok target=$UP_IP ")" 2
+            "$(vm_count pppd "PPPVM: ping-ok target=$UP_IP ")" 2
         mx_check "upppd->pppd ping 56" mx_eq "$host_ping56" 0
         mx_check "upppd->pppd ping $((host_mtu - 28)) (MTU $host_mtu, DF)" mx_eq "$host_pingmtu" 0
         mx_check "pppd: test script rc 0" mx_eq "$(vm_result pppd test-exit rc)" 0

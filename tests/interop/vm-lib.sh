@@ -161,7 +161,12 @@ _vm_running() { [[ -n ${VM_PID[$1]:-} ]] && kill -0 "${VM_PID[$1]}" 2>/dev/null;
 
 # grep without -q: under a caller's pipefail, tr killed by SIGPIPE after an
 # early match would turn the match into a failure.
-_vm_has_marker() { tr -d '\r' <"$1" 2>/dev/null | grep -E "^PPPVM: $2( |\$)" >/dev/null; }
+# A marker may follow a pppd log line's text on the same console line: pppd
+# writes a line and its newline in two writes, and the guest's markers can
+# fall between them. So markers are found anywhere in a line, and what
+# stands before "PPPVM: " is dropped.
+_vm_markers() { tr -d '\r' <"$1" 2>/dev/null | sed -n 's/^.*\(PPPVM: \)/\1/p'; }
+_vm_has_marker() { _vm_markers "$1" | grep -E "^PPPVM: $2( |\$)" >/dev/null; }
 
 vm_wait_marker() {
     local name=$1 marker=$2 timeout=$3 log
@@ -223,7 +228,7 @@ vm_stop() {
 
 vm_result() {
     local line
-    line=$(tr -d '\r' <"$(vm_log "$1")" 2>/dev/null | grep -E "^PPPVM: $2( |\$)" | tail -1)
+    line=$(_vm_markers "$(vm_log "$1")" | grep -E "^PPPVM: $2( |\$)" | tail -1)
     [[ -n $line ]] || return 1
     line=${line#"PPPVM: $2"}
     line=${line# }

@@ -1,0 +1,194 @@
+/*
+ * decrypt-bench: mppe-decrypt's decryption throughput (MB/s of captured
+ * MPPE, RFC 3078) through its own path (md_track: PPP header, the copy out
+ * of the capture buffer, libuppp's receiver, the IP check) against raw RC4
+ * over the same bytes (OpenSSL EVP, keyed once), in the same run.
+ *
+ * The "capture" is made beforehand, untimed: a session's CHAP exchange and
+ * CCP Configure-Acks (values that only need to parse: the keys are given
+ * as master keys, as from RADIUS), then PACKETS IPv4 packets of SIZE
+ * octets encrypted by libuppp's sender, stateless or stateful.
+ *
+ * Prints key=value lines, one per mode:
+ *   mode=stateless|stateful packets=N size=S decrypt_mbps=X rc4_mbps=Y
+ *   ratio=X/Y goal=G met=yes|no
+ * Goals (issue 11): 0.5 stateless (a key change per packet), 0.9 stateful.
+ *
+ * usage: decrypt-bench [PACKETS [SIZE]]
+ */
+#include "md_track.h"
+#include "md_wire.h"
+
+#include <uppp/err.h>
+#include <uppp/mppe.h>
+
+#include <openssl/evp.h>
+#include <openssl/provider.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_SIZE 1500
+#define FRAME_CAP (MAX_SIZE + 8)
+#define ROUNDS 5
+
+static const uint8_t send_key[16] = "bench-send-key!";
+static const uint8_t recv_key[16] = "bench-recv-key!";
+
+struct frame {
+    size_t len;
+    uint8_t d[FRAME_CAP];
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what)
+{
+    fprintf(stderr, "decrypt-bench: %s\n", what);
+    exit(1);
+}
+
+static size_t make_ctrl(uint8_t *f, uint16_t proto, uint8_t code, const uint8_t *v, size_t vn)
+{
+    f[0] = (uint8_t)(proto >> 8);
+    f[1] = (uint8_t)proto;
+    f[2] = code;
+    f[3] = 1;
+    f[4] = (uint8_t)((vn + 4) >> 8);
+    f[5] = (uint8_t)(vn + 4);
+    memcpy(f + 6, v, vn);
+    return vn + 6;
+}
+
+static struct md_track *new_session(const struct md_creds *c, int stateless)
+{
+    struct md_track *t;
+    struct md_track_config tc = {.creds = c};
+    if (md_track_new(&t, &tc) != 0)
+        die("md_track_new");
+    uint8_t f[128], v[64];
+    struct md_unit u = {.dir = MD_DIR_A, .kind = MD_UNIT_FRAME, .data = f};
+    /* MS-CHAPv2 Challenge, Response, Success (RFC 2759 section 4). */
+    memset(v, 0x11, sizeof(v));
+    v[0] = MD_MSCHAP2_CHAL_LEN;
+    u.len = make_ctrl(f, MD_PROTO_CHAP, MD_CHAP_CHALLENGE, v, 17);
+    md_track_frame(t, &u);
+    v[0] = MD_MSCHAP_RESP_LEN;
+    memcpy(v + 50, "bench", 5);
+    u.dir = MD_DIR_B;
+    u.len = make_ctrl(f, MD_PROTO_CHAP, MD_CHAP_RESPONSE, v, 55);
+    md_track_frame(t, &u);
+    u.dir = MD_DIR_A;
+    u.len = make_ctrl(f, MD_PROTO_CHAP, MD_CHAP_SUCCESS, (const uint8_t *)"S=", 2);
+    md_track_frame(t, &u);
+    /* CCP Configure-Ack with MPPE 128, H as asked (RFC 3078 section 2). */
+    uint8_t opt[6] = {UPPP_CCP_OPT_MPPE, 6, stateless ? 1 : 0, 0, 0, 0x40};
+    u.len = make_ctrl(f, MD_PROTO_CCP, MD_CP_CONF_ACK, opt, 6);
+    md_track_frame(t, &u);
+    return t;
+}
+
+static int run_mode(int stateless, int npk, size_t size)
+{
+    struct md_creds c;
+    memset(&c, 0, sizeof(c));
+    c.kind = MD_CRED_KEYS;
+    memcpy(c.send_key, send_key, 16);
+    memcpy(c.recv_key, recv_key, 16);
+
+    /* The capture: npk frames from the authenticator's sender. */
+    struct uppp_mppe_config mc = {.bits = 128, .stateless = stateless};
+    memcpy(mc.start_key, send_key, 16);
+    struct uppp_mppe *tx;
+    if (uppp_mppe_new(&tx, &mc) != 0)
+        die("uppp_mppe_new");
+    struct frame *fr = malloc((size_t)npk * sizeof(*fr));
+    if (fr == NULL)
+        die("out of memory");
+    uint8_t ip[MAX_SIZE];
+    memset(ip, 0x5a, sizeof(ip));
+    ip[0] = 0x45;
+    ip[2] = (uint8_t)(size >> 8);
+    ip[3] = (uint8_t)size;
+    for (int i = 0; i < npk; i++) {
+        fr[i].d[0] = MD_PROTO_MPPE; /* PFC, as pppd peers send it */
+        int n = uppp_mppe_encrypt(tx, MD_PROTO_IP, ip, size, fr[i].d + 1, FRAME_CAP - 1);
+        if (n < 0)
+            die("uppp_mppe_encrypt");
+        fr[i].len = (size_t)n + 1;
+    }
+    uppp_mppe_del(tx);
+
+    /* The reference: EVP RC4 over the same encrypted bytes. */
+    OSSL_LIB_CTX *lc = OSSL_LIB_CTX_new();
+    OSSL_PROVIDER *leg = lc ? OSSL_PROVIDER_load(lc, "legacy") : NULL;
+    EVP_CIPHER *rc4 = leg ? EVP_CIPHER_fetch(lc, "RC4", NULL) : NULL;
+    if (rc4 == NULL)
+        die("RC4 from OpenSSL's legacy provider is unavailable");
+    static uint8_t scratch[FRAME_CAP];
+    double best_md = 0, best_rc4 = 0;
+    double bytes = (double)npk * (double)(size + 2);
+    for (int r = 0; r < ROUNDS; r++) {
+        struct md_track *t = new_session(&c, stateless);
+        double t0 = now_s();
+        struct md_unit u = {.dir = MD_DIR_A, .kind = MD_UNIT_FRAME};
+        for (int i = 0; i < npk; i++) {
+            u.data = fr[i].d;
+            u.len = fr[i].len;
+            md_track_frame(t, &u);
+        }
+        double dt = now_s() - t0;
+        size_t ns;
+        const struct md_session *s = md_track_sessions(t, &ns);
+        if (ns != 1 || s->decrypted != (uint64_t)npk)
+            die("the tool did not decrypt every frame");
+        md_track_del(t);
+        if (bytes / dt / 1e6 > best_md)
+            best_md = bytes / dt / 1e6;
+
+        EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+        if (ctx == NULL || EVP_EncryptInit_ex2(ctx, rc4, send_key, NULL, NULL) != 1)
+            die("EVP RC4 setup failed");
+        t0 = now_s();
+        for (int i = 0; i < npk; i++) {
+            int outl;
+            /* The same copy out of the capture as the tool makes. */
+            memcpy(scratch, fr[i].d + 3, fr[i].len - 3);
+            if (EVP_EncryptUpdate(ctx, scratch, &outl, scratch, (int)(fr[i].len - 3)) != 1)
+                die("EVP_EncryptUpdate failed");
+        }
+        dt = now_s() - t0;
+        EVP_CIPHER_CTX_free(ctx);
+        if (bytes / dt / 1e6 > best_rc4)
+            best_rc4 = bytes / dt / 1e6;
+    }
+    EVP_CIPHER_free(rc4);
+    OSSL_PROVIDER_unload(leg);
+    OSSL_LIB_CTX_free(lc);
+    free(fr);
+    double ratio = best_md / best_rc4, goal = stateless ? 0.5 : 0.9;
+    printf("mode=%s packets=%d size=%zu decrypt_mbps=%.1f rc4_mbps=%.1f ratio=%.2f goal=%.1f "
+           "met=%s\n",
+           stateless ? "stateless" : "stateful", npk, size, best_md, best_rc4, ratio, goal,
+           ratio >= goal ? "yes" : "no");
+    return ratio >= goal;
+}
+
+int main(int argc, char **argv)
+{
+    int npk = argc > 1 ? atoi(argv[1]) : 20000;
+    size_t size = argc > 2 ? (size_t)atoi(argv[2]) : 1400;
+    if (npk <= 0 || size < 20 || size > MAX_SIZE) {
+        fprintf(stderr, "usage: decrypt-bench [PACKETS [SIZE (20..%d)]]\n", MAX_SIZE);
+        return 2;
+    }
+    int ok = run_mode(1, npk, size);
+    ok &= run_mode(0, npk, size);
+    return ok ? 0 : 1;
+}

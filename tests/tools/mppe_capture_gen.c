@@ -1,0 +1,275 @@
+/*
+ * Makes MPPE captures for the mppe-decrypt test: two libuppp sessions back
+ * to back in memory under a virtual clock (as tests/unit/session_harness.h
+ * does), MS-CHAP v1 or v2 (RFC 2433, RFC 2759), MPPE 40/56/128 stateless or
+ * stateful (RFC 3078), ICMP echo packets both ways, optionally dropping a
+ * share of the MPPE frames. Every frame that reaches a session is written,
+ * in the order it arrives, to a pcap of link type PPP_WITH_DIR (direction
+ * "sent" = from A, the authenticator): the capture a tap in front of the
+ * receivers would make. Every packet a session delivers is written to the
+ * expected file as "src<TAB>dst<TAB>icmp type<TAB>payload hex", the fields
+ * tshark prints for the decrypted capture.
+ *
+ * usage: mppe-capture-gen OUT.pcap EXPECTED.txt v1|v2 40|56|128
+ *                         stateless|stateful LOSS_PERCENT SEED PACKETS
+ */
+#include <uppp/err.h>
+#include <uppp/session.h>
+
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define QMAX 4096
+#define FMAX 4200
+#define PASSWORD "Gen-pw-1"
+
+struct frame {
+    size_t len;
+    uint8_t d[FMAX];
+};
+
+struct end {
+    struct uppp_session *s;
+    struct uppp_config cfg;
+    struct frame *q;
+    size_t head, len;
+    int idx;
+    uint64_t rng;
+};
+
+static struct end ends[2];
+static pcap_dumper_t *dump;
+static FILE *expected;
+static uint64_t now = 1, rng = 12345;
+static int loss_pct;
+static unsigned dropped;
+
+static uint64_t rnd(uint64_t *st)
+{
+    uint64_t x = *st ? *st : 0x9e3779b97f4a7c15ull;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *st = x;
+    return x * 2685821657736338717ull;
+}
+
+static void out_cb(void *user, const uint8_t *data, size_t len)
+{
+    struct end *e = user;
+    if (len > FMAX || e->len == QMAX)
+        return;
+    struct frame *f = &e->q[(e->head + e->len++) % QMAX];
+    memcpy(f->d, data, len);
+    f->len = len;
+}
+
+static void deliver_cb(void *user, uint16_t proto, const uint8_t *p, size_t len)
+{
+    (void)user;
+    if (proto != 0x0021 || len < 28)
+        return;
+    fprintf(expected, "%u.%u.%u.%u\t%u.%u.%u.%u\t%u\t", p[12], p[13], p[14], p[15], p[16], p[17],
+            p[18], p[19], p[20]);
+    for (size_t i = 28; i < len; i++)
+        fprintf(expected, "%02x", p[i]);
+    fputc('\n', expected);
+}
+
+static int random_cb(void *user, void *buf, size_t len)
+{
+    struct end *e = user;
+    for (size_t i = 0; i < len; i++)
+        ((uint8_t *)buf)[i] = (uint8_t)(rnd(&e->rng) >> 32);
+    return 0;
+}
+
+static int secret_cb(void *user, const struct uppp_secret_query *q, struct uppp_secret *out)
+{
+    (void)user;
+    (void)q;
+    memset(out, 0, sizeof(*out));
+    out->kind = UPPP_SECRET_PASSWORD;
+    snprintf(out->password, sizeof(out->password), "%s", PASSWORD);
+    return 0;
+}
+
+static void log_cb(void *user, int level, const char *line)
+{
+    (void)user;
+    (void)level;
+    if (getenv("GEN_DEBUG"))
+        fprintf(stderr, "%s\n", line);
+}
+
+static int running(void)
+{
+    struct uppp_status a, b;
+    uppp_session_status(ends[0].s, &a);
+    uppp_session_status(ends[1].s, &b);
+    return a.phase == UPPP_PHASE_RUNNING && b.phase == UPPP_PHASE_RUNNING;
+}
+
+/* Move one frame from e to the other end, writing it to the capture. */
+static void move_one(struct end *e)
+{
+    struct frame *f = &e->q[e->head];
+    e->head = (e->head + 1) % QMAX;
+    e->len--;
+    /* Loss hits MPPE data only (protocol 0x00FD, PFC or not), so that the
+     * handshake, CCP and its Reset-Requests get through. */
+    int mppe = (f->d[0] == 0xfd) || (f->len > 1 && f->d[0] == 0 && f->d[1] == 0xfd);
+    if (mppe && loss_pct && (int)(rnd(&rng) % 100) < loss_pct) {
+        dropped++;
+        return;
+    }
+    uint8_t rec[FMAX + 1];
+    rec[0] = e->idx == 0; /* PPP_WITH_DIR: non-zero = sent by A */
+    memcpy(rec + 1, f->d, f->len);
+    struct pcap_pkthdr h;
+    h.ts.tv_sec = (time_t)(1700000000 + now / 1000);
+    h.ts.tv_usec = (suseconds_t)(now % 1000 * 1000);
+    h.caplen = h.len = (bpf_u_int32)(f->len + 1);
+    pcap_dump((u_char *)dump, &h, rec);
+    uppp_session_input(ends[1 - e->idx].s, f->d, f->len, now);
+}
+
+static void run(uint64_t until, int stop_running)
+{
+    for (unsigned steps = 0; steps < 1000000; steps++) {
+        if (stop_running && running())
+            return;
+        if (ends[0].len) {
+            move_one(&ends[0]);
+            continue;
+        }
+        if (ends[1].len) {
+            move_one(&ends[1]);
+            continue;
+        }
+        uint64_t ta = uppp_session_next_timer(ends[0].s);
+        uint64_t tb = uppp_session_next_timer(ends[1].s);
+        uint64_t t = ta < tb ? ta : tb;
+        if (t == UINT64_MAX || t > until)
+            break;
+        if (t > now)
+            now = t;
+        uppp_session_handle_timer(ends[0].s, now);
+        uppp_session_handle_timer(ends[1].s, now);
+    }
+    if (now < until && !stop_running)
+        now = until;
+}
+
+static size_t make_icmp(uint8_t *p, int from_a, unsigned seq)
+{
+    size_t len = 28 + 24;
+    memset(p, 0, len);
+    p[0] = 0x45;
+    p[3] = (uint8_t)len;
+    p[5] = (uint8_t)seq;
+    p[8] = 64;
+    p[9] = 1;
+    uint8_t a[4] = {10, 0, 0, 1}, b[4] = {10, 0, 0, 2};
+    memcpy(p + 12, from_a ? a : b, 4);
+    memcpy(p + 16, from_a ? b : a, 4);
+    uint32_t sum = 0;
+    for (int i = 0; i < 20; i += 2)
+        sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    p[10] = (uint8_t)(~sum >> 8);
+    p[11] = (uint8_t)~sum;
+    p[20] = 8; /* echo request */
+    p[26] = (uint8_t)(seq >> 8);
+    p[27] = (uint8_t)seq;
+    char txt[32];
+    snprintf(txt, sizeof(txt), "mppe-gen %c seq %05u....", from_a ? 'A' : 'B', seq % 100000u);
+    memcpy(p + 28, txt, 24);
+    return len;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 9) {
+        fprintf(stderr,
+                "usage: %s OUT.pcap EXPECTED.txt v1|v2 40|56|128 stateless|stateful "
+                "LOSS_PERCENT SEED PACKETS\n",
+                argv[0]);
+        return 2;
+    }
+    int v2 = strcmp(argv[3], "v2") == 0, bits = atoi(argv[4]);
+    int stateful = strcmp(argv[5], "stateful") == 0;
+    loss_pct = atoi(argv[6]);
+    uint64_t seed = strtoull(argv[7], NULL, 10);
+    int npkts = atoi(argv[8]);
+    rng ^= seed;
+    pcap_t *dead = pcap_open_dead(204 /* LINKTYPE_PPP_WITH_DIR */, 65535);
+    dump = pcap_dump_open(dead, argv[1]);
+    expected = fopen(argv[2], "w");
+    if (dump == NULL || expected == NULL) {
+        fprintf(stderr, "cannot create the outputs\n");
+        return 1;
+    }
+    for (int i = 0; i < 2; i++) {
+        struct end *e = &ends[i];
+        e->idx = i;
+        e->rng = seed * 2 + (uint64_t)i + 1;
+        e->q = calloc(QMAX, sizeof(struct frame));
+        uppp_config_init(&e->cfg);
+        e->cfg.framing = UPPP_FRAMING_NONE;
+        e->cfg.mppe = UPPP_MPPE_REQUIRED;
+        e->cfg.mppe_bits = bits == 40 ? 1u : bits == 56 ? 2u : 4u;
+        e->cfg.mppe_stateful_ok = stateful;
+        e->cfg.mppe_want_stateful = stateful;
+        e->cfg.debug = 1;
+    }
+    snprintf(ends[0].cfg.our_name, sizeof(ends[0].cfg.our_name), "gen-server");
+    snprintf(ends[1].cfg.our_name, sizeof(ends[1].cfg.our_name), "gen-user");
+    ends[0].cfg.require_auth = v2 ? UPPP_AUTH_MSCHAP_V2 : UPPP_AUTH_MSCHAP_V1;
+    ends[0].cfg.ip_local = 0x0a000001;
+    ends[0].cfg.ip_remote = 0x0a000002;
+    for (int i = 0; i < 2; i++) {
+        struct uppp_callbacks cb = {.user = &ends[i],
+                                    .output = out_cb,
+                                    .deliver = deliver_cb,
+                                    .random = random_cb,
+                                    .get_secret = secret_cb,
+                                    .log = log_cb};
+        if (uppp_session_new(&ends[i].s, &ends[i].cfg, &cb) != 0 ||
+            uppp_session_start(ends[i].s, now) != 0) {
+            fprintf(stderr, "session setup failed\n");
+            return 1;
+        }
+    }
+    run(UINT64_MAX, 1);
+    if (!running()) {
+        fprintf(stderr, "the link did not come up\n");
+        return 1;
+    }
+    uint8_t pkt[64];
+    for (int i = 0; i < npkts; i++) {
+        for (int a = 0; a < 2; a++) {
+            size_t n = make_icmp(pkt, a == 0, (unsigned)i);
+            uppp_session_send_ip(ends[a].s, 0x0021, pkt, n, now);
+        }
+        run(now + 10, 0);
+    }
+    run(now + 10000, 0);
+    struct uppp_status a, b;
+    uppp_session_status(ends[0].s, &a);
+    uppp_session_status(ends[1].s, &b);
+    fprintf(stderr, "gen: %s %d %s loss=%d%%: dropped=%u delivered=%llu+%llu\n", argv[3], bits,
+            argv[5], loss_pct, dropped, (unsigned long long)a.packets_in,
+            (unsigned long long)b.packets_in);
+    for (int i = 0; i < 2; i++) {
+        uppp_session_del(ends[i].s);
+        free(ends[i].q);
+    }
+    pcap_dump_close(dump);
+    pcap_close(dead);
+    fclose(expected);
+    return 0;
+}
