@@ -120,6 +120,10 @@ struct uppp_session {
     int end_set;
     char reason[160];
     int ended; /* the session is over: entry points do nothing */
+    /* LCP finished right after we sent a Terminate-Ack: the session ends
+     * at linger_until (see lcp_finished in session.c); termack_at is when
+     * the last one went out. */
+    uint64_t termack_at, linger_until;
 
     /* Events posted by the layers, drained by session.c (see uppp_post). */
     struct uppp_qev evq[UPPP_EVQ_LEN];

@@ -109,12 +109,24 @@ static int is_control(uint16_t proto)
     return proto >= 0x8000;
 }
 
+/* The Restart time (RFC 1661 section 4.6), for lcp_finished. */
+static uint64_t restart_ms(const struct uppp_session *s)
+{
+    return s->cfg.restart_ms ? s->cfg.restart_ms : 3000;
+}
+
 void uppp_send_packet(struct uppp_session *s, uint16_t proto, const uint8_t *info, size_t len)
 {
     if (s->ended)
         return;
     if (s->cfg.debug && is_control(proto))
         uppp_log_packet(s, "sent", proto, info, len);
+    if (proto == UPPP_PROTO_LCP && len > 0 && info[0] == UPPP_TERMACK) {
+        /* See lcp_finished. */
+        s->termack_at = s->now ? s->now : 1;
+        if (s->linger_until != 0)
+            s->linger_until = s->termack_at + restart_ms(s);
+    }
     /* RFC 1661 6.5/6.6 and RFC 1662 7.1: LCP configuration packets always
      * go with both fields uncompressed and every control character
      * escaped, so the peer can read them whatever it believes is agreed. */
@@ -410,22 +422,47 @@ static void lcp_is_down(struct uppp_session *s, const struct uppp_qev *ev)
     s->ncp_started = 0;
 }
 
+static void record_end(struct uppp_session *s, int failed, const char *reason)
+{
+    if (s->end_set)
+        return;
+    if (failed)
+        set_end(s, UPPP_END_NEGOTIATION_FAILED, reason);
+    else if (reason[0])
+        set_end(s, UPPP_END_HANGUP, reason);
+    else
+        set_end(s, UPPP_END_HANGUP, "link terminated");
+}
+
 static void session_dead(struct uppp_session *s, int failed, const char *reason)
 {
     if (s->ended)
         return;
-    if (!s->end_set) {
-        if (failed)
-            set_end(s, UPPP_END_NEGOTIATION_FAILED, reason);
-        else if (reason[0])
-            set_end(s, UPPP_END_HANGUP, reason);
-        else
-            set_end(s, UPPP_END_HANGUP, "link terminated");
-    }
+    record_end(s, failed, reason);
+    s->linger_until = 0;
     new_phase(s, UPPP_PHASE_DEAD);
     s->ended = 1;
     uppp_log(s, UPPP_LOG_NOTICE, "Connection terminated: %s", s->reason);
     emit(s, UPPP_EVENT_DEAD);
+}
+
+/* RFC 1661 section 3.7: "The receiver of a Terminate-Request ... MUST NOT
+ * disconnect until at least one Restart time has passed after sending a
+ * Terminate-Ack." The automaton reaches Closed at once when both ends sent
+ * Terminate-Requests and ours is acked (Closing: RTR sta, RTA tlf), but our
+ * own Terminate-Ack may still be on its way: hanging up then lost it in
+ * the interop matrix, and pppd, never acked, ended with "Modem hangup"
+ * (16) instead of its authentication failure (11 or 19). So the session
+ * stays, its end recorded, until one Restart time after the last
+ * Terminate-Ack we sent, or until the link goes down under it. */
+static void lcp_finished(struct uppp_session *s, const struct uppp_qev *ev)
+{
+    if (s->termack_at != 0 && s->now < s->termack_at + restart_ms(s)) {
+        record_end(s, ev->failed, ev->why);
+        s->linger_until = s->termack_at + restart_ms(s);
+        return;
+    }
+    session_dead(s, ev->failed, ev->why);
 }
 
 /* The peer Protocol-Rejected a protocol of ours (RFC 1661 5.7): its layer
@@ -450,7 +487,7 @@ static void handle(struct uppp_session *s, const struct uppp_qev *ev)
         lcp_is_down(s, ev);
         break;
     case UPPP_QEV_LCP_FINISHED:
-        session_dead(s, ev->failed, ev->why);
+        lcp_finished(s, ev);
         break;
     case UPPP_QEV_AUTH:
         auth_is_done(s, ev);
@@ -874,6 +911,7 @@ uint64_t uppp_session_next_timer(const struct uppp_session *s)
     if (s == NULL || s->ended)
         return UINT64_MAX;
     uint64_t d = uppp_lcp_deadline(s);
+    d = uppp_min_deadline(d, s->linger_until);
     d = uppp_min_deadline(d, uppp_auth_deadline(s));
     d = uppp_min_deadline(d, uppp_ccp_deadline(s));
     d = uppp_min_deadline(d, uppp_ncp_deadline(s, UPPP_PROTO_IPCP));
@@ -886,6 +924,10 @@ int uppp_session_handle_timer(struct uppp_session *s, uint64_t now)
     if (s == NULL)
         return UPPP_ERR_INVALID;
     s->now = now;
+    if (!s->ended && s->linger_until != 0 && now >= s->linger_until) {
+        session_dead(s, 0, "");
+        return 0;
+    }
     /* Each layer's timers, each call's events handled before the next
      * layer runs: a layer that LCP took down meanwhile has no timer left. */
     if (!s->ended)

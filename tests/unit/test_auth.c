@@ -320,6 +320,49 @@ static void test_wrong_password(void **state)
         one_wrong_password(methods[i], 300 + i);
 }
 
+static int either_dead(struct th_link *l)
+{
+    return uppp_session_is_dead(l->a.s) || uppp_session_is_dead(l->b.s);
+}
+
+/* RFC 1661 section 3.7: the receiver of a Terminate-Request MUST NOT
+ * disconnect until one Restart time after its Terminate-Ack. After a
+ * failed authentication both ends send Terminate-Requests; each acks the
+ * other's and then gets its own acked, which closes the automaton at once.
+ * The session must stay (its end already recorded) for the Restart time,
+ * so that the Terminate-Ack it just sent is not lost to its own hangup
+ * (pppd 2.4.9 then ended 16 instead of 11/19 in the interop matrix), and
+ * end at once when the link goes down under it. */
+static void test_crossing_terminate_waits_restart_time(void **state)
+{
+    (void)state;
+    static const uint8_t termack[] = {0xc0, 0x21, UPPP_TERMACK};
+    struct th_link l;
+    setup(&l, 330, UPPP_AUTH_MSCHAP_V2, 0, "not-the-password");
+    l.a.cfg.restart_ms = l.b.cfg.restart_ms = 2000;
+    th_start(&l);
+    /* The exchange is over within a millisecond here (no delay on the
+     * harness's wire); both Terminate-Acks went out and nobody hung up. */
+    th_run(&l, l.now + 1000, either_dead);
+    assert_false(either_dead(&l));
+    assert_int_equal(wire_count(&l.a, termack, sizeof(termack)), 1);
+    assert_int_equal(wire_count(&l.b, termack, sizeof(termack)), 1);
+    uint64_t end_a = uppp_session_next_timer(l.a.s);
+    assert_true(end_a > l.now && end_a <= l.now + 2000);
+    /* B's line drops: B ends now, with its own end kept. */
+    uppp_session_hangup(l.b.s, l.now);
+    assert_true(uppp_session_is_dead(l.b.s));
+    assert_int_equal(status(&l.b).end, UPPP_END_AUTH_TOPEER_FAILED);
+    /* A ends one Restart time after its Terminate-Ack, not before. */
+    th_run(&l, end_a - 1, NULL);
+    assert_false(uppp_session_is_dead(l.a.s));
+    th_run(&l, end_a, NULL);
+    assert_true(uppp_session_is_dead(l.a.s));
+    assert_int_equal(status(&l.a).end, UPPP_END_PEER_AUTH_FAILED);
+    assert_non_null(strstr(l.a.logbuf, "Connection terminated: Authentication failed"));
+    th_free(&l);
+}
+
 /* B authenticates A, and A has the wrong password: the roles swap. */
 static void test_wrong_password_other_way(void **state)
 {
@@ -1207,6 +1250,7 @@ int main(void)
         cmocka_unit_test(test_success_matrix),
         cmocka_unit_test(test_challenge_format),
         cmocka_unit_test(test_wrong_password),
+        cmocka_unit_test(test_crossing_terminate_waits_restart_time),
         cmocka_unit_test(test_wrong_password_other_way),
         cmocka_unit_test(test_forged_s),
         cmocka_unit_test(test_retransmitted_response),
