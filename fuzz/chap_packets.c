@@ -338,7 +338,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cfg.debug = 1;
     strcpy(cfg.our_name, peer_checks && !we_check ? "bob" : "alice");
     if (mode & 0x40)
-        strcpy(cfg.new_password, NEWPW);
+        cfg.new_password = NEWPW;
     cfg.require_auth = we_check ? z.method : 0;
     struct uppp_callbacks cb = {
         .user = &z,

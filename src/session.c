@@ -173,8 +173,41 @@ void uppp_post(struct uppp_session *s, const struct uppp_qev *ev)
         s->evq_overflow = 1;
         return;
     }
-    s->evq[(s->evq_head + s->evq_len) % UPPP_EVQ_LEN] = *ev;
+    struct uppp_qev_queued q = {
+        .type = (uint8_t)ev->type,
+        .for_peer = ev->for_peer != 0,
+        .ok = ev->ok != 0,
+        .failed = ev->failed != 0,
+        .peer_terminated = ev->peer_terminated != 0,
+        .why = -1,
+        .proto = ev->proto,
+        .method = ev->method,
+        .end = ev->end,
+    };
+    if (ev->why[0] != '\0') {
+        int slot = 0;
+        while (slot < UPPP_EVQ_WHY && (s->evq_why_used & (1u << slot)))
+            slot++;
+        if (slot == UPPP_EVQ_WHY) {
+            s->evq_overflow = 1;
+            return;
+        }
+        s->evq_why_used |= 1u << slot;
+        memcpy(s->evq_why[slot], ev->why, sizeof(s->evq_why[slot]));
+        q.why = (int8_t)slot;
+    }
+    s->evq[(s->evq_head + s->evq_len) % UPPP_EVQ_LEN] = q;
     s->evq_len++;
+}
+
+/* Free a queued event's reason slot (wiped: it may hold a peer name). */
+static void free_why(struct uppp_session *s, struct uppp_qev_queued *q)
+{
+    if (q->why >= 0) {
+        uppp_memzero(s->evq_why[q->why], sizeof(s->evq_why[q->why]));
+        s->evq_why_used &= ~(1u << q->why);
+        q->why = -1;
+    }
 }
 
 void uppp_post_type(struct uppp_session *s, enum uppp_qev_type t)
@@ -206,14 +239,14 @@ static void discard_upper_events(struct uppp_session *s)
 {
     unsigned kept = 0;
     for (unsigned i = 0; i < s->evq_len; i++) {
-        struct uppp_qev *e = &s->evq[(s->evq_head + i) % UPPP_EVQ_LEN];
+        struct uppp_qev_queued *e = &s->evq[(s->evq_head + i) % UPPP_EVQ_LEN];
         int keep = e->type == UPPP_QEV_LCP_UP || e->type == UPPP_QEV_LCP_DOWN ||
                    e->type == UPPP_QEV_LCP_FINISHED || e->type == UPPP_QEV_END ||
                    e->type == UPPP_QEV_CLOSE;
         if (keep)
             s->evq[(s->evq_head + kept++) % UPPP_EVQ_LEN] = *e;
         else
-            uppp_memzero(e, sizeof(*e)); /* may hold a peer name */
+            free_why(s, e); /* may hold a peer name */
     }
     s->evq_len = kept;
 }
@@ -534,8 +567,21 @@ static void drain(struct uppp_session *s)
         return; /* a handler's own layer calls: the outer loop continues */
     s->draining = 1;
     while (s->evq_len > 0 && !s->ended) {
-        struct uppp_qev ev = s->evq[s->evq_head];
-        uppp_memzero(&s->evq[s->evq_head], sizeof(ev));
+        struct uppp_qev_queued *q = &s->evq[s->evq_head];
+        struct uppp_qev ev;
+        memset(&ev, 0, sizeof(ev));
+        ev.type = (enum uppp_qev_type)q->type;
+        ev.for_peer = q->for_peer;
+        ev.ok = q->ok;
+        ev.failed = q->failed;
+        ev.peer_terminated = q->peer_terminated;
+        ev.proto = q->proto;
+        ev.method = q->method;
+        ev.end = q->end;
+        if (q->why >= 0)
+            memcpy(ev.why, s->evq_why[q->why], sizeof(ev.why));
+        free_why(s, q);
+        memset(q, 0, sizeof(*q));
         s->evq_head = (s->evq_head + 1) % UPPP_EVQ_LEN;
         s->evq_len--;
         handle(s, &ev);
@@ -554,6 +600,8 @@ static void drain(struct uppp_session *s)
     /* Once the session is over, nothing queued matters. */
     if (s->ended) {
         uppp_memzero(s->evq, sizeof(s->evq));
+        uppp_memzero(s->evq_why, sizeof(s->evq_why));
+        s->evq_why_used = 0;
         s->evq_len = 0;
     }
     s->draining = 0;
@@ -600,7 +648,7 @@ static void network_input(struct uppp_session *s, uint16_t proto, const uint8_t 
         s->cb.deliver(s->cb.user, proto, pkt, len);
 }
 
-void uppp_frame_input(struct uppp_session *s, const uint8_t *frame, size_t len)
+void uppp_frame_input(struct uppp_session *s, const uint8_t *frame, size_t len, int writable)
 {
     /* RFC 1662 section 3.2: Address and Control may be absent (ACFC);
      * we accept both forms whatever was negotiated, as pppd does. */
@@ -669,7 +717,7 @@ void uppp_frame_input(struct uppp_session *s, const uint8_t *frame, size_t len)
             /* The pipeline: plaintext out of the CCP method, delivered
              * by the session. */
             struct uppp_ccp_plain plain;
-            if (uppp_ccp_data_input(s, frame, len, &plain) == 1) {
+            if (uppp_ccp_data_input(s, frame, len, writable, &plain) == 1) {
                 network_input(s, plain.proto, plain.data, plain.len, 1);
                 uppp_ccp_data_done(s);
             }
@@ -686,6 +734,18 @@ void uppp_frame_input(struct uppp_session *s, const uint8_t *frame, size_t len)
 
 /* ---- public API ---- */
 
+/* Wipe and free the session's copy of the new password (a secret). */
+static void free_new_password(struct uppp_session *s)
+{
+    size_t n = strlen(s->cfg.new_password);
+    if (n != 0) {
+        char *npw = (char *)s->cfg.new_password;
+        uppp_memzero(npw, n);
+        free(npw);
+    }
+    s->cfg.new_password = "";
+}
+
 int uppp_session_new(struct uppp_session **out, const struct uppp_config *cfg,
                      const struct uppp_callbacks *cb)
 {
@@ -701,6 +761,10 @@ int uppp_session_new(struct uppp_session **out, const struct uppp_config *cfg,
     /* Required MPPE needs CCP: without it no packet could ever flow. */
     if (cfg->mppe == UPPP_MPPE_REQUIRED && cfg->no_ccp)
         return UPPP_ERR_INVALID;
+    size_t npw_len =
+        cfg->new_password != NULL ? strnlen(cfg->new_password, UPPP_NEW_PASSWORD_MAX + 1) : 0;
+    if (npw_len > UPPP_NEW_PASSWORD_MAX)
+        return UPPP_ERR_INVALID;
     /* Load crypto now if any method that needs it may run, in either role,
      * so a missing legacy provider is reported here and not mid-link. */
     unsigned chap_any = UPPP_AUTH_MSCHAP_V1 | UPPP_AUTH_MSCHAP_V2 | UPPP_AUTH_CHAP_MD5;
@@ -715,12 +779,25 @@ int uppp_session_new(struct uppp_session **out, const struct uppp_config *cfg,
     if (s == NULL)
         return UPPP_ERR_NOMEM;
     s->cfg = *cfg;
+    /* The configuration is copied in, the new password too (only when
+     * set: it is rarely used). Never NULL from here on. */
+    s->cfg.new_password = "";
+    if (npw_len != 0) {
+        char *npw = malloc(npw_len + 1);
+        if (npw == NULL) {
+            free(s);
+            return UPPP_ERR_NOMEM;
+        }
+        memcpy(npw, cfg->new_password, npw_len + 1);
+        s->cfg.new_password = npw;
+    }
     s->cb = *cb;
     s->phase = UPPP_PHASE_DEAD;
     s->tx_accm = 0xffffffffu;
     int rc = uppp_framing_init(s);
     if (rc != 0) {
         uppp_framing_free(s);
+        free_new_password(s);
         free(s);
         return rc;
     }
@@ -744,6 +821,8 @@ void uppp_session_del(struct uppp_session *s)
     uppp_framing_free(s);
     uppp_memzero(&s->keys, sizeof(s->keys));
     uppp_memzero(s->evq, sizeof(s->evq));
+    uppp_memzero(s->evq_why, sizeof(s->evq_why));
+    free_new_password(s);
     uppp_memzero(&s->cfg, sizeof(s->cfg));
     free(s);
 }
@@ -803,7 +882,7 @@ int uppp_session_input_frame(struct uppp_session *s, const uint8_t *frame, size_
         return 0;
     s->now = now;
     s->stats.bytes_in += len;
-    uppp_frame_input(s, frame, len);
+    uppp_frame_input(s, frame, len, 0); /* the caller's */
     drain(s);
     return 0;
 }
@@ -823,7 +902,7 @@ int uppp_session_input(struct uppp_session *s, const uint8_t *data, size_t len, 
     const uint8_t *frame;
     size_t flen;
     while (!s->ended && uppp_framing_next(s, &data, &len, &frame, &flen) == 1) {
-        uppp_frame_input(s, frame, flen);
+        uppp_frame_input(s, frame, flen, s->transport->frames_writable);
         drain(s);
     }
     return 0;

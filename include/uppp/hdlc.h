@@ -115,6 +115,14 @@ size_t uppp_hdlc_encode_bound(const struct uppp_hdlc_tx *tx, unsigned flags, siz
 int uppp_hdlc_encode(const struct uppp_hdlc_tx *tx, unsigned flags, const uint8_t *frame,
                      size_t frame_len, uint8_t *out, size_t out_cap, size_t *out_len);
 
+/* The same for a frame given in two pieces, head then body (head: the
+ * Protocol field; body: the Information field), so a caller need not copy
+ * them together first; the output is the same as uppp_hdlc_encode() of the
+ * two joined. Either piece may be NULL if its length is 0. Same returns. */
+int uppp_hdlc_encode2(const struct uppp_hdlc_tx *tx, unsigned flags, const uint8_t *head,
+                      size_t head_len, const uint8_t *body, size_t body_len, uint8_t *out,
+                      size_t out_cap, size_t *out_len);
+
 /* ---------------------------------------------------------------- decoder */
 
 struct uppp_hdlc_rx_config {

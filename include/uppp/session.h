@@ -114,8 +114,11 @@ struct uppp_config {
     uint32_t chap_interval_ms; /* re-challenge period; 0 = off */
     int auth_max_tries;        /* challenges/requests before giving up, default 10 */
     /* New password for MS-CHAPv2 change-password when the authenticator says
-     * E=648 (expired). Empty: a 648 is an ordinary failure. */
-    char new_password[1025];
+     * E=648 (expired): UTF-8, at most UPPP_NEW_PASSWORD_MAX octets. NULL or
+     * empty: a 648 is an ordinary failure. uppp_session_new copies it (and
+     * wipes its copy when the session is deleted); a pointer rather than an
+     * array so a session does not carry 1 KB for a rarely used option. */
+    const char *new_password;
 
     /* ---- CCP / MPPE (RFC 1962, RFC 3078) ---- */
     int no_ccp;
@@ -148,6 +151,9 @@ struct uppp_config {
 
 /* Fill cfg with pppd's defaults. */
 void uppp_config_init(struct uppp_config *cfg);
+
+/* The longest uppp_config.new_password (octets, without the NUL). */
+#define UPPP_NEW_PASSWORD_MAX 1024
 
 enum uppp_secret_kind { UPPP_SECRET_NONE = 0, UPPP_SECRET_PASSWORD, UPPP_SECRET_NTHASH };
 
@@ -326,8 +332,8 @@ struct uppp_session;
 /* Create a session. cfg is copied; cb is copied. cb->random is required:
  * the library has no random source of its own. Returns 0, UPPP_ERR_NOMEM,
  * UPPP_ERR_INVALID (NULL argument, no random callback, inconsistent
- * configuration) or UPPP_ERR_CRYPTO_UNAVAILABLE when MS-CHAP or MPPE is
- * configured and the crypto backend cannot load. */
+ * configuration, a new_password longer than UPPP_NEW_PASSWORD_MAX) or UPPP_ERR_CRYPTO_UNAVAILABLE
+ * when MS-CHAP or MPPE is configured and the crypto backend cannot load. */
 int uppp_session_new(struct uppp_session **out, const struct uppp_config *cfg,
                      const struct uppp_callbacks *cb);
 void uppp_session_del(struct uppp_session *s);

@@ -25,10 +25,38 @@ void uppp_auth_init(struct uppp_session *s)
     s->auth.impl = calloc(1, sizeof(struct uppp_auth_impl));
 }
 
+static void free_role(void *role, size_t size)
+{
+    if (role != NULL)
+        uppp_memzero(role, size); /* challenges, hashes, key material */
+    free(role);
+}
+
+/* Wipe the state and free the CHAP roles: they held secrets' hashes. */
 static void wipe_impl(struct uppp_session *s)
 {
-    if (s->auth.impl != NULL)
-        uppp_memzero(s->auth.impl, sizeof(struct uppp_auth_impl));
+    struct uppp_auth_impl *a = s->auth.impl;
+    if (a == NULL)
+        return;
+    free_role(a->chap_srv, sizeof(*a->chap_srv));
+    free_role(a->chap_cli, sizeof(*a->chap_cli));
+    uppp_memzero(a, sizeof(*a));
+}
+
+/* Allocate the CHAP roles the agreed methods use (PAP's are embedded). */
+static int alloc_roles(struct uppp_auth_impl *a, unsigned peer_method, unsigned our_method)
+{
+    if (peer_method != 0 && peer_method != UPPP_AUTH_PAP) {
+        a->chap_srv = calloc(1, sizeof(*a->chap_srv));
+        if (a->chap_srv == NULL)
+            return -1;
+    }
+    if (our_method != 0 && our_method != UPPP_AUTH_PAP) {
+        a->chap_cli = calloc(1, sizeof(*a->chap_cli));
+        if (a->chap_cli == NULL)
+            return -1;
+    }
+    return 0;
 }
 
 void uppp_auth_start(struct uppp_session *s, unsigned peer_method, unsigned our_method)
@@ -37,7 +65,13 @@ void uppp_auth_start(struct uppp_session *s, unsigned peer_method, unsigned our_
     s->auth.our_method = our_method;
     if (s->auth.impl == NULL)
         s->auth.impl = calloc(1, sizeof(struct uppp_auth_impl));
-    if (s->auth.impl == NULL) {
+    else
+        wipe_impl(s);
+    if (s->auth.impl != NULL && alloc_roles(s->auth.impl, peer_method, our_method) != 0)
+        wipe_impl(s); /* running stays 0: fail below */
+    if (s->auth.impl == NULL ||
+        (peer_method != 0 && peer_method != UPPP_AUTH_PAP && uppp_auth_impl(s)->chap_srv == NULL) ||
+        (our_method != 0 && our_method != UPPP_AUTH_PAP && uppp_auth_impl(s)->chap_cli == NULL)) {
         uppp_log(s, UPPP_LOG_ERR, "authentication: out of memory");
         if (peer_method)
             uppp_auth_peer_fail(s, peer_method, "Authentication failed: out of memory");
@@ -45,7 +79,6 @@ void uppp_auth_start(struct uppp_session *s, unsigned peer_method, unsigned our_
             uppp_auth_us_fail(s, our_method, "Authentication failed: out of memory");
         return;
     }
-    wipe_impl(s);
     struct uppp_auth_impl *a = uppp_auth_impl(s);
     a->running = 1;
 
@@ -107,9 +140,13 @@ uint64_t uppp_auth_deadline(const struct uppp_session *s)
     if (a == NULL)
         return 0;
     uint64_t d = uppp_min_deadline(a->pap_srv.deadline, a->pap_cli.deadline);
-    d = uppp_min_deadline(d, a->chap_srv.deadline);
-    d = uppp_min_deadline(d, a->chap_srv.rechallenge);
-    return uppp_min_deadline(d, a->chap_cli.deadline);
+    if (a->chap_srv != NULL) {
+        d = uppp_min_deadline(d, a->chap_srv->deadline);
+        d = uppp_min_deadline(d, a->chap_srv->rechallenge);
+    }
+    if (a->chap_cli != NULL)
+        d = uppp_min_deadline(d, a->chap_cli->deadline);
+    return d;
 }
 
 /* A peer that Protocol-Rejects the protocol we authenticate with will never
@@ -137,16 +174,16 @@ void uppp_auth_protreject(struct uppp_session *s, uint16_t proto)
     }
     if (proto != UPPP_PROTO_CHAP)
         return;
-    enum uppp_chapc_state c = a->chap_cli.state;
+    enum uppp_chapc_state c = a->chap_cli != NULL ? a->chap_cli->state : UPPP_CHAPC_IDLE;
     if (c == UPPP_CHAPC_WAIT || c == UPPP_CHAPC_RESPONDED || c == UPPP_CHAPC_CHPW) {
         uppp_log(s, UPPP_LOG_ERR, "CHAP authentication failed due to protocol-reject");
-        uppp_auth_us_fail(s, a->chap_cli.method, NULL);
+        uppp_auth_us_fail(s, a->chap_cli->method, NULL);
         return;
     }
-    enum uppp_chaps_state v = a->chap_srv.state;
+    enum uppp_chaps_state v = a->chap_srv != NULL ? a->chap_srv->state : UPPP_CHAPS_IDLE;
     if (v == UPPP_CHAPS_CHALLENGED || v == UPPP_CHAPS_CHPW || v == UPPP_CHAPS_PENDING ||
         v == UPPP_CHAPS_OPEN)
-        uppp_auth_peer_fail(s, a->chap_srv.method, NULL);
+        uppp_auth_peer_fail(s, a->chap_srv->method, NULL);
 }
 
 void uppp_auth_stop(struct uppp_session *s)

@@ -17,8 +17,12 @@
 struct uppp_auth_impl {
     struct uppp_pap_server pap_srv;
     struct uppp_pap_client pap_cli;
-    struct uppp_chap_server chap_srv;
-    struct uppp_chap_client chap_cli;
+    /* The CHAP roles are 2 KB each and a session uses at most one of
+     * them in most setups (a server only checks its peers): each is
+     * allocated by uppp_auth_start only when LCP agreed its method, and
+     * freed (wiped) by uppp_auth_stop. NULL: the role is not in use. */
+    struct uppp_chap_server *chap_srv;
+    struct uppp_chap_client *chap_cli;
     /* MS-CHAP runs in exactly one direction, so it may give the MPPE keys
      * (pppd ccp.c refuses MPPE when it ran both ways). */
     int keys_wanted;

@@ -148,7 +148,7 @@ static void challenge_now(struct uppp_session *s, struct uppp_chap_server *ss)
 
 void uppp_chap_server_start(struct uppp_session *s, unsigned method)
 {
-    struct uppp_chap_server *ss = &uppp_auth_impl(s)->chap_srv;
+    struct uppp_chap_server *ss = uppp_auth_impl(s)->chap_srv;
     ss->method = method;
     /* pppd starts from a random Identifier. */
     if (uppp_random(s, &ss->id, 1) != 0)
@@ -274,9 +274,9 @@ static int pass_on(struct uppp_session *s, struct uppp_chap_server *ss, uint8_t 
 int uppp_chap_verdict(struct uppp_session *s, const struct uppp_auth_verdict *v)
 {
     struct uppp_auth_impl *a = s->auth.impl;
-    if (a == NULL || a->chap_srv.state != UPPP_CHAPS_PENDING)
+    if (a == NULL || a->chap_srv == NULL || a->chap_srv->state != UPPP_CHAPS_PENDING)
         return UPPP_ERR_NO_REQUEST;
-    struct uppp_chap_server *ss = &a->chap_srv;
+    struct uppp_chap_server *ss = a->chap_srv;
     int verdict = v->ok ? UPPP_CHAPMS_OK : UPPP_CHAPMS_FAIL;
     if (v->message != NULL) {
         set_reply(ss, v->message);
@@ -298,7 +298,7 @@ int uppp_chap_verdict(struct uppp_session *s, const struct uppp_auth_verdict *v)
 
 static void rresponse(struct uppp_session *s, uint8_t id, const uint8_t *p, size_t len)
 {
-    struct uppp_chap_server *ss = &uppp_auth_impl(s)->chap_srv;
+    struct uppp_chap_server *ss = uppp_auth_impl(s)->chap_srv;
     if (ss->state != UPPP_CHAPS_CHALLENGED || id != ss->id) {
         /* RFC 1994 4.2: a retransmitted Response gets the same answer. */
         if (ss->answered && ss->answered_code == UPPP_CHAP_RESPONSE && id == ss->answered_id)
@@ -353,7 +353,7 @@ static void rresponse(struct uppp_session *s, uint8_t id, const uint8_t *p, size
 static void rchangepw(struct uppp_session *s, uint8_t code, uint8_t id, const uint8_t *p,
                       size_t len)
 {
-    struct uppp_chap_server *ss = &uppp_auth_impl(s)->chap_srv;
+    struct uppp_chap_server *ss = uppp_auth_impl(s)->chap_srv;
     uint8_t want = ss->method == UPPP_AUTH_MSCHAP_V2 ? UPPP_CHAP_MSV2_CHPW : UPPP_CHAP_MSV1_CHPW2;
     if (code != want)
         return;
@@ -372,7 +372,7 @@ static void rchangepw(struct uppp_session *s, uint8_t code, uint8_t id, const ui
 
 void uppp_chap_client_start(struct uppp_session *s, unsigned method)
 {
-    struct uppp_chap_client *cs = &uppp_auth_impl(s)->chap_cli;
+    struct uppp_chap_client *cs = uppp_auth_impl(s)->chap_cli;
     cs->method = method;
     cs->state = UPPP_CHAPC_WAIT;
     /* Do not wait for ever for a Challenge that never comes. */
@@ -406,7 +406,7 @@ static void client_fail(struct uppp_session *s, struct uppp_chap_client *cs, con
 
 static void rchallenge(struct uppp_session *s, uint8_t id, const uint8_t *p, size_t len)
 {
-    struct uppp_chap_client *cs = &uppp_auth_impl(s)->chap_cli;
+    struct uppp_chap_client *cs = uppp_auth_impl(s)->chap_cli;
     if (cs->state == UPPP_CHAPC_IDLE || cs->state == UPPP_CHAPC_BAD || cs->state == UPPP_CHAPC_CHPW)
         return;
     struct chap_vn v;
@@ -487,7 +487,7 @@ static void rchallenge(struct uppp_session *s, uint8_t id, const uint8_t *p, siz
 
 static void rsuccess(struct uppp_session *s, uint8_t id, const uint8_t *p, size_t len)
 {
-    struct uppp_chap_client *cs = &uppp_auth_impl(s)->chap_cli;
+    struct uppp_chap_client *cs = uppp_auth_impl(s)->chap_cli;
     int changed = cs->state == UPPP_CHAPC_CHPW && id == cs->chpw_id;
     if (!(cs->state == UPPP_CHAPC_RESPONDED && id == cs->id) && !changed)
         return; /* RFC 1994 4.2: it must answer our Response */
@@ -517,7 +517,7 @@ static void rsuccess(struct uppp_session *s, uint8_t id, const uint8_t *p, size_
 
 static void rfailure(struct uppp_session *s, uint8_t id, const uint8_t *p, size_t len)
 {
-    struct uppp_chap_client *cs = &uppp_auth_impl(s)->chap_cli;
+    struct uppp_chap_client *cs = uppp_auth_impl(s)->chap_cli;
     if (!(cs->state == UPPP_CHAPC_RESPONDED && id == cs->id) &&
         !(cs->state == UPPP_CHAPC_CHPW && id == cs->chpw_id))
         return;
@@ -540,9 +540,9 @@ void uppp_chap_input(struct uppp_session *s, uint8_t code, uint8_t id, const uin
 {
     struct uppp_auth_impl *a = uppp_auth_impl(s);
     int server = s->auth.peer_method != 0 && s->auth.peer_method != UPPP_AUTH_PAP &&
-                 a->chap_srv.state != UPPP_CHAPS_IDLE;
+                 a->chap_srv != NULL && a->chap_srv->state != UPPP_CHAPS_IDLE;
     int client = s->auth.our_method != 0 && s->auth.our_method != UPPP_AUTH_PAP &&
-                 a->chap_cli.state != UPPP_CHAPC_IDLE;
+                 a->chap_cli != NULL && a->chap_cli->state != UPPP_CHAPC_IDLE;
     switch (code) {
     case UPPP_CHAP_CHALLENGE:
         if (client)
@@ -562,7 +562,7 @@ void uppp_chap_input(struct uppp_session *s, uint8_t code, uint8_t id, const uin
         return;
     case UPPP_CHAP_MSV1_CHPW2:
     case UPPP_CHAP_MSV2_CHPW:
-        if (server && is_ms(a->chap_srv.method))
+        if (server && is_ms(a->chap_srv->method))
             rchangepw(s, code, id, p, len);
         return;
     default:
@@ -576,10 +576,10 @@ void uppp_chap_input(struct uppp_session *s, uint8_t code, uint8_t id, const uin
 void uppp_chap_timer(struct uppp_session *s, uint64_t now)
 {
     struct uppp_auth_impl *a = uppp_auth_impl(s);
-    struct uppp_chap_server *ss = &a->chap_srv;
-    struct uppp_chap_client *cs = &a->chap_cli;
+    struct uppp_chap_server *ss = a->chap_srv;
+    struct uppp_chap_client *cs = a->chap_cli;
 
-    if (ss->deadline != 0 && now >= ss->deadline) {
+    if (ss != NULL && ss->deadline != 0 && now >= ss->deadline) {
         ss->deadline = 0;
         if (ss->state == UPPP_CHAPS_CHALLENGED && ss->xmits < uppp_auth_max_tries(s)) {
             send_challenge(s, ss);
@@ -597,7 +597,7 @@ void uppp_chap_timer(struct uppp_session *s, uint64_t now)
             return;
         }
     }
-    if (ss->rechallenge != 0 && now >= ss->rechallenge) {
+    if (ss != NULL && ss->rechallenge != 0 && now >= ss->rechallenge) {
         ss->rechallenge = 0;
         if (ss->state == UPPP_CHAPS_OPEN) {
             challenge_now(s, ss);
@@ -605,7 +605,7 @@ void uppp_chap_timer(struct uppp_session *s, uint64_t now)
                 return;
         }
     }
-    if (cs->deadline != 0 && now >= cs->deadline) {
+    if (cs != NULL && cs->deadline != 0 && now >= cs->deadline) {
         cs->deadline = 0;
         if (cs->state == UPPP_CHAPC_WAIT) {
             uppp_log(s, UPPP_LOG_ERR, "No CHAP challenge received from the peer");

@@ -486,7 +486,7 @@ static int send_chpw_v2(struct uppp_session *s, struct uppp_chap_client *cs, uin
                         const uint8_t achal[16])
 {
     const char *npw = s->cfg.new_password;
-    size_t nlen = strnlen(npw, sizeof(s->cfg.new_password) - 1);
+    size_t nlen = strnlen(npw, UPPP_NEW_PASSWORD_MAX);
     uint8_t body[UPPP_MSV2_CHPW_LEN], rnd[UPPP_MSCHAP_PWBLOCK_PASSWORD_LEN], new_hash[16],
         pchal[16], nt[24];
     memset(body, 0, sizeof(body));
@@ -531,7 +531,7 @@ static int send_chpw_v2(struct uppp_session *s, struct uppp_chap_client *cs, uin
 static int send_chpw_v1(struct uppp_session *s, struct uppp_chap_client *cs, uint8_t id)
 {
     const char *npw = s->cfg.new_password;
-    size_t nlen = strnlen(npw, sizeof(s->cfg.new_password) - 1);
+    size_t nlen = strnlen(npw, UPPP_NEW_PASSWORD_MAX);
     uint8_t body[UPPP_MSV1_CHPW_LEN], rnd[UPPP_MSCHAP_PWBLOCK_PASSWORD_LEN], new_hash[16];
     /* The LAN Manager fields SHOULD be zero-filled (RFC 2433 section 10). */
     memset(body, 0, sizeof(body));

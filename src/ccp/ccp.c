@@ -450,12 +450,12 @@ void uppp_ccp_input(struct uppp_session *s, const uint8_t *pkt, size_t len)
     post_settle(s);
 }
 
-int uppp_ccp_data_input(struct uppp_session *s, const uint8_t *pkt, size_t len,
+int uppp_ccp_data_input(struct uppp_session *s, const uint8_t *pkt, size_t len, int writable,
                         struct uppp_ccp_plain *out)
 {
     if (s->ccp.st == NULL)
         return 0;
-    return s->ccp.method->input(s, s->ccp.st, pkt, len, out);
+    return s->ccp.method->input(s, s->ccp.st, pkt, len, writable, out);
 }
 
 void uppp_ccp_data_done(struct uppp_session *s)

@@ -115,9 +115,11 @@ struct uppp_ccp_method {
     /* A network packet out (send) and protocol 0x00FD in (input). send
      * returns 0 or UPPP_ERR_DROPPED (counted). input returns 1 with the
      * plaintext in out (the session delivers it, then calls input_done,
-     * which wipes it), or 0 when the packet was dropped (counted). */
+     * which wipes it), or 0 when the packet was dropped (counted).
+     * writable: pkt is the session's own (the transport's receive buffer)
+     * and may be decrypted in place; otherwise it is the caller's. */
     int (*send)(struct uppp_session *s, void *st, uint16_t proto, const uint8_t *pkt, size_t len);
-    int (*input)(struct uppp_session *s, void *st, const uint8_t *pkt, size_t len,
+    int (*input)(struct uppp_session *s, void *st, const uint8_t *pkt, size_t len, int writable,
                  struct uppp_ccp_plain *out);
     void (*input_done)(void *st);
     /* Reset-Request (code 14) and Reset-Ack (15) arrived while Opened. */
@@ -181,7 +183,7 @@ void uppp_ccp_status(const struct uppp_session *s, struct uppp_status *st);
 void uppp_ccp_input(struct uppp_session *s, const uint8_t *pkt, size_t len);
 /* A 0x00FD packet: 1 with the plaintext in out (deliver it, then call
  * uppp_ccp_data_done()), or 0 when it was dropped. */
-int uppp_ccp_data_input(struct uppp_session *s, const uint8_t *pkt, size_t len,
+int uppp_ccp_data_input(struct uppp_session *s, const uint8_t *pkt, size_t len, int writable,
                         struct uppp_ccp_plain *out);
 void uppp_ccp_data_done(struct uppp_session *s);
 /* Encrypt and send a network packet. Returns 0 (sent) or

@@ -80,8 +80,9 @@ static int open_ciphers(struct uppp_session *s, struct uppp_ccp_mppe *c)
     c->txcap = uppp_link_mtu(s);
     c->rxcap = our_mru + RX_SLACK;
     c->txbuf = malloc(c->txcap);
-    c->rxbuf = malloc(c->rxcap);
-    if (c->txbuf == NULL || c->rxbuf == NULL) {
+    /* rxbuf is allocated on the first packet that needs it: over async
+     * HDLC every packet is decrypted in place (mppe_input). */
+    if (c->txbuf == NULL) {
         mppe_close(s, c);
         return UPPP_ERR_NOMEM;
     }
@@ -109,6 +110,12 @@ static void mppe_close(struct uppp_session *s, void *st)
         uppp_memzero(c->txbuf, c->txcap);
     if (c->rxbuf)
         uppp_memzero(c->rxbuf, c->rxcap);
+    if (c->rx_plain_at == c->rxbuf) {
+        /* Wiped above. (Plaintext in the transport's buffer stays
+         * pointed at: input_done still wipes it.) */
+        c->rx_plain_at = NULL;
+        c->rx_plain = 0;
+    }
     free(c->txbuf);
     free(c->rxbuf);
     c->txbuf = c->rxbuf = NULL;
@@ -199,18 +206,12 @@ static int junk(struct uppp_session *s, struct uppp_ccp_mppe *c)
     return 1;
 }
 
-static int mppe_input(struct uppp_session *s, void *state, const uint8_t *pkt, size_t len,
+/* Decrypt buf (len octets) in place and judge the result. */
+static int decrypt_at(struct uppp_session *s, struct uppp_ccp_mppe *c, uint8_t *buf, size_t len,
                       struct uppp_ccp_plain *out)
 {
-    struct uppp_ccp_mppe *c = state;
-    if (c->rx == NULL || !uppp_ccp_opened(s) || len > c->rxcap) {
-        /* Not (yet) agreed, being renegotiated, or larger than our MRU. */
-        s->stats.dropped_other++;
-        return 0;
-    }
-    memcpy(c->rxbuf, pkt, len);
     struct uppp_mppe_rx rx;
-    int rc = uppp_mppe_decrypt(c->rx, c->rxbuf, len, &rx);
+    int rc = uppp_mppe_decrypt(c->rx, buf, len, &rx);
 
     struct uppp_mppe_stats st;
     if (uppp_mppe_get_stats(c->rx, &st) == 0 && st.resyncs != c->rx_resyncs) {
@@ -248,7 +249,6 @@ static int mppe_input(struct uppp_session *s, void *state, const uint8_t *pkt, s
         out->proto = rx.protocol;
         out->data = rx.payload;
         out->len = rx.payload_len;
-        c->rx_plain = len;
         return 1;
     case UPPP_MPPE_NEED_RESET:
         s->stats.dropped_other++;
@@ -289,6 +289,43 @@ static int mppe_input(struct uppp_session *s, void *state, const uint8_t *pkt, s
                                             : "MPPE: decryption failed");
         return 0;
     }
+}
+
+static int mppe_input(struct uppp_session *s, void *state, const uint8_t *pkt, size_t len,
+                      int writable, struct uppp_ccp_plain *out)
+{
+    struct uppp_ccp_mppe *c = state;
+    if (c->rx == NULL || !uppp_ccp_opened(s) || len > c->rxcap) {
+        /* Not (yet) agreed, being renegotiated, or larger than our MRU. */
+        s->stats.dropped_other++;
+        return 0;
+    }
+    uint8_t *buf;
+    if (writable) {
+        /* The transport's receive buffer, ours until the next frame:
+         * decrypt in place, no copy and no buffer of our own. */
+        buf = (uint8_t *)pkt;
+    } else {
+        /* The caller's (whole-frame transports): copy first. */
+        if (c->rxbuf == NULL && (c->rxbuf = malloc(c->rxcap)) == NULL) {
+            uppp_log(s, UPPP_LOG_ERR, "MPPE: out of memory: packet dropped");
+            s->stats.dropped_other++;
+            return 0;
+        }
+        memcpy(c->rxbuf, pkt, len);
+        buf = c->rxbuf;
+    }
+    int rc = decrypt_at(s, c, buf, len, out);
+    if (rc == 1) {
+        /* Plaintext: the session delivers it, then input_done wipes it. */
+        c->rx_plain_at = buf;
+        c->rx_plain = len;
+    } else if (writable) {
+        /* Dropped, maybe half decrypted: leave no plaintext behind. (A
+         * copy in rxbuf is wiped when the cipher closes.) */
+        uppp_memzero(buf, len);
+    }
+    return rc;
 }
 
 static void mppe_reset_request(struct uppp_session *s, void *st, uint8_t id)
@@ -570,8 +607,9 @@ static int mppe_open(struct uppp_session *s, void *st, int offered)
 static void mppe_input_done(void *st)
 {
     struct uppp_ccp_mppe *c = st;
-    if (c->rxbuf != NULL && c->rx_plain != 0)
-        uppp_memzero(c->rxbuf, c->rx_plain);
+    if (c->rx_plain_at != NULL && c->rx_plain != 0)
+        uppp_memzero(c->rx_plain_at, c->rx_plain);
+    c->rx_plain_at = NULL;
     c->rx_plain = 0;
 }
 

@@ -46,7 +46,11 @@ struct uppp_ccp_mppe {
     uint64_t rx_resyncs;      /* the receiver's resync count already counted */
     uint64_t rx_lost_answers; /* the receiver's lost_answers already logged */
     unsigned nonsense;        /* stateful: packets in a row that decrypted to junk */
-    size_t rx_plain;          /* plaintext octets in rxbuf until input_done */
+    /* Plaintext of the packet being delivered, until input_done: in place
+     * in the transport's receive buffer, or in rxbuf (allocated only for
+     * transports whose frames are the caller's). */
+    uint8_t *rx_plain_at;
+    size_t rx_plain;
 };
 
 /* The session's MPPE state (NULL if CCP has no state: out of memory). */

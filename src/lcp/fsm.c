@@ -366,12 +366,13 @@ static void rcv_termreq(struct uppp_fsm *f, uint8_t id, const uint8_t *p, size_t
 {
     if (f->state == UPPP_FSM_OPENED) {
         /* The peer's words go into log lines and the end reason: escaped. */
-        uppp_escape(f->peer_term, sizeof(f->peer_term), p, len, 0);
+        char term[UPPP_FSM_PEER_TERM_MAX + 1];
+        uppp_escape(term, sizeof(term), p, len, 0);
         f->peer_terminated = 1;
         if (len > 0)
-            uppp_fsm_set_reason(f, "peer requested termination: %s", f->peer_term);
+            uppp_fsm_set_reason(f, UPPP_FSM_TERM_PREFIX ": %s", term);
         else
-            uppp_fsm_set_reason(f, "peer requested termination");
+            uppp_fsm_set_reason(f, UPPP_FSM_TERM_PREFIX);
     }
     run(f, UPPP_EV_RTR, NULL, id, NULL);
 }

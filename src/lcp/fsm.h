@@ -102,6 +102,11 @@ struct uppp_fsm_ops {
 /* Send one control packet (code, id, length, data) for f's protocol. */
 typedef void (*uppp_fsm_send_fn)(struct uppp_fsm *f, const uint8_t *pkt, size_t len);
 
+/* The reason set when the peer terminates, before its text. */
+#define UPPP_FSM_TERM_PREFIX "peer requested termination"
+#define UPPP_FSM_TERM_PREFIX_LEN (sizeof(UPPP_FSM_TERM_PREFIX ": ") - 1)
+#define UPPP_FSM_PEER_TERM_MAX 100
+
 struct uppp_fsm {
     const struct uppp_fsm_ops *ops;
     uppp_fsm_send_fn send;
@@ -125,10 +130,11 @@ struct uppp_fsm {
 
     /* Why the layer went or is going down, for the Terminate-Request and
      * the session's failure report. */
-    char reason[128];
-    /* The text of the Terminate-Request the peer sent in Opened, if any
-     * (printable ASCII only), for pppd's "LCP terminated by peer (...)". */
-    char peer_term[101];
+    char reason[UPPP_FSM_TERM_PREFIX_LEN + UPPP_FSM_PEER_TERM_MAX + 1];
+    /* The peer sent Terminate-Request in Opened; its text (escaped, at
+     * most UPPP_FSM_PEER_TERM_MAX octets, for pppd's "LCP terminated by
+     * peer (...)") is reason after UPPP_FSM_TERM_PREFIX, not kept twice:
+     * four automata per session (session-bench). */
     int peer_terminated;
     /* Set when the automaton gave up: Max-Configure, Max-Failure, a fatal
      * nakci/rejci, a catastrophic Code/Protocol-Reject. */

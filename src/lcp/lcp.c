@@ -399,8 +399,9 @@ static void lcp_down(struct uppp_fsm *f)
     if (f->peer_terminated && f->state == UPPP_FSM_OPENED) {
         /* The peer asked to end the link (RTR in Opened). pppd's line, so
          * logs compare line by line, logged before our Terminate-Ack. */
-        if (f->peer_term[0])
-            uppp_log(s, UPPP_LOG_NOTICE, "LCP terminated by peer (%s)", f->peer_term);
+        const char *term = f->reason + UPPP_FSM_TERM_PREFIX_LEN;
+        if (strncmp(f->reason, UPPP_FSM_TERM_PREFIX ": ", UPPP_FSM_TERM_PREFIX_LEN) == 0 && *term)
+            uppp_log(s, UPPP_LOG_NOTICE, "LCP terminated by peer (%s)", term);
         else
             uppp_log(s, UPPP_LOG_NOTICE, "LCP terminated by peer");
         f->peer_terminated = 0;

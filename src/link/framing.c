@@ -39,6 +39,15 @@ int uppp_reserve(uint8_t **buf, size_t *cap, size_t need)
     return 0;
 }
 
+void uppp_release(uint8_t **buf, size_t *cap)
+{
+    if (*buf != NULL)
+        uppp_memzero(*buf, *cap);
+    free(*buf);
+    *buf = NULL;
+    *cap = 0;
+}
+
 const struct uppp_transport_ops *uppp_transport_for(enum uppp_framing framing)
 {
     switch (framing) {
@@ -66,11 +75,6 @@ void uppp_framing_free(struct uppp_session *s)
     if (s->tstate != NULL)
         s->transport->free(s->tstate);
     free(s->tstate);
-    if (s->txbuf != NULL)
-        uppp_memzero(s->txbuf, s->txbuf_cap);
-    free(s->txbuf);
-    s->txbuf = NULL;
-    s->txbuf_cap = 0;
     s->tstate = NULL;
 }
 
@@ -85,39 +89,35 @@ void uppp_framing_send(struct uppp_session *s, const struct uppp_txframe *tx)
     if (s->cb.output == NULL || tx->len + 4 > FRAME_MAX)
         return;
     const struct uppp_transport_ops *t = s->transport;
-    /* Out of memory: the frame is lost, as on a bad line; the protocols
-     * retransmit (RFC 1661 section 4.6). */
-    if (uppp_reserve(&s->txbuf, &s->txbuf_cap, tx->len + 4) != 0) {
-        uppp_log(s, UPPP_LOG_ERR, "out of memory: frame not sent");
-        return;
-    }
-    uint8_t *f = s->txbuf;
+    /* The header is built here and the information stays where the caller
+     * has it: the transport encodes the two pieces (no per-session frame
+     * buffer; a server holds thousands of sessions). */
+    uint8_t hdr[4];
     size_t n = 0;
     if (!tx->acfc && !t->encoder_adds_addr_ctrl) {
-        f[n++] = 0xff;
-        f[n++] = 0x03;
+        hdr[n++] = 0xff;
+        hdr[n++] = 0x03;
     }
     if (!tx->pfc)
-        f[n++] = (uint8_t)(tx->proto >> 8);
-    f[n++] = (uint8_t)tx->proto;
-    memcpy(f + n, tx->info, tx->len);
-    n += tx->len;
+        hdr[n++] = (uint8_t)(tx->proto >> 8);
+    hdr[n++] = (uint8_t)tx->proto;
     unsigned flags =
         (tx->acfc ? 0 : UPPP_TX_ADDR_CTRL) | (tx->accm_all_flag ? UPPP_TX_LCP_CONF : 0);
     const uint8_t *out = NULL;
     size_t outlen = 0;
-    int rc = t->encode(s->tstate, f, n, flags, tx->accm, s->now, &out, &outlen);
+    int rc =
+        t->encode(s->tstate, hdr, n, tx->info, tx->len, flags, tx->accm, s->now, &out, &outlen);
     if (rc == 0) {
         s->stats.bytes_out += outlen;
         s->cb.output(s->cb.user, out, outlen);
     } else if (rc == UPPP_ERR_NOMEM) {
+        /* The frame is lost, as on a bad line; the protocols retransmit
+         * (RFC 1661 section 4.6). */
         uppp_log(s, UPPP_LOG_ERR, "out of memory: frame not sent");
     }
-    if (tx->proto == UPPP_PROTO_PAP) {
-        /* It carried a password. */
-        uppp_memzero(f, n);
-        if (out != NULL && out != f)
-            uppp_memzero((void *)out, outlen);
+    if (tx->proto == UPPP_PROTO_PAP && out != NULL && out != tx->info) {
+        /* It carried a password: wipe the transport's copy. */
+        uppp_memzero((void *)out, outlen);
     }
 }
 

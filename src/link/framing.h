@@ -47,6 +47,6 @@ int uppp_framing_next(struct uppp_session *s, const uint8_t **data, size_t *len,
 /* Add the transport's error counts (FCS, too long/short, aborts) to st. */
 void uppp_framing_add_stats(const struct uppp_session *s, struct uppp_status *st);
 /* One whole frame (FF 03 optional, protocol, information). */
-void uppp_frame_input(struct uppp_session *s, const uint8_t *frame, size_t len);
+void uppp_frame_input(struct uppp_session *s, const uint8_t *frame, size_t len, int writable);
 
 #endif

@@ -219,10 +219,18 @@ static uint8_t *put_escaped(uint8_t *o, const uint32_t *map, uint32_t map0, bool
 int uppp_hdlc_encode(const struct uppp_hdlc_tx *tx, unsigned flags, const uint8_t *frame,
                      size_t frame_len, uint8_t *out, size_t out_cap, size_t *out_len)
 {
+    return uppp_hdlc_encode2(tx, flags, NULL, 0, frame, frame_len, out, out_cap, out_len);
+}
+
+int uppp_hdlc_encode2(const struct uppp_hdlc_tx *tx, unsigned flags, const uint8_t *head,
+                      size_t head_len, const uint8_t *body, size_t body_len, uint8_t *out,
+                      size_t out_cap, size_t *out_len)
+{
     static const uint8_t ac[2] = {UPPP_PPP_ADDRESS, UPPP_PPP_CONTROL};
 
-    if (tx == NULL || out == NULL || out_len == NULL || (frame == NULL && frame_len != 0) ||
-        (flags & ~(unsigned)TX_FLAGS_ALL) != 0 || (tx->fcs_len != 2 && tx->fcs_len != 4))
+    if (tx == NULL || out == NULL || out_len == NULL || (head == NULL && head_len != 0) ||
+        (body == NULL && body_len != 0) || (flags & ~(unsigned)TX_FLAGS_ALL) != 0 ||
+        (tx->fcs_len != 2 && tx->fcs_len != 4) || body_len > SIZE_MAX - head_len)
         return UPPP_ERR_INVALID;
     *out_len = 0;
 
@@ -237,26 +245,33 @@ int uppp_hdlc_encode(const struct uppp_hdlc_tx *tx, unsigned flags, const uint8_
         uint16_t f = UPPP_FCS16_INIT;
         if (add_ac)
             f = uppp_fcs16(f, ac, 2);
-        f = (uint16_t)~uppp_fcs16(f, frame, frame_len);
+        if (head_len != 0)
+            f = uppp_fcs16(f, head, head_len);
+        f = (uint16_t)~uppp_fcs16(f, body, body_len);
         fcs[0] = (uint8_t)f;
         fcs[1] = (uint8_t)(f >> 8);
     } else {
         uint32_t f = UPPP_FCS32_INIT;
         if (add_ac)
             f = uppp_fcs32(f, ac, 2);
-        f = ~uppp_fcs32(f, frame, frame_len);
+        if (head_len != 0)
+            f = uppp_fcs32(f, head, head_len);
+        f = ~uppp_fcs32(f, body, body_len);
         for (int i = 0; i < 4; i++)
             fcs[i] = (uint8_t)(f >> (8 * i));
     }
 
     const size_t open = flags & UPPP_HDLC_TX_NO_OPEN_FLAG ? 0 : 1;
+    const size_t frame_len = head_len + body_len;
     if (out_cap < uppp_hdlc_encode_bound(tx, flags, frame_len)) {
         /* Tight buffer: count exactly before writing anything. */
         size_t need = open + 1 + escaped_size(tx->xaccm, map0, fcs, tx->fcs_len);
         if (add_ac)
             need += escaped_size(tx->xaccm, map0, ac, 2);
-        if (need > out_cap || frame_len > out_cap - need ||
-            escaped_size(tx->xaccm, map0, frame, frame_len) > out_cap - need)
+        if (need > out_cap || frame_len > out_cap - need)
+            return UPPP_ERR_NOBUF;
+        need += escaped_size(tx->xaccm, map0, head, head_len);
+        if (need > out_cap || escaped_size(tx->xaccm, map0, body, body_len) > out_cap - need)
             return UPPP_ERR_NOBUF;
     }
 
@@ -265,8 +280,10 @@ int uppp_hdlc_encode(const struct uppp_hdlc_tx *tx, unsigned flags, const uint8_
         *o++ = UPPP_HDLC_FLAG;
     if (add_ac)
         o = put_escaped(o, tx->xaccm, map0, true, ac, 2);
-    if (frame_len != 0)
-        o = put_escaped(o, tx->xaccm, map0, tx->ext, frame, frame_len);
+    if (head_len != 0)
+        o = put_escaped(o, tx->xaccm, map0, tx->ext, head, head_len);
+    if (body_len != 0)
+        o = put_escaped(o, tx->xaccm, map0, tx->ext, body, body_len);
     o = put_escaped(o, tx->xaccm, map0, true, fcs, tx->fcs_len);
     *o++ = UPPP_HDLC_FLAG;
     *out_len = (size_t)(o - out);

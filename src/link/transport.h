@@ -27,18 +27,28 @@ struct uppp_transport_ops {
     /* The encoder adds Address and Control itself (HDLC escapes them);
      * otherwise framing.c puts FF 03 in the frame unless ACFC. */
     int encoder_adds_addr_ctrl;
+    /* next() hands out frames in the transport's own buffer, which the
+     * session may overwrite until the next call to next(): MPPE then
+     * decrypts in place, with no receive buffer of its own (a server holds
+     * thousands of sessions; session-bench). */
+    int frames_writable;
     size_t state_size;
 
     /* Set up state (state_size zeroed octets). Returns 0 or a negative
      * uppp_err. */
     int (*init)(void *st, const struct uppp_config *cfg);
     void (*free)(void *st);
-    /* Encode one frame for the wire at time now: out and outlen receive
-     * the bytes to write (the transport's buffer, or frame itself). flags are
-     * UPPP_TX_* below; accm is the transmit ACCM. Returns 0 or a negative
-     * uppp_err (nothing is written then). */
-    int (*encode)(void *st, const uint8_t *frame, size_t len, unsigned flags, uint32_t accm,
-                  uint64_t now, const uint8_t **out, size_t *outlen);
+    /* Encode one frame for the wire at time now: the frame is head (the
+     * header framing.c built: Address/Control unless the encoder adds them
+     * or ACFC, and the Protocol field) followed by body (the Information
+     * field, the caller's). Taking the two apart saves a per-session copy
+     * of every frame (session-bench). out and outlen receive the bytes to
+     * write (the transport's buffer, or body itself if head is empty).
+     * flags are UPPP_TX_* below; accm is the transmit ACCM. Returns 0 or a
+     * negative uppp_err (nothing is written then). */
+    int (*encode)(void *st, const uint8_t *head, size_t head_len, const uint8_t *body,
+                  size_t body_len, unsigned flags, uint32_t accm, uint64_t now, const uint8_t **out,
+                  size_t *outlen);
     /* Byte streams: the next complete frame from data and len (consumed
      * as far as it ends). Returns 1 with frame and flen set, else 0. */
     int (*next)(void *st, const uint8_t **data, size_t *len, const uint8_t **frame, size_t *flen);
@@ -54,6 +64,9 @@ struct uppp_transport_ops {
  * old contents are wiped: they held a frame, possibly one in the clear.
  * Returns 0 or UPPP_ERR_NOMEM (the buffer is then unchanged). */
 int uppp_reserve(uint8_t **buf, size_t *cap, size_t need);
+/* Wipe (it held a frame, possibly in the clear) and free a buffer grown by
+ * uppp_reserve; *buf and *cap are left empty. */
+void uppp_release(uint8_t **buf, size_t *cap);
 
 /* flags for encode */
 #define UPPP_TX_ADDR_CTRL 1u /* send FF 03 (no ACFC) */

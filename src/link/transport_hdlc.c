@@ -49,20 +49,17 @@ static int hdlc_init(void *st, const struct uppp_config *cfg)
 static void hdlc_free(void *st)
 {
     struct hdlc_link *h = st;
-    if (h->wire != NULL)
-        uppp_memzero(h->wire, h->wire_cap); /* a frame, possibly in the clear */
-    free(h->wire);
-    h->wire = NULL;
-    h->wire_cap = 0;
+    uppp_release(&h->wire, &h->wire_cap);
     uppp_hdlc_rx_free(h->rx);
     h->rx = NULL;
 }
 
-static int hdlc_encode(void *st, const uint8_t *frame, size_t len, unsigned flags, uint32_t accm,
-                       uint64_t now, const uint8_t **out, size_t *outlen)
+static int hdlc_encode(void *st, const uint8_t *head, size_t head_len, const uint8_t *body,
+                       size_t body_len, unsigned flags, uint32_t accm, uint64_t now,
+                       const uint8_t **out, size_t *outlen)
 {
     struct hdlc_link *h = st;
-    int rc = uppp_reserve(&h->wire, &h->wire_cap, UPPP_HDLC_ENCODE_BOUND(len));
+    int rc = uppp_reserve(&h->wire, &h->wire_cap, UPPP_HDLC_ENCODE_BOUND(head_len + body_len));
     if (rc != 0)
         return rc;
     unsigned f = (flags & UPPP_TX_ADDR_CTRL) ? UPPP_HDLC_TX_ADDR_CTRL : 0;
@@ -73,7 +70,7 @@ static int hdlc_encode(void *st, const uint8_t *frame, size_t len, unsigned flag
     h->tx_last_ms = now ? now : 1;
     uppp_hdlc_tx_set_accm(&h->tx, accm);
     size_t wlen = 0;
-    rc = uppp_hdlc_encode(&h->tx, f, frame, len, h->wire, h->wire_cap, &wlen);
+    rc = uppp_hdlc_encode2(&h->tx, f, head, head_len, body, body_len, h->wire, h->wire_cap, &wlen);
     if (rc != 0)
         return rc;
     *out = h->wire;
@@ -121,6 +118,7 @@ const struct uppp_transport_ops uppp_transport_hdlc = {
     .byte_stream = 1,
     .uses_accm = 1,
     .encoder_adds_addr_ctrl = 1,
+    .frames_writable = 1, /* hdlc.c's receive buffer, ours */
     .state_size = sizeof(struct hdlc_link),
     .init = hdlc_init,
     .free = hdlc_free,

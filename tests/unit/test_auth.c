@@ -879,7 +879,7 @@ static void change_setup(struct th_link *l, uint64_t seed, unsigned m, const cha
     setup(l, seed, m, 0, "old-pw");
     snprintf(l->a.secrets[0].secret.password, sizeof(l->a.secrets[0].secret.password), "old-pw");
     l->a.secrets[0].secret.expired = 1;
-    snprintf(l->b.cfg.new_password, sizeof(l->b.cfg.new_password), "%s", newpw);
+    l->b.cfg.new_password = newpw; /* copied when the session is made */
     memset(&pwstore, 0, sizeof(pwstore));
 }
 
