@@ -234,8 +234,7 @@ int uppp_mppe_encrypt(struct uppp_mppe *st, uint16_t protocol, const uint8_t *pa
     st->flush_pending = 0;
     st->ccount = cc;
 
-    out[0] = (uint8_t)(bits | (cc >> 8));
-    out[1] = (uint8_t)cc;
+    uppp_ccp_hdr_put(out, bits, cc);
     uint8_t *enc = out + UPPP_MPPE_HDR_LEN;
     if (payload == out + UPPP_MPPE_OVERHEAD) {
         /* Zero copy: one RC4 pass over protocol and payload. */
@@ -519,8 +518,8 @@ int uppp_mppe_decrypt(struct uppp_mppe *st, uint8_t *pkt, size_t len, struct upp
     if (len < UPPP_MPPE_HDR_LEN + 1)
         return rx_drop(st, rx, UPPP_MPPE_DROP_TOO_SHORT, SANITY_BOGON);
 
-    unsigned bits = pkt[0] & UPPP_MPPE_BITS_MASK;
-    unsigned cc = ((unsigned)(pkt[0] & 0x0f) << 8) | pkt[1];
+    unsigned bits = uppp_ccp_hdr_flags(pkt);
+    unsigned cc = uppp_ccp_hdr_count(pkt);
     int flushed = (bits & UPPP_MPPE_BIT_FLUSHED) != 0;
     /* Linux's sanity checks, each worth SANITY_BOGON. A clear D bit would
      * mean plaintext: never passed up. */
