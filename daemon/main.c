@@ -228,6 +228,7 @@ int main(int argc, char **argv)
     r.get_secret = upppd_store_get_secret;
     r.check_addr = o.cfg.require_auth ? upppd_store_check_addr : NULL;
     r.log = &lg;
+    r.runas = o.runas[0] ? o.runas : NULL;
 
     if (!o.nodetach && !o.notty) {
         int parent_status = 0;

@@ -127,6 +127,7 @@ struct upppd_opts {
     int dump;
     int dryrun;
     char call_name[UPPPD_NAME_LEN]; /* last "call" value (CALL_FILE for scripts) */
+    char runas[UPPPD_NAME_LEN];     /* runas USER (privsep.h); "" = stay root */
 
     /* ---- Where options come from; set by upppd_opts_init() ---- */
     char etc[UPPPD_PATH_LEN]; /* $UPPPD_ETC or /etc/ppp */
