@@ -12,6 +12,7 @@
 #include "loop.h"
 #include "privsep.h"
 #include "scripts.h"
+#include "secnotice.h"
 #include "sess.h"
 #include "tun.h"
 
@@ -288,6 +289,8 @@ static void ip_up(struct ctx *c)
     uppp_session_status(c->sess.s, &st);
     char err[256];
     c->ip_up = 1;
+    if (!c->reached_running)
+        upppd_security_notice(c->log, NULL, &c->r->cfg, &st);
     c->reached_running = 1;
     arm_limits(c);
     if (c->r->usepeerdns && (st.dns[0] || st.dns[1]))
@@ -331,6 +334,8 @@ static void ipv6_up(struct ctx *c)
     uppp_session_status(c->sess.s, &st);
     char err[256];
     c->ipv6_up = 1;
+    if (!c->reached_running)
+        upppd_security_notice(c->log, NULL, &c->r->cfg, &st);
     c->reached_running = 1;
     arm_limits(c);
     if (c->tun) {
