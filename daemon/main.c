@@ -174,8 +174,9 @@ int main(int argc, char **argv)
         logfd = -1; /* pppd: not to the fd that carries the link */
     upppd_log_open(&lg, "upppd", 1, logfd, o.logfile[0] ? o.logfile : NULL);
     lg.debug = o.debug > 0;
-    /* Under systemd: stderr to the journal only (log.h); nolog stays nolog. */
-    if (o.logfd >= 0 && (o.nodetach || o.notty))
+    /* Under systemd: the journal stream (stderr) instead of syslog and
+     * logfd (log.h), so journald stores each line once; a logfile stays. */
+    if (o.nodetach || o.notty)
         upppd_log_journal_detect(&lg);
 
     if (uppp_crypto_init() != 0) {

@@ -53,7 +53,7 @@ grep -qx /etc/ppp/peers/upppd-example "$tmp/control/conffiles" || fail "conffile
 
 echo "=== package: lintian"
 if command -v lintian >/dev/null; then
-    lintian --no-tag-display-limit "$deb" | tee "$tmp/lintian.txt" || true
+    lintian --tag-display-limit 0 "$deb" | tee "$tmp/lintian.txt" || true
     echo "lintian_errors=$(grep -c '^E:' "$tmp/lintian.txt" || true)" \
          "lintian_warnings=$(grep -c '^W:' "$tmp/lintian.txt" || true)"
 else

@@ -16,8 +16,12 @@ id nobody >/dev/null 2>&1 || { echo "skipped: no user nobody"; exit 77; }
 # The hex capability mask of CAP_NET_ADMIN (12) and CAP_NET_RAW (13).
 CAPS_NET=0000000000003000
 
+# runas_case NAME UNIT: with UNIT=1, B runs as the systemd unit would run
+# it: inside its capability bounding set, with no_new_privs, its stderr a
+# journal stream ($JOURNAL_STREAM naming it), and without MPPE (so the
+# security notice shows, with its journal level).
 runas_case() {
-    local c=runas-nobody
+    local c=$1 unit=$2
     want "$c" || return 0
     local d="$E2E_TMP/$c" err=""
     e2e_secrets "$d/etc-a" client server "Runas-Pass-1"
@@ -28,8 +32,27 @@ runas_case() {
             "$s" "$d" >"$d/etc-b/$s"
         chmod 755 "$d/etc-b/$s"
     done
-    e2e_start "$c" "debug name client user client remotename server noauth require-mppe-128 noipdefault" \
-        "debug name server require-mschap-v2 require-mppe-128 $IP_B:$IP_A runas nobody"
+    if [ "$unit" = 1 ]; then
+        # B through a script: the bounding set must come after ip netns
+        # exec, which needs CAP_SYS_ADMIN.
+        mkdir -p "$d/run-a" "$d/run-b"
+        cat >"$d/peer.sh" <<PEER
+#!/bin/sh
+exec 2>"$d/journal"
+export JOURNAL_STREAM=\$(stat -c '%d:%i' "$d/journal")
+exec env UPPPD_ETC=$d/etc-b UPPPD_RUNDIR=$d/run-b ip netns exec $NS_B \\
+    setpriv --bounding-set -all,+net_admin,+net_raw,+setuid,+setgid --no-new-privs \\
+    $UPPPD notty logfile $d/b.log debug name server require-mschap-v2 nomppe $IP_B:$IP_A runas nobody
+PEER
+        chmod +x "$d/peer.sh"
+        UPPPD_ETC=$d/etc-a UPPPD_RUNDIR=$d/run-a ip netns exec "$NS_A" \
+            "$UPPPD" nodetach logfile "$d/a.log" debug name client user client remotename server \
+            noauth nomppe noipdefault pty "$d/peer.sh" 2>"$d/a.stderr" &
+        A_PID=$!
+    else
+        e2e_start "$c" "debug name client user client remotename server noauth require-mppe-128 noipdefault" \
+            "debug name server require-mschap-v2 require-mppe-128 $IP_B:$IP_A runas nobody"
+    fi
     if ! e2e_wait_up "$c" 30; then
         e2e_fail "$c" "link did not come up"
         e2e_wait_exit 1
@@ -75,6 +98,17 @@ runas_case() {
     grep -q "^ip-down uid=0 args=6 ifname=ppp0" "$d/scripts.out" 2>/dev/null ||
         err="$err ip-down-not-root"
     [ -e "$pidfile" ] && err="$err pid-file-left"
+    if [ "$unit" = 1 ]; then
+        # The journal stream: every line with its level, the notice among them.
+        grep -q "^<5>Security: no MPPE: IP packets cross this link unencrypted" "$d/journal" ||
+            err="$err no-journal-notice"
+        grep -q "^<6>Running as nobody" "$d/journal" || err="$err no-journal-info"
+        grep -v -q "^<[0-7]>" "$d/journal" && err="$err unprefixed-journal-line"
+        # Only the capabilities the unit's bounding set has, the rest gone.
+        grep -q "Security: no MPPE" "$d/b.log" || err="$err no-notice-in-logfile"
+    else
+        grep -q "Security:" "$d/b.log" && err="$err notice-with-mppe-128"
+    fi
     if [ -n "$err" ]; then
         [ -f "$d/scripts.out" ] && cat "$d/scripts.out"
         e2e_fail "$c" "$err"
@@ -82,7 +116,8 @@ runas_case() {
         e2e_ok "$c"
     fi
 }
-runas_case
+runas_case runas-nobody 0
+runas_case runas-unit-sandbox 1
 
 # A user that does not exist: upppd says so and exits 1, before the link.
 unknown_user_case() {
