@@ -15,6 +15,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
 #include <poll.h>
@@ -247,10 +248,19 @@ static _Noreturn void helper_main(int fd, const struct upppd_privsep_conf *conf)
     /* Nothing of upppd's but the socket and stdio: the TUN, the link and
      * the loop stay with their owner (a TUN held here would outlive it). */
     if (fd != 3) {
-        dup2(fd, 3);
+        dup3(fd, 3, O_CLOEXEC); /* scripts must not inherit it */
         fd = 3;
     }
     syscall(SYS_close_range, 4U, ~0U, 0U);
+    /* With notty, stdin and stdout are the link: not ours to hold open.
+     * stderr stays, for the scripts' diagnostics (the journal). */
+    int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (nul >= 0) {
+        dup2(nul, 0);
+        dup2(nul, 1);
+        if (nul > 2)
+            close(nul);
+    }
     /* upppd's signals stay blocked (its signalfd's mask): a SIGTERM to the
      * whole service must not stop the helper before the ip-down script
      * it is about to run. It ends when upppd's end of the socket closes. */

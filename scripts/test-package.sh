@@ -27,8 +27,13 @@ trap cleanup EXIT
 
 # Only the installed programs are built: CPack would otherwise build every
 # test and bench first (CMAKE_SKIP_INSTALL_ALL_DEPENDENCY).
+# Debian's hardening flags (FORTIFY_SOURCE, stack protector, RELRO, BIND_NOW),
+# as a Debian build of the package would use them.
 echo "=== package: build"
+flags=$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --export=sh)
+eval "$flags"
 cmake -S . -B "$b" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr \
+    -DCMAKE_C_FLAGS="$CPPFLAGS $CFLAGS" -DCMAKE_EXE_LINKER_FLAGS="$LDFLAGS" \
     -DUPPP_TESTS=OFF -DUPPP_WERROR=ON -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON >/dev/null
 targets=(upppd mppe-keys mppe-decrypt upppd-man upppd-changelog)
 have_pptpd=0
