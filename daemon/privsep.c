@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <uppp/err.h>
@@ -246,7 +247,14 @@ static void helper_reap(int *running)
 static _Noreturn void helper_main(int fd, const struct upppd_privsep_conf *conf)
 {
     /* Nothing of upppd's but the socket and stdio: the TUN, the link and
-     * the loop stay with their owner (a TUN held here would outlive it). */
+     * the loop stay with their owner (a TUN held here would outlive it).
+     * syslog's socket goes first: libc would otherwise keep writing to its
+     * number once that is our socket. The store logs through descriptors
+     * closed here, so it logs nothing; its errors still reach upppd as
+     * return codes. */
+    closelog();
+    if (conf->store != NULL)
+        conf->store->log = NULL;
     if (fd != 3) {
         dup3(fd, 3, O_CLOEXEC); /* scripts must not inherit it */
         fd = 3;
