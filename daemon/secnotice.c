@@ -27,7 +27,8 @@ int upppd_security_notice(struct upppd_log *lg, const char *id, const struct upp
         int ours128 = (cfg->mppe_bits & 4u) != 0;
         snprintf(line, sizeof(line),
                  "Security: MPPE with a %d-bit key, open to exhaustive search; %s", st->mppe_bits,
-                 ours128 ? "128 bits were allowed here: the peer offered no more"
+                 ours128 ? "128 bits were allowed here: the peer offered no more, or the "
+                           "unprotected negotiation was altered"
                          : "allow 128 bits (require-mppe-128)");
         notice(lg, id, line);
         n++;
