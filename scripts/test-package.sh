@@ -66,6 +66,8 @@ else
 fi
 
 echo "=== package: install"
+had_user=0
+getent passwd upppd >/dev/null && had_user=1
 dpkg -i "$deb" >/dev/null
 installed=1
 dpkg -L upppd | sort >"$tmp/files"
@@ -91,6 +93,8 @@ for p in "${pages[@]}"; do
     fi
 done
 getent passwd upppd >/dev/null || fail "postinst made no upppd user"
+# A fresh install makes it in group dialout (serial links under runas).
+[ "$had_user" = 1 ] || id -nG upppd | grep -qw dialout || fail "upppd not in group dialout"
 [ "$(stat -c %a /usr/share/doc/upppd/examples/chap-secrets)" = 600 ] || fail "chap-secrets sample mode"
 
 echo "=== package: systemd units"
