@@ -20,6 +20,12 @@
  * Everything else (the link, the pty command, connect scripts, the session)
  * runs as USER: a serial device must be readable and writable by USER
  * (e.g. USER in group dialout: the switch takes USER's groups).
+ *
+ * upppd-pptpd: bind port 1723 and open the GRE socket, block the signals
+ * (signalfd), then upppd_privsep_drop(). New TUN interfaces can still be
+ * made afterwards (CAP_NET_ADMIN, /dev/net/tun is 0666). Ask the helper
+ * for scripts with wait_ms 0 (a waited script blocks the caller, and so
+ * every session), for secrets from the get_secret callback.
  */
 #ifndef UPPPD_PRIVSEP_H
 #define UPPPD_PRIVSEP_H
