@@ -41,7 +41,7 @@ extern "C" {
 /* RFC 2118 section 4: the history buffer. */
 #define UPPP_MPPC_HIST 8192
 /* Earlier positions the match finder tries per input position. */
-#define UPPP_MPPC_CHAIN_DEPTH 8
+#define UPPP_MPPC_CHAIN_DEPTH 4
 /* RFC 2118 section 4.2.2: matches are 3..8191 octets. */
 #define UPPP_MPPC_MIN_MATCH 3
 #define UPPP_MPPC_MAX_MATCH 8191

@@ -24,6 +24,22 @@
 #define HIST UPPP_MPPC_HIST
 #define HASH_BITS 13
 #define HASH_SIZE (1u << HASH_BITS)
+#ifndef CHAIN_DEPTH
+#define CHAIN_DEPTH UPPP_MPPC_CHAIN_DEPTH
+#endif
+/* A match this long ends the search. */
+#ifndef GOOD_ENOUGH
+#define GOOD_ENOUGH 32
+#endif
+/* Positions inside a match indexed for later ones. */
+#ifndef INSERT_MAX
+#define INSERT_MAX 4
+#endif
+/* After 2^SKIP_SHIFT positions in a row without a match, look only at every
+ * other one, and so on. */
+#ifndef SKIP_SHIFT
+#define SKIP_SHIFT 5
+#endif
 /* Octets after the history that 8-octet loads may touch (never used). */
 #define SLACK 8
 
@@ -78,10 +94,21 @@ int uppp_mppc_comp_flush_pending(const struct uppp_mppc_comp *c)
     return c != NULL && c->flush;
 }
 
+/* The 3 octets at p as a number (4 are read: hist has SLACK after it). */
+static inline uint32_t load3(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return v & 0xffffffu;
+#else
+    return v >> 8;
+#endif
+}
+
 static inline unsigned hash3(const uint8_t *p)
 {
-    uint32_t v = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
-    return (v * 2654435761u) >> (32 - HASH_BITS);
+    return (load3(p) * 2654435761u) >> (32 - HASH_BITS);
 }
 
 /* Bits out, most significant first, 32 at a time; full once out of room. */
@@ -114,10 +141,9 @@ static inline void put(struct bitw *w, uint32_t v, unsigned nb)
 
 static inline void put_literal(struct bitw *w, uint8_t b)
 {
-    if (b < 0x80)
-        put(w, b, 8);
-    else
-        put(w, 0x100u | (b & 0x7fu), 9);
+    /* 0x00..0x7f as they are in 8 bits; 0x80..0xff as 10 + 7 bits, which
+     * is b + 0x80 in 9 bits. */
+    put(w, (uint32_t)b + (b & 0x80u), 8u + (b >> 7));
 }
 
 static inline void put_copy(struct bitw *w, unsigned off, unsigned len)
@@ -185,8 +211,10 @@ int uppp_mppc_compress(struct uppp_mppc_comp *c, const uint8_t *in, size_t len, 
     /* Worth sending only if at least one octet smaller. */
     struct bitw w = {0, 0, out, out + (len - 1 < out_cap ? len - 1 : out_cap), 0};
 
+    unsigned misses = 0;
     while (i + UPPP_MPPC_MIN_MATCH <= end && !w.full) {
-        unsigned hv = hash3(h + i);
+        uint32_t cur = load3(h + i);
+        unsigned hv = (cur * 2654435761u) >> (32 - HASH_BITS);
         unsigned cand = c->head[hv];
         c->head[hv] = (uint16_t)i;
         c->prev[i] = (uint16_t)cand;
@@ -194,15 +222,14 @@ int uppp_mppc_compress(struct uppp_mppc_comp *c, const uint8_t *in, size_t len, 
         if (max > UPPP_MPPC_MAX_MATCH)
             max = UPPP_MPPC_MAX_MATCH;
         unsigned last = i;
-        for (int d = 0; d < UPPP_MPPC_CHAIN_DEPTH && cand < last; d++) {
-            /* The octet that would make it longer first: most candidates
-             * fail there. */
-            if (h[cand + best] == h[i + best] && h[cand] == h[i]) {
+        for (int d = 0; d < CHAIN_DEPTH && cand < last; d++) {
+            /* The first 3 octets, and the one that would make it longer. */
+            if (load3(h + cand) == cur && h[cand + best] == h[i + best]) {
                 unsigned l = match_len(h + cand, h + i, max);
                 if (l > best) {
                     best = l;
                     boff = i - cand;
-                    if (l == max)
+                    if (l >= GOOD_ENOUGH || l == max)
                         break;
                 }
             }
@@ -210,14 +237,22 @@ int uppp_mppc_compress(struct uppp_mppc_comp *c, const uint8_t *in, size_t len, 
             cand = c->prev[cand];
         }
         if (best < UPPP_MPPC_MIN_MATCH) {
-            put_literal(&w, h[i]);
-            i++;
+            /* Data without matches (already compressed, say) is looked at
+             * more sparsely the longer it goes on, as LZ4 does: the skipped
+             * octets go out as literals all the same. */
+            unsigned step = 1 + (misses++ >> SKIP_SHIFT);
+            if (step > end - i)
+                step = end - i;
+            while (step--)
+                put_literal(&w, h[i++]);
             continue;
         }
+        misses = 0;
         put_copy(&w, boff, best);
-        /* Index the positions inside the match too, for later packets. */
-        unsigned stop = i + best;
-        for (i++; i < stop && i + UPPP_MPPC_MIN_MATCH <= end; i++) {
+        /* Index the start of the match's tail for later packets; the
+         * positions of a long match beyond that seldom pay back. */
+        unsigned stop = i + best, idx = best > INSERT_MAX ? i + INSERT_MAX : stop;
+        for (i++; i < idx && i + UPPP_MPPC_MIN_MATCH <= end; i++) {
             unsigned hh = hash3(h + i);
             c->prev[i] = c->head[hh];
             c->head[hh] = (uint16_t)i;
@@ -358,14 +393,19 @@ int uppp_mppc_decompress(struct uppp_mppc_decomp *d, unsigned flags, const uint8
         refill(&r);
         uint64_t t = r.bb;
         if (!(t >> 63) || !((t >> 62) & 1)) {
-            /* A literal: 0xxxxxxx or 10xxxxxxx. */
-            unsigned nb = (t >> 63) ? 9 : 8;
-            if (nb > r.left)
-                return decomp_fail(d, UPPP_ERR_PARSE);
-            if (o >= lim)
-                return decomp_fail(d, UPPP_ERR_LIMIT);
-            h[o++] = (t >> 63) ? (uint8_t)(0x80 | ((t >> 55) & 0x7f)) : (uint8_t)(t >> 56);
-            consume(&r, nb);
+            /* Literals, 0xxxxxxx or 10xxxxxxx, as many as the refill
+             * holds (each at most 9 bits; 56 bits are there). */
+            do {
+                unsigned hi = (unsigned)(t >> 63);
+                unsigned nb = 8 + hi;
+                if (nb > r.left)
+                    return decomp_fail(d, UPPP_ERR_PARSE);
+                if (o >= lim)
+                    return decomp_fail(d, UPPP_ERR_LIMIT);
+                h[o++] = hi ? (uint8_t)(0x80 | ((t >> 55) & 0x7f)) : (uint8_t)(t >> 56);
+                consume(&r, nb);
+                t = r.bb;
+            } while (r.bn >= 9 && r.left >= 8 && (!(t >> 63) || !((t >> 62) & 1)));
             continue;
         }
         unsigned off, nb;
@@ -401,14 +441,21 @@ int uppp_mppc_decompress(struct uppp_mppc_decomp *d, unsigned flags, const uint8
             return decomp_fail(d, UPPP_ERR_LIMIT);
         if (off <= o) {
             const uint8_t *s = h + o - off;
-            if (off >= mlen) {
-                memcpy(h + o, s, mlen);
-            } else {
-                /* RFC 2118 section 4.2: a copy may overlap what it
-                 * writes, repeating the last off octets. */
-                for (unsigned k = 0; k < mlen; k++)
-                    h[o + k] = s[k];
+            uint8_t *dst = h + o;
+            unsigned k = 0;
+            if (off >= 8) {
+                /* 8 octets at a time, never past this copy's end: what
+                 * lies behind it may be the round before's history. */
+                for (; k + 8 <= mlen; k += 8) {
+                    uint64_t v;
+                    memcpy(&v, s + k, 8);
+                    memcpy(dst + k, &v, 8);
+                }
             }
+            /* RFC 2118 section 4.2: a copy may overlap what it writes,
+             * repeating the last off octets. */
+            for (; k < mlen; k++)
+                dst[k] = s[k];
         } else {
             /* Behind a B wrap: into the history of the round before,
              * which must have been written since the last flush. */
