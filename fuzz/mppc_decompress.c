@@ -13,9 +13,9 @@
  *           the genuine decompressor, which must return them unchanged.
  *
  * Checked: only documented return codes; on success at most max_out octets
- * (and never more than the history) and a NULL-free result; a decompressor
- * waiting after an error refuses compressed packets without A; genuine
- * round trips are exact.
+ * (and never more than the history), every one readable; after an error on
+ * a compressed packet the decompressor waits, and refuses compressed
+ * packets without A; genuine round trips are exact.
  */
 #include <uppp/err.h>
 #include <uppp/mppc.h>
@@ -60,8 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if ((op & 1) == 0) {
             int was_waiting = uppp_mppc_decomp_waiting(d);
             int rc = uppp_mppc_decompress(d, flags, pkt, len, max_out, &out, &out_len);
-            CHECK(rc == 0 || rc == UPPP_ERR_PARSE || rc == UPPP_ERR_LIMIT ||
-                  rc == UPPP_ERR_PROTO);
+            CHECK(rc == 0 || rc == UPPP_ERR_PARSE || rc == UPPP_ERR_LIMIT || rc == UPPP_ERR_PROTO);
             if (rc == UPPP_ERR_PROTO)
                 CHECK(was_waiting && (flags & UPPP_MPPE_BIT_C) && !(flags & UPPP_MPPE_BIT_A));
             if (rc == 0) {
@@ -74,8 +73,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 for (size_t k = 0; k < out_len; k++)
                     sink ^= out[k];
                 (void)sink;
-            } else {
+            } else if (flags & UPPP_MPPE_BIT_C) {
                 CHECK(uppp_mppc_decomp_waiting(d));
+            } else {
+                CHECK(rc == UPPP_ERR_LIMIT && len > max_out);
             }
         } else if (len > 0) {
             if (op & 8)

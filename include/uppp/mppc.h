@@ -92,8 +92,10 @@ int uppp_mppc_decomp_waiting(const struct uppp_mppc_decomp *d);
  * arguments), UPPP_ERR_PARSE (a code the bitstream does not have, a copy
  * offset of 0 or into unwritten history, a token cut off by the end of the
  * packet), UPPP_ERR_LIMIT (more than max_out octets, or past the end of the
- * history), UPPP_ERR_PROTO (compressed, no A, and waiting for a flush). On
- * every error but UPPP_ERR_INVALID the decompressor then waits for A. */
+ * history), UPPP_ERR_PROTO (compressed, no A, and waiting for a flush). After
+ * an error on a compressed packet the decompressor waits for A; an
+ * uncompressed one over max_out (UPPP_ERR_LIMIT) leaves the history as it
+ * was. */
 int uppp_mppc_decompress(struct uppp_mppc_decomp *d, unsigned flags, const uint8_t *in, size_t len,
                          size_t max_out, const uint8_t **out, size_t *out_len);
 
