@@ -205,7 +205,6 @@ int uppp_mppe_reset_requested(struct uppp_mppe *st)
     return 0;
 }
 
-
 int uppp_mppe_next_flushed(const struct uppp_mppe *st)
 {
     if (st == NULL)
