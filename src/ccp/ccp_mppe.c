@@ -262,7 +262,8 @@ static int decrypt_at(struct uppp_session *s, struct uppp_ccp_mppe *c, uint8_t *
         /* RFC 3078 section 3.1: decrypt, then decompress. */
         struct uppp_ccp_plain p;
         if (!uppp_ccp_mppc_expand(s, c, rx.bits, rx.payload, rx.payload_len, &p)) {
-            if (!c->rreq_pending)
+            /* Stateless: the next packet flushes the history anyway. */
+            if (!(c->got.bits & UPPP_MPPE_OPT_H) && !c->rreq_pending)
                 send_reset_request(s, c, 1);
             return 0;
         }
@@ -542,7 +543,8 @@ static int mppe_nakci(struct uppp_session *s, void *st, const uint8_t *o, size_t
     if (olen != UPPP_CCP_OPT_MPPE_LEN || !c->want.on)
         return 0; /* not a suggestion for what we sent: ignored */
     uint32_t n = uppp_get32(o + 2);
-    if ((n & STRENGTHS) && !(n & H_BIT) && !c->stateful_ok) {
+    /* (Stateful MPPC alone is MPPC's normal mode, not refused.) */
+    if (!(n & H_BIT) && !c->stateful_ok && ((n & STRENGTHS) || !(c->want.bits & C_BIT))) {
         uppp_log(s, UPPP_LOG_ERR, "Refusing MPPE stateful mode offered by peer");
         return -UPPP_CCP_FAIL_NEGOTIATION;
     }
@@ -590,7 +592,7 @@ static int mppe_reqci(struct uppp_session *s, void *st, const uint8_t *o, size_t
             return UPPP_CONFREJ;
         goto done;
     }
-    if ((n & STRENGTHS) && !(n & H_BIT) && !c->stateful_ok) {
+    if (!(n & H_BIT) && !c->stateful_ok && ((n & STRENGTHS) || !c->mppc_ok)) {
         /* pppd Rejects rather than Nakking with H (stateful mode is bad
          * over the Internet; a peer that can do stateless asks for it). */
         uppp_log(s, UPPP_LOG_ERR, "Refusing MPPE stateful mode offered by peer");

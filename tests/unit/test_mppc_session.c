@@ -185,6 +185,31 @@ static void test_peer_without_mppc(void **state)
     th_free(&l);
 }
 
+/* Encryption required, the peer offers compression only: MPPC alone must
+ * not stand in for MPPE. The link ends; nothing crosses. */
+static void test_mppc_no_substitute_for_mppe(void **state)
+{
+    (void)state;
+    struct th_link l;
+    th_init(&l, 9);
+    l.a.cfg.mppc = l.b.cfg.mppc = 1;
+    l.a.cfg.debug = l.b.cfg.debug = 0;
+    l.a.cfg.require_auth = UPPP_AUTH_MSCHAP_V2;
+    l.a.cfg.mppe = UPPP_MPPE_REQUIRED;
+    l.b.cfg.mppe = UPPP_MPPE_OFF;
+    th_add_secret(&l.a, "bob", "alice", "bob-pw");
+    th_add_secret(&l.b, "bob", "alice", "bob-pw");
+    th_start(&l);
+    th_run(&l, 60000, NULL);
+    struct uppp_status st;
+    uppp_session_status(l.a.s, &st);
+    assert_int_equal(st.mppe_bits, 0);
+    assert_int_equal(st.mppc, 0);
+    assert_true(uppp_session_is_dead(l.a.s));
+    assert_int_equal(l.a.delivered + l.b.delivered, 0);
+    th_free(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -192,6 +217,7 @@ int main(void)
         cmocka_unit_test(test_mppe_stateful_mppc),
         cmocka_unit_test(test_mppe_stateless_mppc),
         cmocka_unit_test(test_peer_without_mppc),
+        cmocka_unit_test(test_mppc_no_substitute_for_mppe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
