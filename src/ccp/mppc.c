@@ -29,11 +29,11 @@
 #endif
 /* A match this long ends the search. */
 #ifndef GOOD_ENOUGH
-#define GOOD_ENOUGH 32
+#define GOOD_ENOUGH 12
 #endif
 /* Positions inside a match indexed for later ones. */
 #ifndef INSERT_MAX
-#define INSERT_MAX 4
+#define INSERT_MAX 2
 #endif
 /* After 2^SKIP_SHIFT positions in a row without a match, look only at every
  * other one, and so on. */
