@@ -22,7 +22,7 @@
 #include <string.h>
 
 #define HIST UPPP_MPPC_HIST
-#define HASH_BITS 13
+#define HASH_BITS 12
 #define HASH_SIZE (1u << HASH_BITS)
 #ifndef CHAIN_DEPTH
 #define CHAIN_DEPTH UPPP_MPPC_CHAIN_DEPTH
