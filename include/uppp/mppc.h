@@ -25,6 +25,10 @@
  * since the last flush. After an error or a reported loss it refuses
  * compressed packets until one carries A (RFC 2118 section 4.3: the
  * receiver sends a CCP Reset-Request and the sender flushes).
+ *
+ * Memory: a compressor holds 32 KiB (history, hash heads, chains), a
+ * decompressor 8 KiB; the CCP layer makes them only for the directions
+ * that negotiated MPPC.
  */
 #ifndef UPPP_MPPC_H
 #define UPPP_MPPC_H
