@@ -442,20 +442,34 @@ int uppp_mppc_decompress(struct uppp_mppc_decomp *d, unsigned flags, const uint8
         if (off <= o) {
             const uint8_t *s = h + o - off;
             uint8_t *dst = h + o;
-            unsigned k = 0;
-            if (off >= 8) {
-                /* 8 octets at a time, never past this copy's end: what
-                 * lies behind it may be the round before's history. */
-                for (; k + 8 <= mlen; k += 8) {
-                    uint64_t v;
+            if (off >= 8 && mlen >= 8) {
+                /* 8 octets at a time, the last chunk flush with the end:
+                 * never past this copy (what lies behind it may be the
+                 * round before's history), and every chunk read is final
+                 * since the source is at least 8 octets back. */
+                unsigned k = 0;
+                uint64_t v;
+                for (; k + 8 < mlen; k += 8) {
                     memcpy(&v, s + k, 8);
                     memcpy(dst + k, &v, 8);
                 }
+                memcpy(&v, s + mlen - 8, 8);
+                memcpy(dst + mlen - 8, &v, 8);
+            } else if (off >= 4 && mlen >= 4) {
+                uint32_t v;
+                unsigned k = 0;
+                for (; k + 4 < mlen; k += 4) {
+                    memcpy(&v, s + k, 4);
+                    memcpy(dst + k, &v, 4);
+                }
+                memcpy(&v, s + mlen - 4, 4);
+                memcpy(dst + mlen - 4, &v, 4);
+            } else {
+                /* RFC 2118 section 4.2: a copy may overlap what it writes,
+                 * repeating the last off octets. */
+                for (unsigned k = 0; k < mlen; k++)
+                    dst[k] = s[k];
             }
-            /* RFC 2118 section 4.2: a copy may overlap what it writes,
-             * repeating the last off octets. */
-            for (; k < mlen; k++)
-                dst[k] = s[k];
         } else {
             /* Behind a B wrap: into the history of the round before,
              * which must have been written since the last flush. */
