@@ -209,6 +209,16 @@ static void send_reset_request(struct uppp_session *s, struct uppp_ccp_mppe *c, 
         c->rreq_deadline = 1;
 }
 
+/* A packet was discarded for want of a reset: ask, or ask again early
+ * (RFC 1962 section 3.1, same identifier) when discards pile up. */
+static void ask_reset(struct uppp_session *s, struct uppp_ccp_mppe *c)
+{
+    if (!c->rreq_pending)
+        send_reset_request(s, c, 1);
+    else if (++c->rreq_discards >= c->rreq_repeat_at && c->rreq_tries < uppp_ccp_max_tries(s))
+        send_reset_request(s, c, 0);
+}
+
 static void reset_done(struct uppp_ccp_mppe *c)
 {
     c->rreq_pending = 0;
@@ -263,8 +273,8 @@ static int decrypt_at(struct uppp_session *s, struct uppp_ccp_mppe *c, uint8_t *
         struct uppp_ccp_plain p;
         if (!uppp_ccp_mppc_expand(s, c, rx.bits, rx.payload, rx.payload_len, &p)) {
             /* Stateless: the next packet flushes the history anyway. */
-            if (!(c->got.bits & UPPP_MPPE_OPT_H) && !c->rreq_pending)
-                send_reset_request(s, c, 1);
+            if (!(c->got.bits & UPPP_MPPE_OPT_H))
+                ask_reset(s, c);
             return 0;
         }
         rx.protocol = p.proto;
@@ -346,8 +356,8 @@ static int mppe_input(struct uppp_session *s, void *state, const uint8_t *pkt, s
          * hands out (not wiped by input_done). */
         int need_reset;
         int rc = uppp_ccp_mppc_input(s, c, pkt, len, out, &need_reset);
-        if (need_reset && !c->rreq_pending)
-            send_reset_request(s, c, 1);
+        if (need_reset)
+            ask_reset(s, c);
         if (rc == 1 && out->data >= pkt && out->data < pkt + len && writable) {
             c->rx_plain_at = (uint8_t *)pkt;
             c->rx_plain = len;
