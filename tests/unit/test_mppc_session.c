@@ -12,7 +12,7 @@
 
 #include "../../bench/mppc_corpus.h"
 
-enum mode { MPPC_ALONE, MPPE_STATEFUL, MPPE_STATELESS };
+enum mode { MPPC_ALONE, MPPE_STATEFUL, MPPE_STATELESS, MPPE_STATEFUL_RFC };
 
 static void start(struct th_link *l, enum mode m, int b_mppc, uint64_t seed)
 {
@@ -26,7 +26,9 @@ static void start(struct th_link *l, enum mode m, int b_mppc, uint64_t seed)
         l->a.cfg.require_auth = UPPP_AUTH_MSCHAP_V2;
         l->a.cfg.mppe = UPPP_MPPE_REQUIRED;
         l->a.cfg.mppe_bits = 4;
-        if (m == MPPE_STATEFUL) {
+        /* RFC 3078 section 8.2 resets (FreeBSD, npppd) instead of Linux's. */
+        l->a.cfg.mppe_rfc_reset = l->b.cfg.mppe_rfc_reset = m == MPPE_STATEFUL_RFC;
+        if (m == MPPE_STATEFUL || m == MPPE_STATEFUL_RFC) {
             l->a.cfg.mppe_want_stateful = l->b.cfg.mppe_want_stateful = 1;
             l->a.cfg.mppe_stateful_ok = l->b.cfg.mppe_stateful_ok = 1;
         }
@@ -131,7 +133,8 @@ static void check_status(struct th_link *l, int mppe_bits, int stateless, int mp
 static void run_mode(enum mode m)
 {
     static const char *const names[] = {"MPPC alone", "MPPE-128 stateful + MPPC",
-                                        "MPPE-128 stateless + MPPC"};
+                                        "MPPE-128 stateless + MPPC",
+                                        "MPPE-128 stateful (RFC 3078 resets) + MPPC"};
     struct th_link l;
     start(&l, m, 1, 42 + (uint64_t)m);
     check_status(&l, m == MPPC_ALONE ? 0 : 128, m == MPPE_STATELESS, 3);
@@ -172,7 +175,7 @@ static void run_mode(enum mode m)
                   l.duplicated, l.reordered,
                   (unsigned long long)(sa.mppe_resets_sent + sb.mppe_resets_sent), tail.intact,
                   tail.sent);
-    if (m == MPPE_STATEFUL || m == MPPC_ALONE)
+    if (m != MPPE_STATELESS)
         assert_true(sa.mppe_resets_sent + sb.mppe_resets_sent > 0);
     th_free(&l);
 }
@@ -197,6 +200,12 @@ static void test_mppe_stateless_mppc(void **state)
 
 /* A peer without mppc Naks the C bit away: plain MPPE, and the wire is
  * MPPE's own (no B/C bits, protocol field in every packet's clear size). */
+static void test_mppe_stateful_rfc_mppc(void **state)
+{
+    (void)state;
+    run_mode(MPPE_STATEFUL_RFC);
+}
+
 static void test_peer_without_mppc(void **state)
 {
     (void)state;
@@ -254,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_mppc_alone),
         cmocka_unit_test(test_mppe_stateful_mppc),
         cmocka_unit_test(test_mppe_stateless_mppc),
+        cmocka_unit_test(test_mppe_stateful_rfc_mppc),
         cmocka_unit_test(test_peer_without_mppc),
         cmocka_unit_test(test_mppc_no_substitute_for_mppe),
     };
