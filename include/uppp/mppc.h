@@ -8,9 +8,9 @@
  * take and return the A (FLUSHED), B (packet at the front of the history)
  * and C (compressed) bits in place (UPPP_MPPE_BIT_A/B/C).
  *
- * Compressor: a hash-chain match finder that looks at most
- * UPPP_MPPC_CHAIN_DEPTH earlier positions per input byte, so its work per
- * byte is bounded whatever the data. A packet whose compressed form would
+ * Compressor: a hash table of 3-octet prefixes whose buckets keep the last
+ * UPPP_MPPC_CANDIDATES positions; it tries those and no more per input
+ * byte, so its work per byte is bounded whatever the data. A packet whose compressed form would
  * not be smaller than itself goes out uncompressed (C clear) and the
  * history is flushed: the next packet carries A (FreeBSD ng_mppc does the
  * same). The history pointer goes back to the front (B) when the packet
@@ -26,7 +26,7 @@
  * compressed packets until one carries A (RFC 2118 section 4.3: the
  * receiver sends a CCP Reset-Request and the sender flushes).
  *
- * Memory: a compressor holds 32 KiB (history, hash heads, chains), a
+ * Memory: a compressor holds 24 KiB (history, hash buckets), a
  * decompressor 8 KiB; the CCP layer makes them only for the directions
  * that negotiated MPPC.
  */
@@ -45,7 +45,7 @@ extern "C" {
 /* RFC 2118 section 4: the history buffer. */
 #define UPPP_MPPC_HIST 8192
 /* Earlier positions the match finder tries per input position. */
-#define UPPP_MPPC_CHAIN_DEPTH 4
+#define UPPP_MPPC_CANDIDATES 2
 /* RFC 2118 section 4.2.2: matches are 3..8191 octets. */
 #define UPPP_MPPC_MIN_MATCH 3
 #define UPPP_MPPC_MAX_MATCH 8191

@@ -24,13 +24,9 @@
 #define HIST UPPP_MPPC_HIST
 #define HASH_BITS 12
 #define HASH_SIZE (1u << HASH_BITS)
-#ifndef CHAIN_DEPTH
-#define CHAIN_DEPTH UPPP_MPPC_CHAIN_DEPTH
-#endif
+#define WAYS UPPP_MPPC_CANDIDATES
 /* A match this long ends the search. */
-#ifndef GOOD_ENOUGH
-#define GOOD_ENOUGH 12
-#endif
+#define GOOD_ENOUGH 32
 /* Positions inside a match indexed for later ones. */
 #ifndef INSERT_MAX
 #define INSERT_MAX 2
@@ -45,12 +41,11 @@
 
 struct uppp_mppc_comp {
     uint8_t hist[HIST + SLACK];
-    /* Hash chains: the last position whose 3 octets hashed to h, and for
-     * each position the one before it. Entries left from before a flush or
-     * wrap are not cleared: every candidate is checked against the history
-     * itself, and a chain is followed only to strictly earlier positions. */
-    uint16_t head[HASH_SIZE];
-    uint16_t prev[HIST];
+    /* For each hash of 3 octets, the last WAYS positions that had it, the
+     * newest first. Entries left from before a flush or wrap are not
+     * cleared: every candidate is checked against the history itself and
+     * must lie before the position being matched. */
+    uint16_t bkt[HASH_SIZE][WAYS];
     unsigned pos; /* where the next packet goes */
     int flush;    /* the next packet starts an empty history, with A */
 };
@@ -109,6 +104,14 @@ static inline uint32_t load3(const uint8_t *p)
 static inline unsigned hash3(const uint8_t *p)
 {
     return (load3(p) * 2654435761u) >> (32 - HASH_BITS);
+}
+
+/* Position i becomes a bucket's newest entry; its oldest goes. */
+static inline void insert(uint16_t *b, unsigned i)
+{
+    for (int k = WAYS - 1; k > 0; k--)
+        b[k] = b[k - 1];
+    b[0] = (uint16_t)i;
 }
 
 /* Bits out, most significant first, 32 at a time; full once out of room. */
@@ -215,16 +218,15 @@ int uppp_mppc_compress(struct uppp_mppc_comp *c, const uint8_t *in, size_t len, 
     while (i + UPPP_MPPC_MIN_MATCH <= end && !w.full) {
         uint32_t cur = load3(h + i);
         unsigned hv = (cur * 2654435761u) >> (32 - HASH_BITS);
-        unsigned cand = c->head[hv];
-        c->head[hv] = (uint16_t)i;
-        c->prev[i] = (uint16_t)cand;
+        uint16_t *b = c->bkt[hv];
         unsigned max = end - i, best = 0, boff = 0;
         if (max > UPPP_MPPC_MAX_MATCH)
             max = UPPP_MPPC_MAX_MATCH;
-        unsigned last = i;
-        for (int d = 0; d < CHAIN_DEPTH && cand < last; d++) {
-            /* The first 3 octets, and the one that would make it longer. */
-            if (load3(h + cand) == cur && h[cand + best] == h[i + best]) {
+        for (int k = 0; k < WAYS; k++) {
+            unsigned cand = b[k];
+            /* Earlier, the same first 3 octets, and the octet that would
+             * make it longer than the best so far. */
+            if (cand < i && load3(h + cand) == cur && h[cand + best] == h[i + best]) {
                 unsigned l = match_len(h + cand, h + i, max);
                 if (l > best) {
                     best = l;
@@ -233,9 +235,8 @@ int uppp_mppc_compress(struct uppp_mppc_comp *c, const uint8_t *in, size_t len, 
                         break;
                 }
             }
-            last = cand;
-            cand = c->prev[cand];
         }
+        insert(b, i);
         if (best < UPPP_MPPC_MIN_MATCH) {
             /* Data without matches (already compressed, say) is looked at
              * more sparsely the longer it goes on, as LZ4 does: the skipped
@@ -253,9 +254,7 @@ int uppp_mppc_compress(struct uppp_mppc_comp *c, const uint8_t *in, size_t len, 
          * positions of a long match beyond that seldom pay back. */
         unsigned stop = i + best, idx = best > INSERT_MAX ? i + INSERT_MAX : stop;
         for (i++; i < idx && i + UPPP_MPPC_MIN_MATCH <= end; i++) {
-            unsigned hh = hash3(h + i);
-            c->prev[i] = c->head[hh];
-            c->head[hh] = (uint16_t)i;
+            insert(c->bkt[hash3(h + i)], i);
         }
         i = stop;
     }
