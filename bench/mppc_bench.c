@@ -68,6 +68,31 @@ static void die(const char *what, size_t i)
     exit(1);
 }
 
+/* Packet i's octets of the corpus. */
+static size_t pkt_len(size_t size, size_t i)
+{
+    size_t off = i * PKT;
+    return size - off < PKT ? size - off : PKT;
+}
+
+/* The first round's decompressed packet i must be the corpus's. */
+static void check_trip(const uint8_t *data, size_t size, size_t i, const uint8_t *p, size_t pl,
+                       const char *what)
+{
+    if (pl != pkt_len(size, i) || memcmp(p, data + i * PKT, pl) != 0)
+        die(what, i);
+}
+
+/* Keep a round's best times (t0..t1 compressing, t1..t2 decompressing). */
+static void keep_best(struct result *r, double t0, double t1, double t2, size_t size, size_t out)
+{
+    r->ratio = (double)size / (double)out;
+    if (t1 - t0 < r->comp_mbps)
+        r->comp_mbps = t1 - t0;
+    if (t2 - t1 < r->decomp_mbps)
+        r->decomp_mbps = t2 - t1;
+}
+
 static struct result run_upppd(const uint8_t *data, size_t size, int rounds, struct stream *st)
 {
     struct result r = {0, 1e30, 1e30};
@@ -80,7 +105,7 @@ static struct result run_upppd(const uint8_t *data, size_t size, int rounds, str
         size_t out = 0;
         double t0 = now_s();
         for (size_t i = 0; i < npk; i++) {
-            size_t off = i * PKT, len = size - off < PKT ? size - off : PKT;
+            size_t off = i * PKT, len = pkt_len(size, i);
             unsigned fl;
             int n = uppp_mppc_compress(c, data + off, len, st->buf + out, PKT, &fl);
             if (n < 0)
@@ -96,18 +121,11 @@ static struct result run_upppd(const uint8_t *data, size_t size, int rounds, str
             size_t pl;
             if (uppp_mppc_decompress(d, st->fl[i], st->buf + at, st->len[i], PKT, &p, &pl) != 0)
                 die("upppd cannot decompress its own packet", i);
-            size_t off = i * PKT;
-            if (round == 0 &&
-                (pl != (size - off < PKT ? size - off : PKT) || memcmp(p, data + off, pl) != 0))
-                die("upppd round trip differs", i);
+            if (round == 0)
+                check_trip(data, size, i, p, pl, "upppd round trip differs");
             at += st->len[i];
         }
-        double t2 = now_s();
-        r.ratio = (double)size / (double)out;
-        if (t1 - t0 < r.comp_mbps)
-            r.comp_mbps = t1 - t0;
-        if (t2 - t1 < r.decomp_mbps)
-            r.decomp_mbps = t2 - t1;
+        keep_best(&r, t0, t1, now_s(), size, out);
         uppp_mppc_comp_del(c);
         uppp_mppc_decomp_del(d);
     }
@@ -127,7 +145,7 @@ static struct result run_freerdp(const uint8_t *data, size_t size, int rounds, s
         size_t out = 0;
         double t0 = now_s();
         for (size_t i = 0; i < npk; i++) {
-            size_t off = i * PKT, len = size - off < PKT ? size - off : PKT;
+            size_t off = i * PKT, len = pkt_len(size, i);
             BYTE *res = st->buf + out;
             UINT32 rlen = PKT, fl = 0;
             if (mppc_compress(c, (BYTE *)data + off, (UINT32)len, &res, &rlen, &fl) < 0)
@@ -145,18 +163,11 @@ static struct result run_freerdp(const uint8_t *data, size_t size, int rounds, s
             UINT32 pl = 0;
             if (mppc_decompress(d, st->buf + at, (UINT32)st->len[i], &p, &pl, st->fl[i]) < 0)
                 die("FreeRDP cannot decompress its own packet", i);
-            size_t off = i * PKT;
-            if (round == 0 &&
-                (pl != (size - off < PKT ? size - off : PKT) || memcmp(p, data + off, pl) != 0))
-                die("FreeRDP round trip differs", i);
+            if (round == 0)
+                check_trip(data, size, i, p, pl, "FreeRDP round trip differs");
             at += st->len[i];
         }
-        double t2 = now_s();
-        r.ratio = (double)size / (double)out;
-        if (t1 - t0 < r.comp_mbps)
-            r.comp_mbps = t1 - t0;
-        if (t2 - t1 < r.decomp_mbps)
-            r.decomp_mbps = t2 - t1;
+        keep_best(&r, t0, t1, now_s(), size, out);
         mppc_context_free(c);
         mppc_context_free(d);
     }
@@ -178,7 +189,7 @@ static struct result run_zlib(const uint8_t *data, size_t size, int rounds, uint
         size_t out = 0;
         double t0 = now_s();
         for (size_t i = 0; i < npk; i++) {
-            size_t off = i * PKT, len = size - off < PKT ? size - off : PKT;
+            size_t off = i * PKT, len = pkt_len(size, i);
             z.next_in = (Bytef *)data + off;
             z.avail_in = (uInt)len;
             z.next_out = buf;
