@@ -217,7 +217,12 @@ const struct opt_def upppd_opt_table[] = {
     {"noccp", O_NOCCP, G_MPPE, NULL,
      "Do not negotiate CCP (and so no MPPE; an error together with required MPPE)."},
     {"-ccp", O_NOCCP, G_MPPE, NULL, NULL},
-    {"nobsdcomp", O_NOCOMP, G_MPPE, NULL, "Accepted and ignored: upppd never compresses."},
+    {"mppc", O_MPPC, G_MPPE, NULL,
+     "Negotiate MPPC compression (RFC 2118), the C bit of CCP option 18: with MPPE, or alone "
+     "without it. Spelled as in the MPPE/MPPC patch; off by default, as in mpd5."},
+    {"nomppc", O_NOMPPC, G_MPPE, NULL, "Do not negotiate MPPC compression (the default)."},
+    {"nobsdcomp", O_NOCOMP, G_MPPE, NULL,
+     "Accepted and ignored: upppd has no BSD-Compress, Deflate, Predictor or VJ compression."},
     {"-bsdcomp", O_NOCOMP, G_MPPE, NULL, NULL},
     {"nodeflate", O_NOCOMP, G_MPPE, NULL, NULL},
     {"-deflate", O_NOCOMP, G_MPPE, NULL, NULL},
@@ -838,6 +843,12 @@ int upppd_opt_apply(struct upppd_opts *o, const struct opt_def *d, const char *a
         break;
     case O_NOCCP:
         c->no_ccp = 1;
+        break;
+    case O_MPPC:
+        c->mppc = 1;
+        break;
+    case O_NOMPPC:
+        c->mppc = 0;
         break;
     case O_NOCOMP:
         break;

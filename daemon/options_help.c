@@ -290,6 +290,7 @@ void upppd_opts_dump(const struct upppd_opts *o, FILE *f)
         FROM(O_MPPE_STATEFUL);
     }
     put_flag(f, o, c->no_ccp, "noccp", O_NOCCP);
+    put_flag(f, o, c->mppc, "mppc", O_MPPC);
 
     /* IP */
     if (o->priv.ip_local_set || o->priv.ip_remote_set) {

@@ -69,7 +69,9 @@ enum opt_id {
     O_MPPE_OPTIONAL,
     O_MPPE_WORDS,
     O_NOCCP,
-    O_NOCOMP, /* nobsdcomp, nodeflate, ...: we never compress */
+    O_MPPC,   /* mppc: MPPC compression (RFC 2118) */
+    O_NOMPPC, /* nomppc (the default) */
+    O_NOCOMP, /* nobsdcomp, nodeflate, ...: compressors we do not have */
     /* IP */
     O_ADDRS, /* a word holding ':' : local:remote */
     O_NOIPDEFAULT,

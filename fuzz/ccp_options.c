@@ -3,7 +3,8 @@
  * 3078), on one session brought to the Network phase (LCP Opened by hand,
  * no authentication, MS-CHAP keys installed) with its CCP in Req-Sent.
  *
- * Input: byte 0 picks the CCP/MPPE configuration, byte 1 the keys; then
+ * Input: byte 0 picks the CCP/MPPE configuration, byte 1 the keys (and
+ * MPPC, see below); then
  * records [op][len][len bytes]:
  *   op & 3 == 0  a CCP packet (code, id, length, options...) as given;
  *   op & 3 == 1  an 0x00FD packet: the bytes as given, or (op & 4) encrypted
@@ -146,6 +147,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cfg.debug = (ksel >> 7) & 1;
     cfg.no_pcomp = (ksel >> 6) & 1;
     cfg.max_failure = 1 + ((ksel >> 3) & 7);
+    /* MPPC (RFC 2118), from key-selector bits that mean nothing otherwise:
+     * without keys, bit 0 asks for MPPC alone; with MS-CHAPv2 keys (bit 0
+     * clear) bit 1 (LM keys, MS-CHAPv1 only) asks for MPPE + MPPC. */
+    cfg.mppc = (ksel & 4) ? (ksel & 1) : (!(ksel & 1) && (ksel & 2));
     struct fz z;
     memset(&z, 0, sizeof(z));
     z.seed = 1;

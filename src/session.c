@@ -632,7 +632,7 @@ static void clear_in_dropped(struct uppp_session *s)
 static void network_input(struct uppp_session *s, uint16_t proto, const uint8_t *pkt, size_t len,
                           int was_encrypted)
 {
-    if (!was_encrypted && (uppp_ccp_mppe_up(s) || mppe_gate(s))) {
+    if (!was_encrypted && (uppp_ccp_encrypting(s) || mppe_gate(s))) {
         /* Never accept clear traffic while encryption is (to be) in force. */
         s->stats.dropped_clear++;
         s->stats.dropped_clear_in++;

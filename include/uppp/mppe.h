@@ -104,6 +104,12 @@ struct uppp_mppe_config {
      * the largest count jump accepted. 0 means UPPP_MPPE_DEFAULT_MAX_REKEY;
      * larger than UPPP_MPPE_MAX_REKEY_LIMIT is UPPP_ERR_INVALID. */
     unsigned max_rekey;
+    /* Non-zero when MPPC (RFC 2118) is negotiated in this direction too:
+     * the sender takes MPPC's output through uppp_mppe_encrypt_mppc(); the
+     * receiver hands back all the decrypted data (rx.protocol 0), to be
+     * decompressed, and checks the protocol field only where it must be in
+     * the clear (see uppp_mppe_decrypt). */
+    int mppc;
 };
 
 /* Result of uppp_mppe_decrypt() (non-negative; API errors are negative
@@ -161,6 +167,8 @@ struct uppp_mppe_rx {
     size_t payload_len;
     /* UPPP_MPPE_DROP_NONE when OK. */
     enum uppp_mppe_drop_reason reason;
+    /* The header's flags (UPPP_MPPE_BIT_A..D): MPPC's B and C among them. */
+    unsigned bits;
 };
 
 struct uppp_mppe_stats {
@@ -205,6 +213,25 @@ int uppp_mppe_protocol_encrypted(uint16_t protocol);
 int uppp_mppe_encrypt(struct uppp_mppe *st, uint16_t protocol, const uint8_t *payload, size_t len,
                       uint8_t *out, size_t out_cap);
 
+/* Sender with config.mppc: encrypt one packet of MPPC's output (data, len
+ * octets: the compressed or uncompressed protocol field and payload) and
+ * write header + data, len + UPPP_MPPE_HDR_LEN octets, into out (no
+ * overlap). mppc_bits are the compressor's flags: B and C go into the
+ * header; A (the history was flushed) makes this packet FLUSHED, with the
+ * key change or RC4 re-init the reset policy does for a Reset-Request, but
+ * on the next count (RFC 3078 section 3.1: FLUSHED means both). The
+ * compressor must flush too whenever uppp_mppe_next_flushed() says the
+ * cipher will. Returns the octets written, or UPPP_ERR_INVALID (NULL, len 0,
+ * a state without mppc or used to decrypt), UPPP_ERR_NOBUF,
+ * UPPP_ERR_CRYPTO. (uppp_mppe_encrypt refuses a state with mppc.) */
+int uppp_mppe_encrypt_mppc(struct uppp_mppe *st, unsigned mppc_bits, const uint8_t *data,
+                           size_t len, uint8_t *out, size_t out_cap);
+
+/* Sender: 1 if the next packet will be FLUSHED whatever MPPC says
+ * (stateless, a stateful flag packet, a Reset-Request to answer), else 0;
+ * MPPC must then flush its history before compressing it. */
+int uppp_mppe_next_flushed(const struct uppp_mppe *st);
+
 /* Sender: the peer sent a CCP Reset-Request. The next packet carries
  * FLUSHED, after a key change (Linux policy) or an RC4 re-init with the
  * current key (RFC 3078 policy). Several requests before the next packet
@@ -213,6 +240,10 @@ int uppp_mppe_encrypt(struct uppp_mppe *st, uint16_t protocol, const uint8_t *pa
 int uppp_mppe_reset_requested(struct uppp_mppe *st);
 
 /* Decrypt one MPPE packet (the bytes after protocol 0x00FD) in place.
+ * With config.mppc, rx->payload is all the decrypted data and
+ * rx->protocol 0 (decompress it with rx->bits); the protocol check that
+ * guards against a wrong key applies to packets sent uncompressed or
+ * FLUSHED only, whose first octets are the protocol field itself.
  * Returns an enum uppp_mppe_result and fills rx; or UPPP_ERR_INVALID (NULL
  * arguments, or a state already used to encrypt), UPPP_ERR_CRYPTO. The
  * protocol may be PFC-compressed inside (first decrypted byte odd). */

@@ -130,6 +130,10 @@ struct uppp_config {
     /* Answer Reset-Requests exactly as Linux does (a key change on the next
      * count) instead of on the next flag packet; see mppe.h. */
     int mppe_linux_exact_reset;
+    /* mppc: negotiate MPPC compression (RFC 2118), the C bit of CCP option
+     * 18, alone or with MPPE (RFC 3078 section 2). Off by default, as in
+     * mpd5. With stateless MPPE the history is flushed every packet. */
+    int mppc;
 
     /* ---- IPCP (RFC 1332, RFC 1877) ---- */
     int no_ip;
@@ -306,6 +310,7 @@ struct uppp_status {
 
     int mppe_bits; /* 0 if MPPE is off, else 40/56/128 */
     int mppe_stateless;
+    int mppc;                     /* MPPC compression (RFC 2118): bit 0 we send, bit 1 we receive */
     uint32_t ip_local, ip_remote; /* host order */
     uint32_t dns[2];
     int ipv6_up;

@@ -236,7 +236,8 @@ static void ccp_up(struct uppp_fsm *f)
     if (rc > 0)
         return; /* nothing agreed, nothing offered: this link compresses nothing */
     c->up = 1;
-    c->in_force = 1;
+    /* Once encrypted, never back to the clear; compression alone may. */
+    c->in_force = c->method->encrypts == NULL || c->method->encrypts(c->st);
     uppp_post_type(s, UPPP_QEV_CCP_UP);
 }
 
@@ -526,6 +527,11 @@ int uppp_ccp_mppe_up(const struct uppp_session *s)
 int uppp_ccp_in_force(const struct uppp_session *s)
 {
     return s->ccp.in_force;
+}
+
+int uppp_ccp_encrypting(const struct uppp_session *s)
+{
+    return s->ccp.up && s->ccp.in_force;
 }
 
 int uppp_ccp_pending(const struct uppp_session *s)

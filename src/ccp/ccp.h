@@ -128,6 +128,9 @@ struct uppp_ccp_method {
     /* Its own timer (repeating a Reset-Request); 0 = none. */
     void (*timer)(struct uppp_session *s, void *st, uint64_t now);
     uint64_t (*deadline)(const void *st);
+    /* 1 when what open() started encrypts (a compression-only agreement,
+     * MPPC alone, may fall back to the clear; encryption never does). */
+    int (*encrypts)(const void *st);
     /* Fill its part of the status. */
     void (*status)(const void *st, struct uppp_status *out);
     /* Failure texts, pppd's where the link then closes (required: 1). */
@@ -172,6 +175,9 @@ int uppp_ccp_settle(struct uppp_session *s, char *why, size_t cap);
 int uppp_ccp_enabled(const struct uppp_session *s);
 int uppp_ccp_mppe_up(const struct uppp_session *s);  /* encrypted, or dropped: never clear */
 int uppp_ccp_in_force(const struct uppp_session *s); /* has been up: never fall back */
+/* Encryption is (or was, and is to be again) in force: clear network
+ * packets from the peer are refused. Compression alone does not count. */
+int uppp_ccp_encrypting(const struct uppp_session *s);
 /* Still negotiating (mppe-optional waits for the outcome either way). */
 int uppp_ccp_pending(const struct uppp_session *s);
 /* Octets the method adds to a network packet, when it is up or (may_come)

@@ -29,6 +29,7 @@
 #include "ccp_mppe.h"
 
 #include <uppp/err.h>
+#include <uppp/mppc.h>
 #include <uppp/mppe.h>
 #include <uppp/mppe_wire.h>
 
@@ -49,6 +50,7 @@ static int new_cipher(struct uppp_session *s, struct uppp_ccp_mppe *c, struct up
     memset(&mc, 0, sizeof(mc));
     mc.bits = uppp_ccp_mppe_strength(bits);
     mc.stateless = (bits & UPPP_MPPE_OPT_H) != 0;
+    mc.mppc = (bits & UPPP_MPPE_OPT_C) != 0;
     /* Linux-compatible by default, answering Reset-Requests on the flag
      * packet so that a lost answer cannot desync a pppd peer for good (see
      * enum uppp_mppe_reset_policy). */
@@ -87,10 +89,15 @@ static int open_ciphers(struct uppp_session *s, struct uppp_ccp_mppe *c)
         return UPPP_ERR_NOMEM;
     }
     /* got: what the peer Acked of our request, i.e. what we receive; his:
-     * the peer's request we Acked, what we send (RFC 1962 section 4). */
-    int rc = new_cipher(s, c, &c->rx, c->got.bits, c->keys.recv_start);
-    if (rc == 0)
+     * the peer's request we Acked, what we send (RFC 1962 section 4).
+     * Without a strength (MPPC alone) a direction has no cipher. */
+    int rc = 0;
+    if (uppp_ccp_mppe_strength(c->got.bits))
+        rc = new_cipher(s, c, &c->rx, c->got.bits, c->keys.recv_start);
+    if (rc == 0 && uppp_ccp_mppe_strength(c->his.bits))
         rc = new_cipher(s, c, &c->tx, c->his.bits, c->keys.send_start);
+    if (rc == 0)
+        rc = uppp_ccp_mppc_open(s, c);
     if (rc != 0) {
         mppe_close(s, c);
         return rc;
@@ -105,6 +112,7 @@ static void mppe_close(struct uppp_session *s, void *st)
     uppp_mppe_del(c->tx);
     uppp_mppe_del(c->rx);
     c->tx = c->rx = NULL;
+    uppp_ccp_mppc_close(c);
     /* Plaintext passed through both buffers. */
     if (c->txbuf)
         uppp_memzero(c->txbuf, c->txcap);
@@ -143,10 +151,25 @@ static int mppe_send(struct uppp_session *s, void *st, uint16_t proto, const uin
                      size_t len)
 {
     struct uppp_ccp_mppe *c = st;
-    if (c->tx == NULL || !uppp_ccp_opened(s)) {
+    if (c->txbuf != NULL && c->tx == NULL && c->comp == NULL && uppp_ccp_opened(s) &&
+        uppp_mppe_protocol_encrypted(proto)) {
+        /* MPPC alone, agreed for the other direction only: this one goes
+         * as it is (RFC 1962 section 4 lets the directions differ). */
+        s->stats.packets_out++;
+        uppp_send_packet(s, proto, pkt, len);
+        return 0;
+    }
+    if ((c->tx == NULL && c->comp == NULL) || !uppp_ccp_opened(s)) {
         /* MPPE is in force but being renegotiated: never in the clear. */
         s->stats.dropped_clear++;
         return UPPP_ERR_DROPPED;
+    }
+    if (c->comp != NULL) {
+        if (!uppp_mppe_protocol_encrypted(proto)) {
+            s->stats.dropped_other++;
+            return UPPP_ERR_DROPPED;
+        }
+        return uppp_ccp_mppc_send(s, c, proto, pkt, len);
     }
     /* send_ip has already refused anything over the IP MTU (the buffer is
      * sized from the same uppp_link_mtu()); this is the buffer's own guard. */
@@ -184,6 +207,16 @@ static void send_reset_request(struct uppp_session *s, struct uppp_ccp_mppe *c, 
     c->rreq_deadline = s->now + UPPP_CCP_RESET_TIMEOUT_MS;
     if (c->rreq_deadline == 0)
         c->rreq_deadline = 1;
+}
+
+/* A packet was discarded for want of a reset: ask, or ask again early
+ * (RFC 1962 section 3.1, same identifier) when discards pile up. */
+static void ask_reset(struct uppp_session *s, struct uppp_ccp_mppe *c)
+{
+    if (!c->rreq_pending)
+        send_reset_request(s, c, 1);
+    else if (++c->rreq_discards >= c->rreq_repeat_at && c->rreq_tries < uppp_ccp_max_tries(s))
+        send_reset_request(s, c, 0);
 }
 
 static void reset_done(struct uppp_ccp_mppe *c)
@@ -231,6 +264,23 @@ static int decrypt_at(struct uppp_session *s, struct uppp_ccp_mppe *c, uint8_t *
     }
 
     int stateful = !(c->got.bits & UPPP_MPPE_OPT_H);
+    if (rc != UPPP_MPPE_OK && !(rc == UPPP_MPPE_DROP && rx.reason == UPPP_MPPE_DROP_OLD_COUNT))
+        /* A packet the sender's history holds and ours will not: until
+         * the next FLUSHED packet nothing compressed makes sense. */
+        uppp_mppc_decomp_lost(c->decomp);
+    if (rc == UPPP_MPPE_OK && c->decomp != NULL) {
+        /* RFC 3078 section 3.1: decrypt, then decompress. */
+        struct uppp_ccp_plain p;
+        if (!uppp_ccp_mppc_expand(s, c, rx.bits, rx.payload, rx.payload_len, &p)) {
+            /* Stateless: the next packet flushes the history anyway. */
+            if (!(c->got.bits & UPPP_MPPE_OPT_H))
+                ask_reset(s, c);
+            return 0;
+        }
+        rx.protocol = p.proto;
+        rx.payload = (uint8_t *)p.data;
+        rx.payload_len = p.len;
+    }
     switch (rc) {
     case UPPP_MPPE_OK:
         if (rx.protocol == UPPP_PROTO_IP || rx.protocol == UPPP_PROTO_IPV6) {
@@ -242,6 +292,7 @@ static int decrypt_at(struct uppp_session *s, struct uppp_ccp_mppe *c, uint8_t *
             if (junk(s, c))
                 return 0;
             (void)uppp_mppe_rx_junk(c->rx);
+            uppp_mppc_decomp_lost(c->decomp);
             if (!c->rreq_pending)
                 send_reset_request(s, c, 1);
         }
@@ -295,10 +346,23 @@ static int mppe_input(struct uppp_session *s, void *state, const uint8_t *pkt, s
                       int writable, struct uppp_ccp_plain *out)
 {
     struct uppp_ccp_mppe *c = state;
-    if (c->rx == NULL || !uppp_ccp_opened(s) || len > c->rxcap) {
+    if ((c->rx == NULL && c->decomp == NULL) || !uppp_ccp_opened(s) || len > c->rxcap) {
         /* Not (yet) agreed, being renegotiated, or larger than our MRU. */
         s->stats.dropped_other++;
         return 0;
+    }
+    if (c->rx == NULL) {
+        /* MPPC alone: nothing to decrypt, and the history keeps what it
+         * hands out (not wiped by input_done). */
+        int need_reset;
+        int rc = uppp_ccp_mppc_input(s, c, pkt, len, out, &need_reset);
+        if (need_reset)
+            ask_reset(s, c);
+        if (rc == 1 && out->data >= pkt && out->data < pkt + len && writable) {
+            c->rx_plain_at = (uint8_t *)pkt;
+            c->rx_plain = len;
+        }
+        return rc;
     }
     uint8_t *buf;
     if (writable) {
@@ -337,6 +401,9 @@ static void mppe_reset_request(struct uppp_session *s, void *st, uint8_t id)
     uppp_ccp_send_code(s, UPPP_CCP_RESETACK, id, NULL, 0);
     if (c->tx != NULL)
         uppp_mppe_reset_requested(c->tx);
+    /* RFC 2118 section 4.3: the history too (the cipher's FLUSHED packet
+     * flushes it anyway; without MPPE this is the whole answer). */
+    uppp_mppc_comp_flush(c->comp);
 }
 
 static void mppe_reset_ack(struct uppp_session *s, void *st, uint8_t id)
@@ -356,7 +423,9 @@ static void mppe_timer(struct uppp_session *s, void *st, uint64_t now)
     if (c->rreq_deadline == 0 || now < c->rreq_deadline)
         return;
     c->rreq_deadline = 0;
-    if (!c->rreq_pending || c->rx == NULL || !uppp_ccp_opened(s) || !uppp_mppe_rx_waiting(c->rx) ||
+    int waiting =
+        (c->rx != NULL && uppp_mppe_rx_waiting(c->rx)) || uppp_mppc_decomp_waiting(c->decomp);
+    if (!c->rreq_pending || !uppp_ccp_opened(s) || !waiting ||
         c->rreq_tries >= uppp_ccp_max_tries(s)) {
         /* In step again, or asked often enough: the next discarded packet
          * starts a new request. */
@@ -370,6 +439,7 @@ static void mppe_timer(struct uppp_session *s, void *st, uint64_t now)
  * the top of ccp.c for the rules and our deliberate differences) ---- */
 
 #define H_BIT UPPP_MPPE_OPT_H
+#define C_BIT UPPP_MPPE_OPT_C
 #define STRENGTHS (UPPP_MPPE_OPT_S | UPPP_MPPE_OPT_M | UPPP_MPPE_OPT_L)
 
 /* pppd's failure texts (ccp.c), which admins grep for; plain ones where the
@@ -438,15 +508,22 @@ static int mppe_offer(struct uppp_session *s, void *st, const struct uppp_keys *
         c->allowed = allowed_strengths(s, keys);
     if (c->allowed == 0 && keys->have && s->cfg.mppe >= UPPP_MPPE_OPTIONAL)
         uppp_log(s, UPPP_LOG_ERR, "MPPE: no key strength left to negotiate");
-    return c->allowed != 0;
+    /* MPPC (RFC 2118) is the C bit of the same option: asked for with
+     * MPPE, or alone (mpd5 and Windows do both). */
+    c->mppc_ok = s->cfg.mppc != 0;
+    return c->allowed != 0 || c->mppc_ok;
 }
 
 static void mppe_resetci(struct uppp_session *s, void *st)
 {
     struct uppp_ccp_mppe *c = st;
-    int offer = c->allowed != 0;
+    int offer = c->allowed != 0 || c->mppc_ok;
     c->want.on = offer;
-    c->want.bits = offer ? (s->cfg.mppe_want_stateful ? 0 : H_BIT) | c->allowed : 0;
+    c->want.bits = 0;
+    if (c->allowed != 0)
+        c->want.bits = (s->cfg.mppe_want_stateful ? 0 : H_BIT) | c->allowed;
+    if (c->mppc_ok)
+        c->want.bits |= C_BIT;
     c->got.on = 0;
     c->asked_stateful = 0;
 }
@@ -476,11 +553,16 @@ static int mppe_nakci(struct uppp_session *s, void *st, const uint8_t *o, size_t
     if (olen != UPPP_CCP_OPT_MPPE_LEN || !c->want.on)
         return 0; /* not a suggestion for what we sent: ignored */
     uint32_t n = uppp_get32(o + 2);
-    if (!(n & H_BIT) && !c->stateful_ok) {
+    /* (Stateful MPPC alone is MPPC's normal mode, not refused.) */
+    if (!(n & H_BIT) && !c->stateful_ok && ((n & STRENGTHS) || !(c->want.bits & C_BIT))) {
         uppp_log(s, UPPP_LOG_ERR, "Refusing MPPE stateful mode offered by peer");
         return -UPPP_CCP_FAIL_NEGOTIATION;
     }
-    if ((n & ~(H_BIT | (c->want.bits & STRENGTHS))) != 0 || !(n & STRENGTHS)) {
+    /* MPPC may be Nakked away, or be all that is left when encryption is
+     * not wanted for sure (mppe-optional or require-mppe want it). */
+    int mppe_needed = (c->want.bits & STRENGTHS) && s->cfg.mppe >= UPPP_MPPE_OPTIONAL;
+    if ((n & ~(H_BIT | (c->want.bits & (STRENGTHS | C_BIT)))) != 0 ||
+        !(n & (mppe_needed ? STRENGTHS : STRENGTHS | C_BIT))) {
         /* RFC 3078 section 2.1: the initiator may only take one of the
          * options it offered. Anything else: give up, as pppd does. */
         uppp_log(s, UPPP_LOG_INFO, "CCP: peer suggests MPPE bits 0x%08x, we offered 0x%08x", n,
@@ -498,17 +580,29 @@ static int mppe_reqci(struct uppp_session *s, void *st, const uint8_t *o, size_t
                       size_t *nsug)
 {
     struct uppp_ccp_mppe *c = st;
-    if (c->allowed == 0 || olen != UPPP_CCP_OPT_MPPE_LEN)
+    if ((c->allowed == 0 && !c->mppc_ok) || olen != UPPP_CCP_OPT_MPPE_LEN)
         return UPPP_CONFREJ;
     uint32_t n = uppp_get32(o + 2);
     int verdict = UPPP_CONFACK;
     /* RFC 3078 section 2: D is obsolete and SHOULD NOT be accepted, C is
-     * MPPC (not implemented), the reserved bits MUST be 0: Nak them away. */
-    if (n & ~(H_BIT | STRENGTHS)) {
+     * MPPC (RFC 2118: kept if we do it), the reserved bits MUST be 0: Nak
+     * them away. */
+    uint32_t ours = H_BIT | STRENGTHS | (c->mppc_ok ? C_BIT : 0);
+    if (n & ~ours) {
         verdict = UPPP_CONFNAK;
-        n &= H_BIT | STRENGTHS;
+        n &= ours;
     }
-    if (!(n & H_BIT) && !c->stateful_ok) {
+    if (c->allowed == 0) {
+        /* MPPC alone: no strength to give, none taken. */
+        if (n & STRENGTHS) {
+            verdict = UPPP_CONFNAK;
+            n &= ~STRENGTHS;
+        }
+        if (!(n & C_BIT))
+            return UPPP_CONFREJ;
+        goto done;
+    }
+    if (!(n & H_BIT) && !c->stateful_ok && ((n & STRENGTHS) || !c->mppc_ok)) {
         /* pppd Rejects rather than Nakking with H (stateful mode is bad
          * over the Internet; a peer that can do stateless asks for it). */
         uppp_log(s, UPPP_LOG_ERR, "Refusing MPPE stateful mode offered by peer");
@@ -537,8 +631,9 @@ static int mppe_reqci(struct uppp_session *s, void *st, const uint8_t *o, size_t
     } else {
         /* None: tell the peer what it can choose from. */
         verdict = UPPP_CONFNAK;
-        n = (n & H_BIT) | c->allowed;
+        n = (n & (H_BIT | C_BIT)) | c->allowed;
     }
+done:
     if (verdict == UPPP_CONFACK) {
         c->pend.on = 1;
         c->pend.bits = n;
@@ -561,13 +656,24 @@ static void mppe_peer_acked(struct uppp_session *s, void *st, int had_option)
     c->pend.bits = 0;
 }
 
+/* One direction's agreement in words: "MPPE 128-bit stateless", "MPPC",
+ * "MPPE 128-bit stateful + MPPC", or "none". */
+static void describe(char *out, size_t cap, const struct uppp_ccp_mppe_opt *o)
+{
+    int bits = o->on ? uppp_ccp_mppe_strength(o->bits) : 0;
+    int mppc = o->on && (o->bits & C_BIT);
+    if (bits)
+        snprintf(out, cap, "MPPE %d-bit %s%s", bits, (o->bits & H_BIT) ? "stateless" : "stateful",
+                 mppc ? " + MPPC" : "");
+    else
+        snprintf(out, cap, "%s", mppc ? "MPPC" : "none");
+}
+
 static void log_enabled(struct uppp_session *s, const struct uppp_ccp_mppe *c)
 {
-    char rx[40], tx[40];
-    snprintf(rx, sizeof(rx), "MPPE %d-bit %s", uppp_ccp_mppe_strength(c->got.bits),
-             (c->got.bits & H_BIT) ? "stateless" : "stateful");
-    snprintf(tx, sizeof(tx), "MPPE %d-bit %s", uppp_ccp_mppe_strength(c->his.bits),
-             (c->his.bits & H_BIT) ? "stateless" : "stateful");
+    char rx[48], tx[48];
+    describe(rx, sizeof(rx), &c->got);
+    describe(tx, sizeof(tx), &c->his);
     /* pppd's line ("MPPE 128-bit stateless compression enabled") names
      * what we receive; we name both directions when they differ. */
     if (strcmp(rx, tx) == 0)
@@ -579,7 +685,22 @@ static void log_enabled(struct uppp_session *s, const struct uppp_ccp_mppe *c)
 static int mppe_open(struct uppp_session *s, void *st, int offered)
 {
     struct uppp_ccp_mppe *c = st;
-    if (!c->got.on || !c->his.on) {
+    int rx_mppe = c->got.on && uppp_ccp_mppe_strength(c->got.bits);
+    int tx_mppe = c->his.on && uppp_ccp_mppe_strength(c->his.bits);
+    int mppc = (c->got.on && (c->got.bits & C_BIT)) || (c->his.on && (c->his.bits & C_BIT));
+    if (!rx_mppe && !tx_mppe && mppc && s->cfg.mppe < UPPP_MPPE_OPTIONAL) {
+        /* MPPC alone (RFC 2118), in one direction or both. */
+        int rc = open_ciphers(s, c);
+        if (rc != 0) {
+            uppp_log(s, UPPP_LOG_ERR, "MPPC: cannot start: %s", uppp_strerror(rc));
+            return -UPPP_CCP_FAIL_NOT_AVAILABLE;
+        }
+        c->bits = 0;
+        c->stateless = 0;
+        log_enabled(s, c);
+        return 0;
+    }
+    if (rx_mppe != tx_mppe || !rx_mppe) {
         /* RFC 1962 section 4 lets a direction go uncompressed; MPPE must not
          * (RFC 3078 section 2: "if MPPE negotiation is attempted and fails,
          * the link SHOULD be terminated"). Without an offer there is
@@ -587,9 +708,9 @@ static int mppe_open(struct uppp_session *s, void *st, int offered)
         if (!offered)
             return 1;
         uppp_log(s, UPPP_LOG_INFO, "CCP: MPPE agreed for %s only",
-                 c->got.on   ? "receiving"
-                 : c->his.on ? "sending"
-                             : "neither direction");
+                 rx_mppe   ? "receiving"
+                 : tx_mppe ? "sending"
+                           : "neither direction");
         return -UPPP_CCP_FAIL_NEGOTIATION;
     }
     int rc = open_ciphers(s, c);
@@ -613,6 +734,12 @@ static void mppe_input_done(void *st)
     c->rx_plain = 0;
 }
 
+static int mppe_encrypts(const void *st)
+{
+    const struct uppp_ccp_mppe *c = st;
+    return c->tx != NULL || c->rx != NULL;
+}
+
 static uint64_t mppe_deadline(const void *st)
 {
     return ((const struct uppp_ccp_mppe *)st)->rreq_deadline;
@@ -623,6 +750,7 @@ static void mppe_status(const void *st, struct uppp_status *out)
     const struct uppp_ccp_mppe *c = st;
     out->mppe_bits = c->bits;
     out->mppe_stateless = c->stateless;
+    out->mppc = (c->comp != NULL ? 1 : 0) | (c->decomp != NULL ? 2 : 0);
 }
 
 struct uppp_ccp_mppe *uppp_ccp_mppe_state(struct uppp_session *s)
@@ -651,6 +779,7 @@ const struct uppp_ccp_method uppp_ccp_mppe_method = {
     .reset_ack = mppe_reset_ack,
     .timer = mppe_timer,
     .deadline = mppe_deadline,
+    .encrypts = mppe_encrypts,
     .status = mppe_status,
     .fail_text = mppe_fail_text,
 };

@@ -11,6 +11,9 @@
 
 struct uppp_session;
 struct uppp_mppe;
+struct uppp_mppc_comp;
+struct uppp_mppc_decomp;
+struct uppp_ccp_plain;
 
 /* One direction's MPPE option: the RFC 3078 section 2 Supported Bits word,
  * or off. */
@@ -51,6 +54,16 @@ struct uppp_ccp_mppe {
      * transports whose frames are the caller's). */
     uint8_t *rx_plain_at;
     size_t rx_plain;
+
+    /* ---- MPPC (RFC 2118): the C bit of the same option; ccp_mppc.c ---- */
+    int mppc_ok;                     /* we negotiate C (config mppc) */
+    struct uppp_mppc_comp *comp;     /* what we send is compressed */
+    struct uppp_mppc_decomp *decomp; /* what we receive is */
+    uint8_t *cbuf;                   /* compressed, before encryption */
+    int tx_flush_each;               /* stateless (H): a fresh history every packet */
+    /* Without MPPE the header's coherency count is MPPC's own. */
+    unsigned tx_cc, rx_cc;
+    int rx_seen; /* a packet has set rx_cc */
 };
 
 /* The session's MPPE state (NULL if CCP has no state: out of memory). */
@@ -59,5 +72,24 @@ struct uppp_ccp_mppe *uppp_ccp_mppe_state(struct uppp_session *s);
 /* Strength in bits of a Supported Bits word's strongest key bit (0 if
  * none). */
 int uppp_ccp_mppe_strength(uint32_t bits);
+
+/* ---- MPPC's data path (ccp_mppc.c), for ccp_mppe.c ---- */
+
+/* Start (de)compression where got/his carry C. Returns 0 or
+ * UPPP_ERR_NOMEM. */
+int uppp_ccp_mppc_open(struct uppp_session *s, struct uppp_ccp_mppe *c);
+void uppp_ccp_mppc_close(struct uppp_ccp_mppe *c);
+/* Compress (then encrypt, if MPPE runs) and send. Returns 0 or
+ * UPPP_ERR_DROPPED. */
+int uppp_ccp_mppc_send(struct uppp_session *s, struct uppp_ccp_mppe *c, uint16_t proto,
+                       const uint8_t *pkt, size_t len);
+/* A 0x00FD packet when MPPC runs without MPPE: 1 with the packet in out,
+ * or 0 (dropped, counted; a Reset-Request is asked for through *need_reset). */
+int uppp_ccp_mppc_input(struct uppp_session *s, struct uppp_ccp_mppe *c, const uint8_t *pkt,
+                        size_t len, struct uppp_ccp_plain *out, int *need_reset);
+/* Decompress what MPPE decrypted (bits: its header flags) into out: 1, or 0
+ * when it cannot be (dropped, counted; the decompressor now waits for A). */
+int uppp_ccp_mppc_expand(struct uppp_session *s, struct uppp_ccp_mppe *c, unsigned bits,
+                         const uint8_t *data, size_t len, struct uppp_ccp_plain *out);
 
 #endif

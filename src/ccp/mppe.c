@@ -35,6 +35,12 @@
  * npppd has the same idea with a 256-packet window.) */
 #define STATEFUL_OLD_WINDOW 256
 
+/* What the sender's flush_pending holds: a Reset-Request to answer (by the
+ * link's policy), or MPPC's history flush (uppp_mppe_encrypt_mppc with A),
+ * which FLUSHED means as well (RFC 3078 section 3.1) and which takes the
+ * next count as Linux's answer would. */
+enum { FLUSH_NONE = 0, FLUSH_RESET = 1, FLUSH_NEXT = 2 };
+
 enum { ROLE_NONE = 0, ROLE_TX, ROLE_RX };
 
 struct uppp_mppe {
@@ -51,7 +57,8 @@ struct uppp_mppe {
     uint8_t stateless;
     uint8_t policy;
     uint8_t role;
-    uint8_t flush_pending; /* sender: a Reset-Request is to be answered */
+    uint8_t flush_pending; /* sender: FLUSH_RESET or FLUSH_NEXT pending */
+    uint8_t mppc;          /* the payload is MPPC's (RFC 2118) output */
     uint8_t discard;       /* stateful receiver: lost sync, wait for FLUSHED */
     uint8_t dead;          /* receiver: FATAL was returned */
     uint8_t broken;        /* a crypto call failed half-way; unusable */
@@ -159,6 +166,7 @@ int uppp_mppe_new(struct uppp_mppe **out, const struct uppp_mppe_config *cfg)
     st->bits = cfg->bits;
     st->stateless = cfg->stateless != 0;
     st->policy = (uint8_t)cfg->reset_policy;
+    st->mppc = cfg->mppc != 0;
     st->max_rekey = cfg->max_rekey ? cfg->max_rekey : UPPP_MPPE_DEFAULT_MAX_REKEY;
     st->ccount = UPPP_MPPE_CCOUNT_MASK;
     memcpy(st->start_key, cfg->start_key, sizeof(st->start_key));
@@ -192,15 +200,67 @@ int uppp_mppe_reset_requested(struct uppp_mppe *st)
      * packet however many Reset-Requests arrive before it (a lost Reset-Ack
      * makes the peer repeat its request, and it cannot know how many of
      * them we would otherwise have acted on). */
-    st->flush_pending = 1;
+    st->flush_pending = FLUSH_RESET;
     st->stats.resets++;
+    return 0;
+}
+
+int uppp_mppe_next_flushed(const struct uppp_mppe *st)
+{
+    if (st == NULL)
+        return 0;
+    unsigned cc = (st->ccount + 1) & UPPP_MPPE_CCOUNT_MASK;
+    return st->stateless || st->flush_pending || (cc & 0xff) == UPPP_MPPE_FLAG_LOW_OCTET;
+}
+
+/* The next packet's count and header flags, with the key change or RC4
+ * re-init they call for done. Returns 0 or a negative uppp_err. */
+static int tx_begin(struct uppp_mppe *st, unsigned *cc_out, unsigned *bits_out)
+{
+    unsigned cc = (st->ccount + 1) & UPPP_MPPE_CCOUNT_MASK;
+    if (!st->stateless && st->flush_pending == FLUSH_RESET &&
+        st->policy == UPPP_MPPE_RESET_LINUX_FLAG) {
+        /* Answer a Reset-Request with the flag packet of this block; see
+         * enum uppp_mppe_reset_policy. */
+        cc |= UPPP_MPPE_FLAG_LOW_OCTET;
+    }
+    unsigned bits = UPPP_MPPE_BIT_ENCRYPTED;
+    int rc = 0;
+    if (st->stateless || (cc & 0xff) == UPPP_MPPE_FLAG_LOW_OCTET) {
+        /* Section 7.1: stateless changes key before every packet (Linux:
+         * the first included); section 7.2: stateful before the flag
+         * packet. Both are FLUSHED: the tables were re-initialised. */
+        rc = rekey(st);
+        bits |= UPPP_MPPE_BIT_FLUSHED;
+    } else if (st->flush_pending) {
+        /* Answer to a Reset-Request (or MPPC's flush); see enum
+         * uppp_mppe_reset_policy. */
+        rc = st->policy == UPPP_MPPE_RESET_RFC3078 ? rc4_reinit(st) : rekey(st);
+        bits |= UPPP_MPPE_BIT_FLUSHED;
+    }
+    if (rc != 0)
+        return rc;
+    st->flush_pending = FLUSH_NONE;
+    st->ccount = cc;
+    *cc_out = cc;
+    *bits_out = bits;
+    return 0;
+}
+
+static int tx_done(struct uppp_mppe *st, unsigned bits, size_t len)
+{
+    st->stats.packets++;
+    st->stats.bytes += len;
+    if (bits & UPPP_MPPE_BIT_FLUSHED)
+        st->stats.flushed++;
     return 0;
 }
 
 int uppp_mppe_encrypt(struct uppp_mppe *st, uint16_t protocol, const uint8_t *payload, size_t len,
                       uint8_t *out, size_t out_cap)
 {
-    if (st == NULL || out == NULL || (payload == NULL && len != 0) || st->role == ROLE_RX)
+    if (st == NULL || out == NULL || (payload == NULL && len != 0) || st->role == ROLE_RX ||
+        st->mppc)
         return UPPP_ERR_INVALID;
     if (st->broken)
         return UPPP_ERR_CRYPTO;
@@ -210,30 +270,10 @@ int uppp_mppe_encrypt(struct uppp_mppe *st, uint16_t protocol, const uint8_t *pa
         return UPPP_ERR_NOBUF;
     st->role = ROLE_TX;
 
-    unsigned cc = (st->ccount + 1) & UPPP_MPPE_CCOUNT_MASK;
-    if (!st->stateless && st->flush_pending && st->policy == UPPP_MPPE_RESET_LINUX_FLAG) {
-        /* Answer a Reset-Request with the flag packet of this block; see
-         * enum uppp_mppe_reset_policy. */
-        cc |= UPPP_MPPE_FLAG_LOW_OCTET;
-    }
-    uint8_t bits = UPPP_MPPE_BIT_ENCRYPTED;
-    int rc = 0;
-    if (st->stateless || (cc & 0xff) == UPPP_MPPE_FLAG_LOW_OCTET) {
-        /* Section 7.1: stateless changes key before every packet (Linux:
-         * the first included); section 7.2: stateful before the flag
-         * packet. Both are FLUSHED: the tables were re-initialised. */
-        rc = rekey(st);
-        bits |= UPPP_MPPE_BIT_FLUSHED;
-    } else if (st->flush_pending) {
-        /* Answer to a Reset-Request; see enum uppp_mppe_reset_policy. */
-        rc = st->policy == UPPP_MPPE_RESET_RFC3078 ? rc4_reinit(st) : rekey(st);
-        bits |= UPPP_MPPE_BIT_FLUSHED;
-    }
+    unsigned cc, bits;
+    int rc = tx_begin(st, &cc, &bits);
     if (rc != 0)
         return fail(st, rc);
-    st->flush_pending = 0;
-    st->ccount = cc;
-
     uppp_ccp_hdr_put(out, bits, cc);
     uint8_t *enc = out + UPPP_MPPE_HDR_LEN;
     if (payload == out + UPPP_MPPE_OVERHEAD) {
@@ -251,12 +291,34 @@ int uppp_mppe_encrypt(struct uppp_mppe *st, uint16_t protocol, const uint8_t *pa
     }
     if (rc != 0)
         return fail(st, rc);
-
-    st->stats.packets++;
-    st->stats.bytes += len;
-    if (bits & UPPP_MPPE_BIT_FLUSHED)
-        st->stats.flushed++;
+    tx_done(st, bits, len);
     return (int)(len + UPPP_MPPE_OVERHEAD);
+}
+
+int uppp_mppe_encrypt_mppc(struct uppp_mppe *st, unsigned mppc_bits, const uint8_t *data,
+                           size_t len, uint8_t *out, size_t out_cap)
+{
+    if (st == NULL || out == NULL || data == NULL || len == 0 || st->role == ROLE_RX || !st->mppc ||
+        len > (size_t)INT_MAX - UPPP_MPPE_HDR_LEN)
+        return UPPP_ERR_INVALID;
+    if (st->broken)
+        return UPPP_ERR_CRYPTO;
+    if (out_cap < len + UPPP_MPPE_HDR_LEN)
+        return UPPP_ERR_NOBUF;
+    st->role = ROLE_TX;
+    if ((mppc_bits & UPPP_MPPE_BIT_A) && !uppp_mppe_next_flushed(st))
+        st->flush_pending = FLUSH_NEXT;
+    unsigned cc, bits;
+    int rc = tx_begin(st, &cc, &bits);
+    if (rc != 0)
+        return fail(st, rc);
+    bits |= mppc_bits & (UPPP_MPPE_BIT_B | UPPP_MPPE_BIT_C);
+    uppp_ccp_hdr_put(out, bits, cc);
+    rc = uppp_rc4_crypt(st->rc4, data, out + UPPP_MPPE_HDR_LEN, len);
+    if (rc != 0)
+        return fail(st, rc);
+    tx_done(st, bits, len);
+    return (int)(len + UPPP_MPPE_HDR_LEN);
 }
 
 static int rx_drop(struct uppp_mppe *st, struct uppp_mppe_rx *rx, enum uppp_mppe_drop_reason reason,
@@ -306,6 +368,29 @@ static int parse_protocol(uint8_t *d, size_t n, struct uppp_mppe_rx *rx)
     return 1;
 }
 
+/* The decrypted data judged as parse_protocol does, or as MPPC's output
+ * (RFC 2118) when the link compresses: then rx->payload is all of it
+ * (protocol field included, for the decompressor) and rx->protocol 0. A
+ * compressed packet that is not FLUSHED shows no protocol before it is
+ * decompressed and passes; a FLUSHED one starts from an empty history, so
+ * its first tokens are literals, and the literals of 0x00 and of 0x01..0x7f
+ * are those octets themselves: the protocol check still holds for
+ * everything up to 0x007f (IP 0x0021, IPv6 0x0057, VJ 0x002d/0x002f). */
+static int check_payload(const struct uppp_mppe *st, unsigned bits, uint8_t *d, size_t n,
+                         struct uppp_mppe_rx *rx)
+{
+    if (!st->mppc)
+        return parse_protocol(d, n, rx);
+    if (!(bits & UPPP_MPPE_BIT_C) || (bits & UPPP_MPPE_BIT_FLUSHED)) {
+        if (!parse_protocol(d, n, rx))
+            return 0;
+    }
+    rx->protocol = 0;
+    rx->payload = d;
+    rx->payload_len = n;
+    return 1;
+}
+
 static int rx_deliver(struct uppp_mppe *st, struct uppp_mppe_rx *rx, int flushed)
 {
     st->stats.packets++;
@@ -347,7 +432,7 @@ static int rx_stateless(struct uppp_mppe *st, unsigned cc, uint8_t *d, size_t n,
         uppp_memzero(key, sizeof(key));
         return fail(st, rc);
     }
-    if (!parse_protocol(d, n, rx)) {
+    if (!check_payload(st, rx->bits, d, n, rx)) {
         uppp_memzero(key, sizeof(key));
         return rx_drop(st, rx, UPPP_MPPE_DROP_BAD_PROTOCOL, SANITY_BOGON);
     }
@@ -494,7 +579,7 @@ static int rx_stateful(struct uppp_mppe *st, unsigned cc, int flushed, uint8_t *
     st->discard = 0;
     if (resync)
         st->stats.resyncs++;
-    if (!parse_protocol(d, n, rx)) {
+    if (!check_payload(st, rx->bits, d, n, rx)) {
         lost_sync(st);
         return rx_drop(st, rx, UPPP_MPPE_DROP_BAD_PROTOCOL, SANITY_BOGON);
     }
@@ -520,6 +605,7 @@ int uppp_mppe_decrypt(struct uppp_mppe *st, uint8_t *pkt, size_t len, struct upp
 
     unsigned bits = uppp_ccp_hdr_flags(pkt);
     unsigned cc = uppp_ccp_hdr_count(pkt);
+    rx->bits = bits;
     int flushed = (bits & UPPP_MPPE_BIT_FLUSHED) != 0;
     /* Linux's sanity checks, each worth SANITY_BOGON. A clear D bit would
      * mean plaintext: never passed up. */

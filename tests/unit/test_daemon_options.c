@@ -419,6 +419,15 @@ static void test_mppe(void **state)
     assert_int_equal(o->cfg.no_ccp, 1);
     del_opts(o);
 
+    /* MPPC (issue 13): off by default, as in mpd5; the patch's spellings. */
+    o = new_opts();
+    assert_int_equal(o->cfg.mppc, 0);
+    assert_int_equal(run_line(o, "require-mppe-128 mppc"), 0);
+    assert_int_equal(o->cfg.mppc, 1);
+    assert_int_equal(run_line(o, "nomppc"), 0);
+    assert_int_equal(o->cfg.mppc, 0);
+    del_opts(o);
+
     /* The issue's two spellings give the same configuration. */
     struct upppd_opts *a = new_opts(), *b = new_opts();
     assert_int_equal(run_line(a, "name alice remotename corp require-mschap-v2 require-mppe-128"),
