@@ -14,13 +14,14 @@
  *
  * Prints one key=value line:
  *   radius_auth sessions=N accepted=A rejected=R p50_ms=X p99_ms=Y
- *   mppe_bits=B traffic=ok|fail ip=A.B.C.D
+ *   mppe_bits=B traffic=ok|fail ip=A.B.C.D bytes_in=I bytes_out=O
+ * (bytes: the first authenticator's link counters, as its Stop carries)
  * p50/p99: from the session handing the peer's response to RADIUS until
  * its verdict (accept: the authenticator's AUTH_UP; reject: its end).
  * Exit 0 when every session met --expect (and, for accept, traffic crossed
  * both ways, with MPPE when --mppe), 1 otherwise, 2 on bad usage.
- * --hold keeps the accepted links up that many ms before closing them
- * (accounting Interim/Stop then carry the traffic).
+ * --hold keeps the accepted links up that many ms before the traffic
+ * (a test stops the RADIUS server meanwhile).
  */
 #include "loop.h"
 #include "radius.h"
@@ -170,6 +171,9 @@ static int setup_pair(struct upppd_loop *loop, struct pair *p, int i)
     struct uppp_config sc, cc;
     uppp_config_init(&sc);
     uppp_config_init(&cc);
+    /* A short Restart timer: a closed link lingers one Restart time
+     * (RFC 1661 3.7), which is all the wait at the end of a run. */
+    sc.restart_ms = cc.restart_ms = 500;
     sc.require_auth = g.method;
     snprintf(sc.our_name, sizeof(sc.our_name), "upppd-nas");
     sc.ip_local = 0x0a4d0001;                      /* 10.77.0.1 */
@@ -277,7 +281,12 @@ int main(int argc, char **argv)
             break;
         upppd_loop_run_once(&loop, 100);
     }
-    /* A packet each way on every link that came up. */
+    /* Hold the links (the test may stop the RADIUS server meanwhile:
+     * running sessions must not notice), then a packet each way on every
+     * link that came up. */
+    uint64_t until = upppd_loop_now() + g.hold_ms;
+    while (upppd_loop_now() < until)
+        upppd_loop_run_once(&loop, 50);
     uint8_t pkt[24];
     for (int i = 0; i < g.sessions; i++) {
         struct pair *p = &pairs[i];
@@ -290,7 +299,7 @@ int main(int argc, char **argv)
         upppd_sess_send_ip(&p->srv, UPPP_PROTO_IP, pkt,
                            ipv4(pkt, cs.ip_remote, cs.ip_local, "pong"));
     }
-    uint64_t until = upppd_loop_now() + 500 + g.hold_ms;
+    until = upppd_loop_now() + 500;
     while (upppd_loop_now() < until)
         upppd_loop_run_once(&loop, 50);
 
@@ -334,10 +343,15 @@ int main(int argc, char **argv)
             break;
         upppd_loop_run_once(&loop, 50);
     }
+    unsigned long long in0 = 0, out0 = 0;
     for (int i = 0; i < g.sessions; i++) {
         struct pair *p = &pairs[i];
         struct uppp_status ss;
         uppp_session_status(p->srv.s, &ss);
+        if (i == 0) {
+            in0 = ss.bytes_in;
+            out0 = ss.bytes_out;
+        }
         upppd_radius_call_end(&p->call, &ss);
     }
     until = upppd_loop_now() + 60000;
@@ -346,9 +360,9 @@ int main(int argc, char **argv)
     qsort(lat, nlat, sizeof(*lat), cmp_u64);
     uint64_t p50 = nlat ? lat[(nlat - 1) / 2] : 0, p99 = nlat ? lat[(nlat * 99 + 99) / 100 - 1] : 0;
     printf("radius_auth sessions=%d accepted=%d rejected=%d p50_ms=%llu p99_ms=%llu "
-           "mppe_bits=%d traffic=%s ip=%s\n",
+           "mppe_bits=%d traffic=%s ip=%s bytes_in=%llu bytes_out=%llu\n",
            g.sessions, accepted, rejected, (unsigned long long)p50, (unsigned long long)p99,
-           mppe_bits < 0 ? 0 : mppe_bits, accepted && traffic_ok ? "ok" : "fail", ip);
+           mppe_bits < 0 ? 0 : mppe_bits, accepted && traffic_ok ? "ok" : "fail", ip, in0, out0);
     if (g.expect_accept)
         ok = ok && accepted == g.sessions && traffic_ok && (!g.mppe || mppe_bits == 128);
     else

@@ -5,6 +5,7 @@
 #   fr_start DIR AUTH_PORT SECRET [MA]   start; MA=1 (default) makes the
 #                                        server sign every Access answer
 #   fr_stop DIR                          stop it (by the PID we started)
+# FR_NETNS=NAME runs it inside that network namespace (its loopback).
 #
 # Users (the "files" module): alice / alice-pw (Framed-IP-Address
 # 10.77.0.2, Class, Session-Timeout, Acct-Interim-Interval), bob / bob-pw
@@ -135,11 +136,13 @@ server default {
     }
 }
 CONF
-    "$(fr_bin)" -f -d "$dir" -n radiusd -l "$dir/log/radius.log" >"$dir/log/stdout" 2>&1 &
+    local in=()
+    [ -n "${FR_NETNS:-}" ] && in=(ip netns exec "$FR_NETNS")
+    "${in[@]}" "$(fr_bin)" -f -d "$dir" -n radiusd -l "$dir/log/radius.log" >"$dir/log/stdout" 2>&1 &
     echo $! >"$dir/fr.pid"
     # Ready when it listens (or dead).
     for _ in $(seq 1 100); do
-        if ss -Hlun "sport = :$port" 2>/dev/null | grep -q .; then return 0; fi
+        if "${in[@]}" ss -Hlun "sport = :$port" 2>/dev/null | grep -q .; then return 0; fi
         kill -0 "$(cat "$dir/fr.pid")" 2>/dev/null || break
         sleep 0.1
     done
