@@ -627,6 +627,10 @@ int upppd_radius_open(struct upppd_radius **out, struct upppd_loop *loop,
         rc = open_side(r, &r->acct, 1, err, errcap);
     upppd_radius_conf_wipe_secrets(&r->conf);
     if (rc != 0) {
+        /* The message may quote the configuration (a host name). */
+        char raw[1024];
+        snprintf(raw, sizeof(raw), "%s", err);
+        uppp_escape(err, errcap, raw, strlen(raw), UPPP_ESCAPE_VISIBLE);
         upppd_radius_close(r);
         return -1;
     }

@@ -5,6 +5,7 @@
 #include "radius_conf.h"
 
 #include <uppp/err.h>
+#include <uppp/escape.h>
 
 #include "crypto.h" /* uppp_memzero */
 
@@ -49,12 +50,22 @@ static const char *const kw_names[K_COUNT] = {
 };
 
 static int fail(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Messages quote the files (names, keywords, hosts) and reach the log:
+ * control characters and high octets are made visible as pppd's %v does
+ * (uppp/escape.h). */
+static void visible(char *out, size_t cap, const char *msg)
+{
+    uppp_escape(out, cap, msg, strlen(msg), UPPP_ESCAPE_VISIBLE);
+}
+
 static int fail(char *err, size_t cap, const char *fmt, ...)
 {
+    char raw[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
+    vsnprintf(raw, sizeof(raw), fmt, ap);
     va_end(ap);
+    visible(err, cap, raw);
     return -1;
 }
 
@@ -129,8 +140,9 @@ static int conf_line(struct upppd_radius_conf *c, char *p, const char *name, uns
             k = i;
     if (k < 0) {
         if (warn != NULL) {
-            char msg[160];
-            snprintf(msg, sizeof(msg), "%s: line %u: unrecognized keyword: %.40s", name, line, p);
+            char raw[160], msg[320];
+            snprintf(raw, sizeof(raw), "%s: line %u: unrecognized keyword: %.40s", name, line, p);
+            visible(msg, sizeof(msg), raw);
             warn(wctx, msg);
         }
         return 0;
