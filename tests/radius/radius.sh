@@ -6,6 +6,7 @@
 #                 (radius-bench: the daemon's sessions and RADIUS module);
 #                 MS-CHAP with MPPE-128 keyed from the server's keys, a
 #                 packet each way, the address from Framed-IP-Address
+#   load          200 MS-CHAPv2 sessions at once, every one MPPE-128
 #   accounting    Start and Stop in the detail file with the Class echoed
 #                 and the octets the session counted
 #   no-ma         an Access-Accept without Message-Authenticator is dropped
@@ -106,6 +107,11 @@ for m in pap chap mschap mschap-v2; do
         --timeout 20 2>"$T/$m.rej.err")
     if [ $? -eq 0 ]; then ok "auth-$m-reject"; else bad "auth-$m-reject" "$out $(cat "$T/$m.rej.err")"; fi
 done
+
+# ---- load: 200 sessions at once from one process ------------------------
+out=$("$BENCH" --config "$C" --method mschap-v2 --user alice --password alice-pw --mppe \
+    --sessions 200 --timeout 60 2>"$T/load.err")
+if [ $? -eq 0 ]; then ok "load ($out)"; else bad load "$out $(head -5 "$T/load.err")"; fi
 
 # ---- accounting: the last accepted MS-CHAPv2 session's Start and Stop ----
 out=$("$BENCH" --config "$C" --method mschap-v2 --user alice --password alice-pw --mppe 2>/dev/null)
