@@ -11,6 +11,11 @@
  * - Message-Authenticator: an Access-Request captured from FreeRADIUS
  *   3.2.1's radclient (Debian 12), sent with the RFC 2865 7.1 attributes and
  *   secret; our check recomputes the HMAC radclient put there.
+ * - MS-CHAPv2 keys end to end: an Access-Request of radclient and
+ *   FreeRADIUS 3.2.1's Access-Accept to it, captured on loopback (secret
+ *   "kk", user alice / alice-pw, challenges of RFC 2759 9.2's example):
+ *   the answer verifies, and its MS-MPPE keys, MS-CHAP2-Success and policy
+ *   decode to exactly what our own MS-CHAPv2 code derives locally.
  */
 #include "testutil.h"
 
@@ -18,6 +23,9 @@
 #include <uppp/err.h>
 
 #include "crypto.h"
+
+#include <uppp/mppe_keys.h>
+#include <uppp/mschap.h>
 
 static const uint8_t rfc_secret[] = "xyzzy5461";
 #define RFC_SECRET_LEN 9
@@ -222,6 +230,57 @@ static void test_reply_decode(void **state)
     assert_int_equal(uppp_radius_verify_response(pkt, n, auth, secret, 6, 1), UPPP_ERR_PARSE);
 }
 
+static const char fr_request[] =
+    "019e007f81d37baeacc5256eccbf93e20cc159e20107616c6963651a18000001370b125b5d7c7d7b3f2f3e3c"
+    "2c6021322626281a3a000001371934070021402324255e262a28295f2b3a337c7e0000000000000000"
+    "8e4d7de6b6aec23498a071591fb7fef4a57099e35c19136950125c823762ebc02590e507b6bf67e1a029";
+static const char fr_accept[] =
+    "029e00ea7151cb0126ca9703a20cd86a6ee9d6b208060a4d0002191375707070642d636c6173732d616c69"
+    "63651b0600000e105506000002581a33000001371a2d07533d3533314233433432453337374646343645"
+    "30414435453333423946453743443135333942353642451a2a000001371124877eff8ad37293408bcf5f"
+    "27d1ebd4db51628e002e23f05599740dddca36249438241a2a0000013710248ac2164fec691eaa58e4e8"
+    "5edc2709e4ac24944d49132430fbdb70dac1f45d93087c1a0c000001370706000000021a0c0000013708"
+    "060000000450122a1520a2079378e02391fd33c6dd7a90";
+
+static void test_freeradius_mschapv2_keys(void **state)
+{
+    (void)state;
+    const uint8_t secret[] = "kk";
+    uint8_t req[256], acc[256];
+    size_t rn = tu_hex(fr_request, req, sizeof(req));
+    size_t an = tu_hex(fr_accept, acc, sizeof(acc));
+    assert_int_equal(uppp_radius_check_ma(req, rn, NULL, secret, 2), 0);
+    assert_int_equal(uppp_radius_verify_response(acc, an, req + 4, secret, 2, 1), 0);
+    struct uppp_radius_reply r;
+    assert_int_equal(uppp_radius_reply_decode(acc, an, req + 4, secret, 2, &r), 0);
+    assert_true(r.have & UPPP_RADIUS_HAVE_MPPE_KEYS);
+    assert_int_equal(r.mppe_policy, 2);
+    assert_int_equal(r.mppe_types, UPPP_RADIUS_MPPE_TYPE_128);
+    assert_int_equal(r.framed_ip, 0x0a4d0002);
+
+    /* What the authenticator derives itself from the password. */
+    uint8_t achal[16], pchal[16], nt[24], h[16], hh[16], send[16], recv[16];
+    tu_hex("5B5D7C7D7B3F2F3E3C2C602132262628", achal, 16);
+    tu_hex("21402324255E262A28295F2B3A337C7E", pchal, 16);
+    assert_int_equal(uppp_generate_nt_response(achal, pchal, "alice", 5, "alice-pw", 8, nt), 0);
+    assert_memory_equal(nt, req + 0x55, 24); /* the request carried this response */
+    assert_int_equal(uppp_nt_password_hash("alice-pw", 8, h), 0);
+    assert_int_equal(uppp_hash_nt_password_hash(h, hh), 0);
+    assert_int_equal(uppp_mppe_v2_start_keys(hh, nt, 1, send, recv), 0);
+    assert_memory_equal(r.send_key, send, 16);
+    assert_memory_equal(r.recv_key, recv, 16);
+    tu_assert_hex(r.send_key, 16, "496154074ca623f59b5664c37c568243");
+    char sresp[UPPP_MSCHAP_AUTH_RESPONSE_SIZE];
+    assert_int_equal(
+        uppp_generate_authenticator_response("alice-pw", 8, nt, pchal, achal, "alice", 5, sresp),
+        0);
+    assert_string_equal(r.chap2_success, sresp);
+    uppp_radius_reply_wipe(&r);
+    /* The same answer to another request (authenticator) is refused. */
+    req[4] ^= 1;
+    assert_int_equal(uppp_radius_verify_response(acc, an, req + 4, secret, 2, 1), UPPP_ERR_AUTH);
+}
+
 static void test_framing(void **state)
 {
     (void)state;
@@ -288,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_rfc2865_example),
         cmocka_unit_test(test_message_authenticator_radclient),
         cmocka_unit_test(test_reply_decode),
+        cmocka_unit_test(test_freeradius_mschapv2_keys),
         cmocka_unit_test(test_framing),
         cmocka_unit_test(test_accounting_authenticators),
     };
