@@ -9,7 +9,8 @@
  *
  *   radius-bench --config FILE --method pap|chap|mschap|mschap-v2
  *                --user U --password P [--sessions N] [--expect accept|reject]
- *                [--mppe] [--want-ip A.B.C.D] [--allow-no-ma] [--timeout S]
+ *                [--mppe | --mppe-from-radius] [--want-ip A.B.C.D] [--allow-no-ma]
+ *                [--timeout S]
  *                [--hold MS]
  *
  * Prints one key=value line:
@@ -52,7 +53,7 @@ struct pair {
 static struct {
     const char *config, *user, *password, *want_ip;
     unsigned method;
-    int sessions, expect_accept, mppe, allow_no_ma, verbose;
+    int sessions, expect_accept, mppe, mppe_from_radius, allow_no_ma, verbose;
     unsigned timeout_s, hold_ms;
     struct upppd_radius *rad;
 } g = {.sessions = 1, .expect_accept = 1, .timeout_s = 60};
@@ -162,7 +163,8 @@ static int usage(void)
 {
     fprintf(stderr, "usage: radius-bench --config FILE --method pap|chap|mschap|mschap-v2 "
                     "--user U --password P [--sessions N] [--expect accept|reject] [--mppe] "
-                    "[--want-ip A.B.C.D] [--allow-no-ma] [--timeout S] [--hold MS] [-v]\n");
+                    "[--mppe-from-radius] [--want-ip A.B.C.D] [--allow-no-ma] [--timeout S] "
+                    "[--hold MS] [-v]\n");
     return 2;
 }
 
@@ -178,10 +180,11 @@ static int setup_pair(struct upppd_loop *loop, struct pair *p, int i)
     snprintf(sc.our_name, sizeof(sc.our_name), "upppd-nas");
     sc.ip_local = 0x0a4d0001;                      /* 10.77.0.1 */
     sc.ip_remote = 0x0a4e0000 | (uint32_t)(i + 2); /* 10.78.x.y unless RADIUS says */
-    sc.mppe = g.mppe ? UPPP_MPPE_REQUIRED : UPPP_MPPE_OFF;
-    sc.mppe_bits = 4;
+    /* --mppe-from-radius: MPPE only allowed here, as pppd's default, so
+     * only the server's MS-MPPE-Encryption-Policy can make it required. */
+    sc.mppe = g.mppe_from_radius ? UPPP_MPPE_ALLOWED : g.mppe ? UPPP_MPPE_REQUIRED : UPPP_MPPE_OFF;
     snprintf(cc.our_name, sizeof(cc.our_name), "%s", g.user);
-    cc.mppe = g.mppe ? UPPP_MPPE_ALLOWED : UPPP_MPPE_OFF;
+    cc.mppe = g.mppe || g.mppe_from_radius ? UPPP_MPPE_ALLOWED : UPPP_MPPE_OFF;
     cc.refuse_auth = UPPP_AUTH_ALL & ~g.method;
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, p->fds) < 0)
         return -1;
@@ -218,6 +221,8 @@ int main(int argc, char **argv)
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--mppe") == 0)
             g.mppe = 1;
+        else if (strcmp(a, "--mppe-from-radius") == 0)
+            g.mppe = g.mppe_from_radius = 1;
         else if (strcmp(a, "--allow-no-ma") == 0)
             g.allow_no_ma = 1;
         else if (strcmp(a, "-v") == 0)

@@ -6,6 +6,7 @@
 #                 (radius-bench: the daemon's sessions and RADIUS module);
 #                 MS-CHAP with MPPE-128 keyed from the server's keys, a
 #                 packet each way, the address from Framed-IP-Address
+#   policy        MS-MPPE-Encryption-Policy/Types from the server enforced
 #   load          200 MS-CHAPv2 sessions at once, every one MPPE-128
 #   accounting    Start and Stop in the detail file with the Class echoed
 #                 and the octets the session counted
@@ -18,7 +19,8 @@
 #                 refused; a running session outlives its server
 #   e2e           (root) upppd with plugin radius.so <-> upppd client over a
 #                 pty in two namespaces: MPPE-128, ping, accounting Stop
-#                 with the daemon's byte counts and Admin-Reset
+#                 with the daemon's byte counts and Admin-Reset; a
+#                 Session-Timeout from the server ends the link (exit 13)
 # Usage: radius.sh BUILD_DIR   (exit 77 when freeradius is missing)
 set -u
 BUILD=$(cd "${1:?usage: radius.sh BUILD_DIR}" && pwd)
@@ -107,6 +109,16 @@ for m in pap chap mschap mschap-v2; do
         --timeout 20 2>"$T/$m.rej.err")
     if [ $? -eq 0 ]; then ok "auth-$m-reject"; else bad "auth-$m-reject" "$out $(cat "$T/$m.rej.err")"; fi
 done
+
+# ---- policy: MPPE only allowed on both ends; the server's
+# MS-MPPE-Encryption-Policy (required) and -Types (128) make it MPPE-128 ----
+out=$("$BENCH" --config "$C" --method mschap-v2 --user alice --password alice-pw \
+    --mppe-from-radius --timeout 20 2>"$T/policy.err")
+if [ $? -eq 0 ] && echo "$out" | grep -q "mppe_bits=128"; then
+    ok "policy enforced (MPPE-128 required by the server)"
+else
+    bad policy "$out $(head -5 "$T/policy.err")"
+fi
 
 # ---- load: 200 sessions at once from one process ------------------------
 out=$("$BENCH" --config "$C" --method mschap-v2 --user alice --password alice-pw --mppe \
@@ -232,12 +244,18 @@ if [ "$(id -u)" = 0 ] && [ -x "$UPPPD" ]; then
     FR_NETNS=$NS fr_start "$FR3" 18120 s3cret-ns || bad e2e "freeradius in $NS"
     mkdir -p "$T/e2e/etc-a" "$T/e2e/etc-b" "$T/e2e/run-a" "$T/e2e/run-b"
     client_conf "$T/e2e/radiusclient.conf" 127.0.0.1:18120 127.0.0.1:18121 s3cret-ns
-    bcmd="env UPPPD_ETC=$T/e2e/etc-b UPPPD_RUNDIR=$T/e2e/run-b ip netns exec $NS_B $UPPPD notty logfile $T/e2e/b.log name alice password alice-pw remotename nas noauth require-mppe-128 noipdefault"
-    UPPPD_ETC=$T/e2e/etc-a UPPPD_RUNDIR=$T/e2e/run-a ip netns exec "$NS" "$UPPPD" nodetach \
-        logfile "$T/e2e/a.log" name nas plugin radius.so radius-config-file "$T/e2e/radiusclient.conf" \
-        avpair Called-Station-Id=upppd-e2e require-mschap-v2 require-mppe-128 10.77.0.1:10.77.0.99 \
-        pty "$bcmd" 2>"$T/e2e/a.stderr" &
-    A=$!
+    # e2e_pair USER PASSWORD: A (plugin radius.so) in NS, B in NS_B on its pty.
+    e2e_pair() {
+        bcmd="env UPPPD_ETC=$T/e2e/etc-b UPPPD_RUNDIR=$T/e2e/run-b ip netns exec $NS_B $UPPPD notty logfile $T/e2e/b.log name $1 password $2 remotename nas noauth require-mppe-128 noipdefault"
+        : >"$T/e2e/a.log"
+        : >"$T/e2e/b.log"
+        UPPPD_ETC=$T/e2e/etc-a UPPPD_RUNDIR=$T/e2e/run-a ip netns exec "$NS" "$UPPPD" nodetach \
+            logfile "$T/e2e/a.log" name nas plugin radius.so radius-config-file "$T/e2e/radiusclient.conf" \
+            avpair Called-Station-Id=upppd-e2e require-mschap-v2 require-mppe-128 10.77.0.1:10.77.0.99 \
+            pty "$bcmd" 2>"$T/e2e/a.stderr" &
+        A=$!
+    }
+    e2e_pair alice alice-pw
     up=0
     for _ in $(seq 1 100); do
         grep -q "remote IP address" "$T/e2e/a.log" 2>/dev/null &&
@@ -267,6 +285,18 @@ if [ "$(id -u)" = 0 ] && [ -x "$UPPPD" ]; then
         kill -TERM $A 2>/dev/null
         wait $A 2>/dev/null
         bad e2e "link did not come up or ping failed: $(tail -20 "$T/e2e/a.log" "$T/e2e/b.log" "$T/e2e/ping" 2>/dev/null)"
+    fi
+    # Session-Timeout 2 from the server ends the link like maxconnect
+    # (exit 13), and the Stop says Session-Timeout.
+    e2e_pair carol carol-pw
+    wait $A
+    rc=$?
+    stop=$(awk -v RS= '/Acct-Status-Type = Stop/ { last = $0 } END { print last }' "$FR3/acct/detail" 2>/dev/null)
+    if [ $rc = 13 ] && echo "$stop" | grep -q 'User-Name = "carol"' &&
+        echo "$stop" | grep -q "Acct-Terminate-Cause = Session-Timeout"; then
+        ok "e2e: Session-Timeout ends the link (exit 13), Stop says so"
+    else
+        bad e2e-session-timeout "exit $rc; $(tail -5 "$T/e2e/a.log"); Stop: $stop"
     fi
 else
     echo "SKIP e2e: needs root"
