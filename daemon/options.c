@@ -1002,9 +1002,17 @@ int upppd_opt_apply(struct upppd_opts *o, const struct opt_def *d, const char *a
         o->dryrun = 1;
         break;
     case O_PLUGIN: {
-        /* pppd loads any plugin by path; radius.so is built in here. */
+        /* pppd loads any plugin by path; radius.so is built in here.
+         * radattr.so usually comes with it (it writes the answer's
+         * attributes to /var/run/radattr.pppN for ip-up scripts): accepted
+         * with a warning, so a pppd + radius setup starts unchanged. */
         const char *base = strrchr(arg, '/');
         base = base ? base + 1 : arg;
+        if (strcmp(base, "radattr.so") == 0) {
+            upppd_opt_warnf(o, "plugin radattr.so is not available in upppd: ignored "
+                               "(no /var/run/radattr.* files are written)");
+            break;
+        }
         if (strcmp(base, "radius.so") != 0)
             return upppd_opt_errorf(o, pc,
                                     "plugin %s is not available: upppd has radius.so built in "
