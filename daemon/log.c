@@ -5,7 +5,9 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -17,6 +19,7 @@ void upppd_log_open(struct upppd_log *lg, const char *ident, int use_syslog, int
     lg->use_syslog = use_syslog;
     lg->fd = fd;
     lg->file_fd = -1;
+    lg->journal = 0;
     if (use_syslog)
         openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
     if (logfile != NULL && logfile[0] != '\0') {
@@ -24,6 +27,24 @@ void upppd_log_open(struct upppd_log *lg, const char *ident, int use_syslog, int
         if (lg->file_fd < 0)
             upppd_logf(lg, LOG_ERR, "Can't open log file %s: %s", logfile, strerror(errno));
     }
+}
+
+/* systemd.exec(5): JOURNAL_STREAM is "device:inode" of the stream it
+ * connected stdout/stderr to; a redirected stderr no longer matches. */
+int upppd_log_journal_detect(struct upppd_log *lg)
+{
+    const char *js = getenv("JOURNAL_STREAM");
+    unsigned long long dev, ino;
+    struct stat st;
+    if (js == NULL || sscanf(js, "%llu:%llu", &dev, &ino) != 2 || fstat(2, &st) != 0 ||
+        (unsigned long long)st.st_dev != dev || (unsigned long long)st.st_ino != ino)
+        return 0;
+    if (lg->use_syslog)
+        closelog();
+    lg->use_syslog = 0;
+    lg->fd = 2;
+    lg->journal = 1;
+    return 1;
 }
 
 void upppd_log_close(struct upppd_log *lg)
@@ -73,15 +94,31 @@ void upppd_log_line(struct upppd_log *lg, int level, const char *line)
 {
     if (level >= LOG_DEBUG && !lg->debug)
         return;
-    char buf[1100];
-    size_t n = neutralise(buf, sizeof(buf), line);
+    /* Room for "<N>" in front, written only to the journal stream. */
+    char out[4 + 1100];
+    char *buf = out + 3;
+    size_t n = neutralise(buf, sizeof(out) - 3, line);
     if (lg->use_syslog)
         syslog(level, "%s", buf);
     buf[n++] = '\n';
-    if (lg->fd >= 0)
+    if (lg->fd >= 0 && lg->journal) {
+        out[0] = '<';
+        out[1] = (char)('0' + (level & 7));
+        out[2] = '>';
+        write_all(lg->fd, out, n + 3);
+    } else if (lg->fd >= 0) {
         write_all(lg->fd, buf, n);
+    }
     if (lg->file_fd >= 0)
         write_all(lg->file_fd, buf, n);
+}
+
+void upppd_log_id_line(struct upppd_log *lg, const char *id, int level, const char *line)
+{
+    char tag[200], full[1024];
+    uppp_escape(tag, sizeof(tag), id, strlen(id), 0);
+    snprintf(full, sizeof(full), "[%s] %s", tag, line);
+    upppd_log_line(lg, level, full);
 }
 
 void upppd_logf(struct upppd_log *lg, int level, const char *fmt, ...)

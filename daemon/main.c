@@ -174,6 +174,10 @@ int main(int argc, char **argv)
         logfd = -1; /* pppd: not to the fd that carries the link */
     upppd_log_open(&lg, "upppd", 1, logfd, o.logfile[0] ? o.logfile : NULL);
     lg.debug = o.debug > 0;
+    /* Under systemd: the journal stream (stderr) instead of syslog and
+     * logfd (log.h), so journald stores each line once; a logfile stays. */
+    if (o.nodetach || o.notty)
+        upppd_log_journal_detect(&lg);
 
     if (uppp_crypto_init() != 0) {
         upppd_logf(&lg, LOG_ERR, "%s", uppp_crypto_status());
@@ -239,6 +243,7 @@ int main(int argc, char **argv)
                                                    .n_avpairs = (size_t)o.n_avpairs,
                                                    .allow_no_ma = o.radius_allow_no_ma};
     r.remotenumber = o.remotenumber[0] ? o.remotenumber : NULL;
+    r.runas = o.runas[0] ? o.runas : NULL;
 
     if (!o.nodetach && !o.notty) {
         int parent_status = 0;

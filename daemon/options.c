@@ -314,6 +314,9 @@ const struct opt_def upppd_opt_table[] = {
      "Send log messages to file descriptor N (default 1, standard output)."},
     {"nolog", O_NOLOG, G_IFLOG, NULL, "Log only to syslog."},
     {"nologfd", O_NOLOG, G_IFLOG, NULL, NULL},
+    {"runas", O_RUNAS, G_IFLOG, "USER",
+     "Once the TUN interface is open, run as USER with only CAP_NET_ADMIN and CAP_NET_RAW; "
+     "a root helper runs the scripts (default: stay root, as pppd)."},
     {"dump", O_DUMP, G_IFLOG, NULL, "Print the options in effect, then go on."},
     {"dryrun", O_DRYRUN, G_IFLOG, NULL, "Print the options in effect and exit."},
 
@@ -994,6 +997,15 @@ int upppd_opt_apply(struct upppd_opts *o, const struct opt_def *d, const char *a
     case O_NOLOG:
         o->logfd = -1;
         o->logfile[0] = 0;
+        break;
+    case O_RUNAS:
+        /* A user name as useradd takes it: nothing to escape in a log line. */
+        if (arg[0] == 0 || arg[0] == '-' ||
+            strspn(arg, "abcdefghijklmnopqrstuvwxyz"
+                        "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                        "0123456789._-") != strlen(arg))
+            return upppd_opt_errorf(o, pc, "runas: invalid user name");
+        rc = str_arg(o, pc, d->name, arg, o->runas, sizeof(o->runas));
         break;
     case O_DUMP:
         o->dump = 1;

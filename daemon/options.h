@@ -130,6 +130,7 @@ struct upppd_opts {
     int dump;
     int dryrun;
     char call_name[UPPPD_NAME_LEN]; /* last "call" value (CALL_FILE for scripts) */
+    char runas[UPPPD_NAME_LEN];     /* runas USER (privsep.h); "" = stay root */
 
     /* ---- RADIUS: pppd's "plugin radius.so" (daemon/radius.h) ---- */
     int radius;                                        /* plugin radius.so given */

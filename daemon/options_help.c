@@ -356,6 +356,7 @@ void upppd_opts_dump(const struct upppd_opts *o, FILE *f)
         else
             put_int(f, o, "logfd", o->logfd, 1, O_LOGFD);
     }
+    put_str(f, o, "runas", o->runas, O_RUNAS);
     put_flag(f, o, o->dump, "dump", O_DUMP);
     put_flag(f, o, o->dryrun, "dryrun", O_DRYRUN);
 

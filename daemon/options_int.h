@@ -113,6 +113,7 @@ enum opt_id {
     O_LOGFILE,
     O_LOGFD,
     O_NOLOG,
+    O_RUNAS,
     O_DUMP,
     O_DRYRUN,
     /* RADIUS (pppd's radius plugin) */

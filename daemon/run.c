@@ -10,7 +10,9 @@
 #include "run.h"
 
 #include "loop.h"
+#include "privsep.h"
 #include "scripts.h"
+#include "secnotice.h"
 #include "sess.h"
 #include "tun.h"
 
@@ -55,6 +57,9 @@ struct ctx {
     struct uppp_status script_st; /* addresses and names the scripts keep seeing */
     struct upppd_radius *rad;     /* plugin radius.so, or NULL */
     struct upppd_radius_call call;
+    struct upppd_privsep ps;      /* runas: the root helper (ps.fd < 0: none) */
+    uid_t orig_uid;               /* who started us, before runas */
+    char pidfile[2][512];         /* written at start, removed at the end */
 };
 
 #define FROM(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
@@ -78,6 +83,9 @@ static int on_secret(void *user, const struct uppp_secret_query *q, struct uppp_
     /* With RADIUS the peer is never checked against the secrets files. */
     if (c->r->get_secret == NULL || (c->rad != NULL && q->for_peer))
         return -1;
+    /* runas: the secrets files are root's; the helper reads them. */
+    if (c->ps.fd >= 0)
+        return upppd_privsep_get_secret(&c->ps, c->r->secrets, q, out);
     return c->r->get_secret(c->r->secrets, q, out);
 }
 
@@ -152,13 +160,13 @@ static void script_keep(struct ctx *c, struct uppp_status *st)
 
 /* The name of the real user who ran us, or the uid: pppd's auth-up
  * "user-name" and PPPLOGNAME ("the username of the real user-id"). */
-static void real_user(char *buf, size_t cap)
+static void real_user(const struct ctx *c, char *buf, size_t cap)
 {
-    struct passwd *pw = getpwuid(getuid());
+    struct passwd *pw = getpwuid(c->orig_uid);
     if (pw != NULL && pw->pw_name != NULL)
         snprintf(buf, cap, "%s", pw->pw_name);
     else
-        snprintf(buf, cap, "%u", (unsigned)getuid());
+        snprintf(buf, cap, "%u", (unsigned)c->orig_uid);
 }
 
 /* The peer's name as scripts see it. pppd cleans the name with "%v" as it
@@ -181,9 +189,9 @@ static void script_env(struct ctx *c, struct upppd_env *e, const struct uppp_sta
     upppd_env_set(e, "DEVICE", "%s", c->link.name);
     upppd_env_set(e, "SPEED", "%u", c->r->link.speed);
     upppd_env_set(e, "PPPD_PID", "%d", (int)getpid());
-    real_user(user, sizeof(user));
+    real_user(c, user, sizeof(user));
     upppd_env_set(e, "PPPLOGNAME", "%s", user);
-    upppd_env_set(e, "ORIG_UID", "%u", (unsigned)getuid());
+    upppd_env_set(e, "ORIG_UID", "%u", (unsigned)c->orig_uid);
     if (st->peer_name[0]) {
         char peer[sizeof(st->peer_name) * 4];
         script_peer_name(st, peer, sizeof(peer));
@@ -245,7 +253,7 @@ static void run_script(struct ctx *c, const char *name, enum script_kind kind, i
         ip_str(st.ip_local, l, sizeof(l));
         ip_str(st.ip_remote, rm, sizeof(rm));
     } else {
-        real_user(l, sizeof(l));
+        real_user(c, l, sizeof(l));
     }
     char *argv[] = {
         path, ifname, c->link.name, speed, l, rm, (char *)(c->r->ipparam ? c->r->ipparam : ""),
@@ -253,6 +261,19 @@ static void run_script(struct ctx *c, const char *name, enum script_kind kind, i
     char peer[sizeof(st.peer_name) * 4];
     script_peer_name(&st, peer, sizeof(peer));
     char *auth_argv[] = {path, ifname, peer, l, c->link.name, speed, NULL};
+    if (c->ps.fd >= 0) {
+        /* runas: the root helper runs it, as root, as pppd would. */
+        int rc = upppd_privsep_script(&c->ps, name, (kind == SCRIPT_AUTH ? auth_argv : argv) + 1,
+                                      &env, wait_ms);
+        upppd_env_free(&env);
+        if (rc < 0 && rc != -1)
+            upppd_logf(c->log, LOG_ERR, "Script %s: the root helper %s", path,
+                       rc == UPPPD_PRIVSEP_ERR_GONE ? "is gone" : "refused it");
+        else if (rc != 1)
+            upppd_logf(c->log, LOG_DEBUG, "Script %s run by the root helper, status = 0x%x", path,
+                       wait_ms > 0 ? (rc < 0 ? 0xff : rc) : 0);
+        return;
+    }
     pid_t pid = upppd_script_start(path, kind == SCRIPT_AUTH ? auth_argv : argv, &env);
     upppd_env_free(&env);
     if (pid <= 0)
@@ -269,6 +290,11 @@ static void write_resolv(struct ctx *c, const struct uppp_status *st)
 {
     char path[512], a[INET_ADDRSTRLEN];
     snprintf(path, sizeof(path), "%s/resolv.conf", c->r->etc_dir);
+    if (c->ps.fd >= 0) {
+        if (upppd_privsep_resolv(&c->ps, st->dns) != 0)
+            upppd_logf(c->log, LOG_WARNING, "can't create %s (root helper)", path);
+        return;
+    }
     FILE *f = fopen(path, "w");
     if (f == NULL) {
         upppd_logf(c->log, LOG_WARNING, "can't create %s: %s", path, strerror(errno));
@@ -288,6 +314,8 @@ static void ip_up(struct ctx *c)
     uppp_session_status(c->sess.s, &st);
     char err[256];
     c->ip_up = 1;
+    if (!c->reached_running)
+        upppd_security_notice(c->log, NULL, &c->r->cfg, &st);
     c->reached_running = 1;
     arm_limits(c);
     if (c->r->usepeerdns && (st.dns[0] || st.dns[1]))
@@ -331,6 +359,8 @@ static void ipv6_up(struct ctx *c)
     uppp_session_status(c->sess.s, &st);
     char err[256];
     c->ipv6_up = 1;
+    if (!c->reached_running)
+        upppd_security_notice(c->log, NULL, &c->r->cfg, &st);
     c->reached_running = 1;
     arm_limits(c);
     if (c->tun) {
@@ -514,6 +544,7 @@ static void write_pidfiles(struct ctx *c, int create)
         if (names[i] == NULL)
             continue;
         snprintf(path, sizeof(path), "%s/%s.pid", c->r->run_dir, names[i]);
+        snprintf(c->pidfile[i], sizeof(c->pidfile[i]), "%s", path);
         if (!create) {
             unlink(path);
             continue;
@@ -770,6 +801,29 @@ static int persist(struct ctx *c)
     }
 }
 
+/* runas USER (privsep.h): everything that needs root is open (TUN, pid
+ * files); the rest runs as USER with CAP_NET_ADMIN and CAP_NET_RAW, the
+ * scripts through the root helper. */
+static int runas(struct ctx *c)
+{
+    struct upppd_privsep_conf conf = {
+        .user = c->r->runas, .etc_dir = c->r->etc_dir, .store = c->r->secrets};
+    int n = 0;
+    for (int i = 0; i < 2; i++)
+        if (c->pidfile[i][0])
+            conf.pidfiles[n++] = c->pidfile[i];
+    char err[512];
+    if (upppd_privsep_drop(&c->ps, &conf, err, sizeof(err)) != 0) {
+        upppd_logf(c->log, LOG_ERR, "%s", err);
+        return -1;
+    }
+    upppd_logf(c->log, LOG_INFO,
+               "Running as %s (uid %u) with CAP_NET_ADMIN and CAP_NET_RAW; "
+               "scripts run as root by helper %d",
+               c->r->runas, (unsigned)c->ps.uid, (int)c->ps.pid);
+    return 0;
+}
+
 int upppd_run(struct upppd_run *r)
 {
     struct ctx c;
@@ -777,6 +831,8 @@ int upppd_run(struct upppd_run *r)
     c.r = r;
     c.log = r->log;
     c.sfd = -1;
+    c.ps.fd = -1;
+    c.orig_uid = getuid();
     upppd_loop_timer_init(&c.limits, on_limits);
     if (upppd_loop_init(&c.loop) < 0 || signals_open(&c) < 0) {
         upppd_logf(c.log, LOG_ERR, "out of resources: %s", strerror(errno));
@@ -800,9 +856,15 @@ int upppd_run(struct upppd_run *r)
         upppd_logf(c.log, LOG_INFO, "Using interface %s", tun.name);
     }
     write_pidfiles(&c, 1);
+    if (r->runas && runas(&c) != 0)
+        goto out;
     status = persist(&c);
 out:
-    write_pidfiles(&c, 0);
+    /* runas: the helper removes the pid files when we close it. */
+    if (c.ps.fd >= 0)
+        upppd_privsep_close(&c.ps);
+    else
+        write_pidfiles(&c, 0);
     if (c.tun)
         upppd_tun_close(&tun);
     if (c.sfd >= 0)

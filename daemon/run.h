@@ -33,7 +33,7 @@ struct upppd_run {
     int updetach_fd; /* write a byte here when IP is up (updetach), or -1 */
 
     /* Secrets, through the daemon's secrets module. */
-    void *secrets;
+    void *secrets; /* with runas: a struct upppd_secret_store (privsep.h) */
     int (*get_secret)(void *secrets, const struct uppp_secret_query *q, struct uppp_secret *out);
     int (*check_addr)(void *secrets, const char *peer, uint32_t addr);
 
@@ -44,6 +44,8 @@ struct upppd_run {
     int radius;
     struct upppd_radius_params radius_params; /* log is filled in by upppd_run */
     const char *remotenumber;                 /* Calling-Station-Id, or NULL */
+
+    const char *runas; /* runas USER (privsep.h), or NULL */
 };
 
 int upppd_run(struct upppd_run *r);
