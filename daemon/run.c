@@ -57,9 +57,9 @@ struct ctx {
     struct uppp_status script_st; /* addresses and names the scripts keep seeing */
     struct upppd_radius *rad;     /* plugin radius.so, or NULL */
     struct upppd_radius_call call;
-    struct upppd_privsep ps;      /* runas: the root helper (ps.fd < 0: none) */
-    uid_t orig_uid;               /* who started us, before runas */
-    char pidfile[2][512];         /* written at start, removed at the end */
+    struct upppd_privsep ps; /* runas: the root helper (ps.fd < 0: none) */
+    uid_t orig_uid;          /* who started us, before runas */
+    char pidfile[2][512];    /* written at start, removed at the end */
 };
 
 #define FROM(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
