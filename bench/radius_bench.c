@@ -251,7 +251,7 @@ int main(int argc, char **argv)
             return usage();
     }
     if (g.config == NULL || g.method == 0 || g.user == NULL || g.password == NULL ||
-        g.sessions < 1 || g.sessions > 250)
+        g.sessions < 1 || g.sessions > 1000)
         return usage();
 
     struct upppd_loop loop;

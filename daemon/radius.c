@@ -44,6 +44,16 @@ struct side {
     int acct;
 };
 
+/* An accounting record waiting for a free Identifier. */
+struct acct_wait {
+    struct acct_wait *next;
+    struct uppp_radius_req req;
+};
+
+/* Records waiting beyond this are dropped and logged (a server that is
+ * down for long with thousands of sessions ending). */
+#define ACCT_WAIT_MAX 4096
+
 struct upppd_radius {
     struct upppd_loop *loop;
     struct upppd_radius_conf conf;
@@ -52,6 +62,9 @@ struct upppd_radius {
     uint32_t nas_ip;              /* host order */
     struct uppp_radius_req extra; /* the avpairs */
     uint64_t next_handle;
+    struct upppd_radius_call *wait_head, *wait_tail; /* waiting for an Identifier */
+    struct acct_wait *acct_head, *acct_tail;         /* accounting records, likewise */
+    size_t acct_waiting;
     /* An Access-Request's answer names its call by handle; calls that
      * ended are cancelled in the client, so a handle always finds a live
      * call. The calls in flight, by handle. */
@@ -114,6 +127,8 @@ static void on_readable(struct upppd_watch *w, uint32_t events)
     }
     rearm(sd);
 }
+
+static void drain_waiting(struct upppd_radius *r);
 
 /* ---------------------------------------------------------------- verdicts */
 
@@ -222,6 +237,7 @@ static void on_auth_done(void *user, uint64_t handle, int result,
     uppp_escape(who, sizeof(who), call->user, strlen(call->user), 0);
     if (result == 0 && rp->code == UPPP_RADIUS_ACCESS_ACCEPT) {
         accept_call(call, rp);
+        drain_waiting(r);
         return;
     }
     struct uppp_auth_verdict v = {.ok = 0};
@@ -244,6 +260,26 @@ static void on_auth_done(void *user, uint64_t handle, int result,
              msg[0] ? ": " : "", msg);
     }
     give_verdict(call, &v);
+    drain_waiting(r);
+}
+
+/* Send the accounting records that wait, while Identifiers are free. */
+static void drain_acct(struct upppd_radius *r)
+{
+    while (r->acct_head != NULL &&
+           uppp_radius_client_pending(r->acct.client) < UPPP_RADIUS_MAX_PENDING) {
+        struct acct_wait *w = r->acct_head;
+        r->acct_head = w->next;
+        if (r->acct_head == NULL)
+            r->acct_tail = NULL;
+        r->acct_waiting--;
+        int rc =
+            uppp_radius_client_submit(r->acct.client, &w->req, ++r->next_handle, upppd_loop_now());
+        if (rc != 0)
+            rlog(r, LOG_ERR, "radius: accounting record not sent: %s", uppp_strerror(rc));
+        free(w);
+    }
+    rearm(&r->acct);
 }
 
 static void on_acct_done(void *user, uint64_t handle, int result,
@@ -254,6 +290,7 @@ static void on_acct_done(void *user, uint64_t handle, int result,
     if (result != 0)
         rlog(sd->r, LOG_WARNING, "radius: accounting record %llu lost: no server answered",
              (unsigned long long)handle);
+    drain_acct(sd->r);
 }
 
 /* ------------------------------------------------------------ requests */
@@ -326,6 +363,31 @@ static int add_credentials(struct uppp_radius_req *q, const struct uppp_auth_req
     }
 }
 
+/* Put call's request in flight. Returns 0, UPPP_ERR_LIMIT when every
+ * Identifier is taken, or the client's error. */
+static int submit_auth(struct upppd_radius *r, struct upppd_radius_call *call,
+                       const struct uppp_radius_req *q)
+{
+    if (uppp_radius_client_pending(r->auth.client) >= UPPP_RADIUS_MAX_PENDING)
+        return UPPP_ERR_LIMIT;
+    /* A handle whose slot in calls[] is free: fewer than max_pending
+     * calls are in flight, so one is found within that many tries. */
+    uint64_t handle = 0;
+    for (int i = 0; i < UPPP_RADIUS_MAX_PENDING; i++) {
+        handle = ++r->next_handle;
+        if (r->calls[handle % UPPP_RADIUS_MAX_PENDING] == NULL)
+            break;
+    }
+    if (r->calls[handle % UPPP_RADIUS_MAX_PENDING] != NULL)
+        return UPPP_ERR_LIMIT;
+    int rc = uppp_radius_client_submit(r->auth.client, q, handle, upppd_loop_now());
+    if (rc == 0) {
+        call->handle = handle;
+        r->calls[handle % UPPP_RADIUS_MAX_PENDING] = call;
+    }
+    return rc;
+}
+
 int upppd_radius_call_auth(struct upppd_radius_call *call, const struct uppp_auth_request *req)
 {
     struct upppd_radius *r = call->r;
@@ -347,31 +409,64 @@ int upppd_radius_call_auth(struct upppd_radius_call *call, const struct uppp_aut
     int rc = add_common(r, call, q);
     if (rc == 0)
         rc = add_credentials(q, req);
-    uint64_t handle = 0;
-    if (rc == 0) {
-        /* A handle whose slot in calls[] is free: at most max_pending
-         * calls wait, so one is found within that many tries. */
-        for (int i = 0; i < UPPP_RADIUS_MAX_PENDING; i++) {
-            handle = ++r->next_handle;
-            if (r->calls[handle % UPPP_RADIUS_MAX_PENDING] == NULL)
-                break;
-        }
-        if (r->calls[handle % UPPP_RADIUS_MAX_PENDING] != NULL)
-            rc = UPPP_ERR_LIMIT;
-    }
     if (rc == 0)
-        rc = uppp_radius_client_submit(r->auth.client, q, handle, upppd_loop_now());
+        rc = submit_auth(r, call, q);
+    if (rc == UPPP_ERR_LIMIT) {
+        /* Every Identifier is in flight: wait in line (FIFO), the request
+         * goes out when an answer or a give-up frees one. */
+        call->wait_req = q;
+        call->wait_next = NULL;
+        *(r->wait_head ? &r->wait_tail->wait_next : &r->wait_head) = call;
+        r->wait_tail = call;
+        call->auth_pending = 1;
+        return 0;
+    }
     uppp_radius_req_wipe(q);
     free(q);
     if (rc != 0) {
         rlog(r, LOG_ERR, "radius: cannot ask the server: %s", uppp_strerror(rc));
         return rc;
     }
-    call->handle = handle;
     call->auth_pending = 1;
-    r->calls[handle % UPPP_RADIUS_MAX_PENDING] = call;
     rearm(&r->auth);
     return 0;
+}
+
+static void unwait(struct upppd_radius *r, struct upppd_radius_call *call)
+{
+    struct upppd_radius_call **pp = &r->wait_head, *prev = NULL;
+    while (*pp != NULL && *pp != call) {
+        prev = *pp;
+        pp = &(*pp)->wait_next;
+    }
+    if (*pp == NULL)
+        return;
+    *pp = call->wait_next;
+    if (r->wait_tail == call)
+        r->wait_tail = prev;
+    uppp_radius_req_wipe(call->wait_req);
+    free(call->wait_req);
+    call->wait_req = NULL;
+    call->wait_next = NULL;
+}
+
+/* Send what waits in line while Identifiers are free. */
+static void drain_waiting(struct upppd_radius *r)
+{
+    while (r->wait_head != NULL) {
+        struct upppd_radius_call *call = r->wait_head;
+        int rc = submit_auth(r, call, call->wait_req);
+        if (rc == UPPP_ERR_LIMIT)
+            break;
+        unwait(r, call);
+        if (rc != 0) {
+            rlog(r, LOG_ERR, "radius: cannot ask the server: %s", uppp_strerror(rc));
+            call->auth_pending = 0;
+            struct uppp_auth_verdict no = {.ok = 0};
+            give_verdict(call, &no);
+        }
+    }
+    rearm(&r->auth);
 }
 
 /* ----------------------------------------------------------- accounting */
@@ -422,8 +517,24 @@ static int acct_send(struct upppd_radius_call *call, uint32_t status_type,
             rc = uppp_radius_req_add_u32(q, UPPP_RA_ACCT_TERMINATE_CAUSE,
                                          upppd_radius_term_cause(st->end));
     }
-    if (rc == 0)
+    if (rc == 0 && (r->acct_head != NULL ||
+                    uppp_radius_client_pending(r->acct.client) >= UPPP_RADIUS_MAX_PENDING)) {
+        /* Every Identifier is in flight: the record waits in line. */
+        struct acct_wait *w = r->acct_waiting < ACCT_WAIT_MAX ? malloc(sizeof(*w)) : NULL;
+        if (w == NULL) {
+            rc = UPPP_ERR_LIMIT;
+        } else {
+            w->req = *q;
+            w->next = NULL;
+            *(r->acct_tail ? &r->acct_tail->next : &r->acct_head) = w;
+            r->acct_tail = w;
+            r->acct_waiting++;
+            free(q);
+            return 0;
+        }
+    } else if (rc == 0) {
         rc = uppp_radius_client_submit(r->acct.client, q, ++r->next_handle, upppd_loop_now());
+    }
     free(q);
     if (rc != 0)
         rlog(r, LOG_ERR, "radius: accounting record not sent: %s", uppp_strerror(rc));
@@ -466,11 +577,14 @@ void upppd_radius_call_end(struct upppd_radius_call *call, const struct uppp_sta
     struct upppd_radius *r = call->r;
     if (r == NULL)
         return;
-    if (call->auth_pending) {
+    if (call->auth_pending && call->wait_req != NULL) {
+        unwait(r, call);
+        call->auth_pending = 0;
+    } else if (call->auth_pending) {
         uppp_radius_client_cancel(r->auth.client, call->handle);
         r->calls[call->handle % UPPP_RADIUS_MAX_PENDING] = NULL;
         call->auth_pending = 0;
-        rearm(&r->auth);
+        drain_waiting(r);
     }
     upppd_loop_timer_cancel(r->loop, &call->interim);
     if (call->acct_started) {
@@ -647,6 +761,13 @@ void upppd_radius_close(struct upppd_radius *r)
 {
     if (r == NULL)
         return;
+    while (r->wait_head != NULL)
+        unwait(r, r->wait_head);
+    while (r->acct_head != NULL) {
+        struct acct_wait *w = r->acct_head;
+        r->acct_head = w->next;
+        free(w);
+    }
     close_side(r, &r->auth);
     close_side(r, &r->acct);
     upppd_radius_conf_wipe(&r->conf);
@@ -656,6 +777,6 @@ void upppd_radius_close(struct upppd_radius *r)
 size_t upppd_radius_pending(const struct upppd_radius *r)
 {
     return r ? uppp_radius_client_pending(r->auth.client) +
-                   uppp_radius_client_pending(r->acct.client)
+                   uppp_radius_client_pending(r->acct.client) + r->acct_waiting
              : 0;
 }

@@ -10,6 +10,10 @@
  * Nothing here blocks: a request goes out, the loop runs on (every other
  * session too), and the answer or the give-up comes as a loop event.
  *
+ * At most 256 Access-Requests and 256 Accounting-Requests are in flight
+ * (the Identifiers of a server); more wait in line (FIFO) and go out as
+ * answers come.
+ *
  * One upppd_radius serves every session of a process; each session embeds
  * a struct upppd_radius_call. The call must stay valid until
  * upppd_radius_call_end(), after which no callback names it.
@@ -51,6 +55,9 @@ struct upppd_radius_call {
     uint8_t challenge[16]; /* MS-CHAPv1: keys are derived from it */
     int auth_pending;
     int accepted;
+    /* More than 256 requests at once: this one waits in line (FIFO). */
+    struct upppd_radius_call *wait_next;
+    struct uppp_radius_req *wait_req;
     /* From the Access-Accept, for the owner and for accounting. */
     uint32_t framed_ip;
     uint32_t session_timeout, idle_timeout, interim_s; /* seconds; 0 = none */

@@ -7,7 +7,8 @@
 #                 MS-CHAP with MPPE-128 keyed from the server's keys, a
 #                 packet each way, the address from Framed-IP-Address
 #   policy        MS-MPPE-Encryption-Policy/Types from the server enforced
-#   load          200 MS-CHAPv2 sessions at once, every one MPPE-128
+#   load          300 MS-CHAPv2 sessions at once (more than 256 wait in
+#                 line), every one MPPE-128, a Start and a Stop each
 #   accounting    Start and Stop in the detail file with the Class echoed
 #                 and the octets the session counted
 #   no-ma         an Access-Accept without Message-Authenticator is dropped
@@ -120,10 +121,17 @@ else
     bad policy "$out $(head -5 "$T/policy.err")"
 fi
 
-# ---- load: 200 sessions at once from one process ------------------------
+# ---- load: 300 sessions at once from one process (more than the 256
+# Identifiers: the rest wait in line), Start and Stop for every one --------
+starts0=$(grep -c "Acct-Status-Type = Start" "$FR/acct/detail" 2>/dev/null)
+stops0=$(grep -c "Acct-Status-Type = Stop" "$FR/acct/detail" 2>/dev/null)
 out=$("$BENCH" --config "$C" --method mschap-v2 --user alice --password alice-pw --mppe \
-    --sessions 200 --timeout 60 2>"$T/load.err")
-if [ $? -eq 0 ]; then ok "load ($out)"; else bad load "$out $(head -5 "$T/load.err")"; fi
+    --sessions 300 --timeout 60 2>"$T/load.err")
+rc=$?
+starts=$(( $(grep -c "Acct-Status-Type = Start" "$FR/acct/detail") - ${starts0:-0} ))
+stops=$(( $(grep -c "Acct-Status-Type = Stop" "$FR/acct/detail") - ${stops0:-0} ))
+[ $rc -eq 0 ] && { [ $starts != 300 ] || [ $stops != 300 ]; } && rc=1
+if [ $rc -eq 0 ]; then ok "load ($out; $starts Start, $stops Stop)"; else bad load "$out; $starts Start, $stops Stop; $(head -5 "$T/load.err")"; fi
 
 # ---- accounting: the last accepted MS-CHAPv2 session's Start and Stop ----
 out=$("$BENCH" --config "$C" --method mschap-v2 --user alice --password alice-pw --mppe 2>/dev/null)
