@@ -54,7 +54,7 @@ db_dir = $dir
 libdir = /usr/lib/freeradius
 pidfile = $dir/run/radiusd.pid
 max_request_time = 30
-cleanup_delay = 1
+cleanup_delay = 5
 max_requests = 16384
 hostname_lookups = no
 log {

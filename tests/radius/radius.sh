@@ -123,13 +123,16 @@ fi
 
 # ---- load: 300 sessions at once from one process (more than the 256
 # Identifiers: the rest wait in line), Start and Stop for every one --------
-starts0=$(grep -c "Acct-Status-Type = Start" "$FR/acct/detail" 2>/dev/null)
-stops0=$(grep -c "Acct-Status-Type = Stop" "$FR/acct/detail" 2>/dev/null)
+# Records per Acct-Session-Id, not lines: a retransmission the server
+# answered twice (after its cleanup_delay) is one record written twice.
+ids() { awk -v RS= -v t="$1" '$0 ~ "Acct-Status-Type = " t { if (match($0, /Acct-Session-Id = "[0-9A-F]*"/)) print substr($0, RSTART, RLENGTH) }' "$FR/acct/detail" 2>/dev/null | sort -u | wc -l; }
+starts0=$(ids Start)
+stops0=$(ids Stop)
 out=$("$BENCH" --config "$C" --method mschap-v2 --user alice --password alice-pw --mppe \
     --sessions 300 --timeout 60 2>"$T/load.err")
 rc=$?
-starts=$(( $(grep -c "Acct-Status-Type = Start" "$FR/acct/detail") - ${starts0:-0} ))
-stops=$(( $(grep -c "Acct-Status-Type = Stop" "$FR/acct/detail") - ${stops0:-0} ))
+starts=$(( $(ids Start) - starts0 ))
+stops=$(( $(ids Stop) - stops0 ))
 [ $rc -eq 0 ] && { [ $starts != 300 ] || [ $stops != 300 ]; } && rc=1
 if [ $rc -eq 0 ]; then ok "load ($out; $starts Start, $stops Stop)"; else bad load "$out; $starts Start, $stops Stop; $(head -5 "$T/load.err")"; fi
 
