@@ -193,7 +193,9 @@ int main(int argc, char **argv)
         snprintf(store.password, sizeof(store.password), "%s", o.password);
         store.password_set = 1;
     }
-    if (check_auth_possible(&o, &store, &lg) != 0) {
+    /* With RADIUS the server checks the peer (pppd's plugin replaces the
+     * secrets-file checks the same way). */
+    if (!o.radius && check_auth_possible(&o, &store, &lg) != 0) {
         upppd_store_free(&store);
         upppd_opts_free(&o);
         return 1;
@@ -230,8 +232,17 @@ int main(int argc, char **argv)
     r.updetach_fd = -1;
     r.secrets = &store;
     r.get_secret = upppd_store_get_secret;
-    r.check_addr = o.cfg.require_auth ? upppd_store_check_addr : NULL;
+    r.check_addr = o.cfg.require_auth && !o.radius ? upppd_store_check_addr : NULL;
     r.log = &lg;
+    const char *avpairs[UPPPD_MAX_AVPAIRS];
+    for (int i = 0; i < o.n_avpairs; i++)
+        avpairs[i] = o.avpairs[i];
+    r.radius = o.radius;
+    r.radius_params = (struct upppd_radius_params){.config_file = o.radius_config,
+                                                   .avpairs = avpairs,
+                                                   .n_avpairs = (size_t)o.n_avpairs,
+                                                   .allow_no_ma = o.radius_allow_no_ma};
+    r.remotenumber = o.remotenumber[0] ? o.remotenumber : NULL;
     r.runas = o.runas[0] ? o.runas : NULL;
 
     if (!o.nodetach && !o.notty) {

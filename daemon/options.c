@@ -84,6 +84,7 @@ const char *const upppd_opt_group_title[G_COUNT] = {
     [G_IPV6] = "IPv6",
     [G_LCP] = "LCP",
     [G_IFLOG] = "Interface and logging",
+    [G_RADIUS] = "RADIUS (pppd's radius plugin, built in)",
 };
 
 /* Entries whose help is NULL are aliases of the entry above with the same
@@ -323,6 +324,22 @@ const struct opt_def upppd_opt_table[] = {
      "a root helper runs the scripts (default: stay root, as pppd)."},
     {"dump", O_DUMP, G_IFLOG, NULL, "Print the options in effect, then go on."},
     {"dryrun", O_DRYRUN, G_IFLOG, NULL, "Print the options in effect and exit."},
+
+    {"plugin", O_PLUGIN, G_RADIUS, "radius.so",
+     "Authenticate peers through RADIUS and send accounting, as pppd's radius plugin (the only "
+     "plugin: built in)."},
+    {"radius-config-file", O_RADIUS_CONFIG, G_RADIUS, "FILE",
+     "The radiusclient configuration (default /etc/radiusclient/radiusclient.conf)."},
+    {"avpair", O_AVPAIR, G_RADIUS, "NAME=VALUE",
+     "Add this attribute to every RADIUS request (repeatable)."},
+    {"radius-allow-no-message-authenticator", O_RADIUS_NO_MA, G_RADIUS, NULL,
+     "Accept Access responses without Message-Authenticator (old servers; opens the door to "
+     "Blast-RADIUS, CVE-2024-3596)."},
+    {"remotenumber", O_REMOTENUMBER, G_RADIUS, "NUMBER",
+     "The peer's number or address: RADIUS Calling-Station-Id."},
+    {"map-to-ifname", O_MAP_TO, G_RADIUS, NULL,
+     "NAS-Port is the interface unit number (the default; accepted as in pppd)."},
+    {"map-to-ttyname", O_MAP_TO, G_RADIUS, NULL, NULL},
 };
 
 const size_t upppd_opt_table_len = sizeof(upppd_opt_table) / sizeof(upppd_opt_table[0]);
@@ -1006,6 +1023,46 @@ int upppd_opt_apply(struct upppd_opts *o, const struct opt_def *d, const char *a
         break;
     case O_DRYRUN:
         o->dryrun = 1;
+        break;
+    case O_PLUGIN: {
+        /* pppd loads any plugin by path; radius.so is built in here.
+         * radattr.so usually comes with it (it writes the answer's
+         * attributes to /var/run/radattr.pppN for ip-up scripts): accepted
+         * with a warning, so a pppd + radius setup starts unchanged. */
+        const char *base = strrchr(arg, '/');
+        base = base ? base + 1 : arg;
+        if (strcmp(base, "radattr.so") == 0) {
+            upppd_opt_warnf(o, "plugin radattr.so is not available in upppd: ignored "
+                               "(no /var/run/radattr.* files are written)");
+            break;
+        }
+        if (strcmp(base, "radius.so") != 0)
+            return upppd_opt_errorf(o, pc,
+                                    "plugin %s is not available: upppd has radius.so built in "
+                                    "and no other plugins",
+                                    arg);
+        o->radius = 1;
+        break;
+    }
+    case O_RADIUS_CONFIG:
+        rc = str_arg(o, pc, d->name, arg, o->radius_config, sizeof(o->radius_config));
+        break;
+    case O_AVPAIR:
+        if (o->n_avpairs >= UPPPD_MAX_AVPAIRS)
+            return upppd_opt_errorf(o, pc, "at most %d avpair options", UPPPD_MAX_AVPAIRS);
+        if (strchr(arg, '=') == NULL)
+            return upppd_opt_errorf(o, pc, "avpair '%s': expected NAME=VALUE", arg);
+        rc = str_arg(o, pc, d->name, arg, o->avpairs[o->n_avpairs], UPPPD_AVPAIR_LEN);
+        if (rc == 0)
+            o->n_avpairs++;
+        break;
+    case O_RADIUS_NO_MA:
+        o->radius_allow_no_ma = 1;
+        break;
+    case O_REMOTENUMBER:
+        rc = str_arg(o, pc, d->name, arg, o->remotenumber, sizeof(o->remotenumber));
+        break;
+    case O_MAP_TO:
         break;
     case O_COUNT:
         break;

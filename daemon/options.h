@@ -38,6 +38,9 @@ extern "C" {
 #define UPPPD_IFNAME_LEN 16     /* IFNAMSIZ: 15 characters and a NUL */
 #define UPPPD_PASSWORD_LEN 1025 /* as uppp_secret.password */
 #define UPPPD_ERROR_LEN 1024
+#define UPPPD_MAX_AVPAIRS 16
+#define UPPPD_AVPAIR_LEN 256
+#define UPPPD_RADIUS_DEFAULT_CONFIG "/etc/radiusclient/radiusclient.conf"
 
 /* Positive results of the parse functions: print and exit 0. */
 #define UPPPD_OPTS_HELP 1    /* --help or -h: print upppd_opts_help() */
@@ -128,6 +131,14 @@ struct upppd_opts {
     int dryrun;
     char call_name[UPPPD_NAME_LEN]; /* last "call" value (CALL_FILE for scripts) */
     char runas[UPPPD_NAME_LEN];     /* runas USER (privsep.h); "" = stay root */
+
+    /* ---- RADIUS: pppd's "plugin radius.so" (daemon/radius.h) ---- */
+    int radius;                                        /* plugin radius.so given */
+    char radius_config[UPPPD_PATH_LEN];                /* radius-config-file */
+    char avpairs[UPPPD_MAX_AVPAIRS][UPPPD_AVPAIR_LEN]; /* avpair, in order */
+    int n_avpairs;
+    int radius_allow_no_ma;            /* radius-allow-no-message-authenticator */
+    char remotenumber[UPPPD_NAME_LEN]; /* remotenumber: the Calling-Station-Id */
 
     /* ---- Where options come from; set by upppd_opts_init() ---- */
     char etc[UPPPD_PATH_LEN]; /* $UPPPD_ETC or /etc/ppp */

@@ -360,4 +360,12 @@ void upppd_opts_dump(const struct upppd_opts *o, FILE *f)
     put_str(f, o, "runas", o->runas, O_RUNAS);
     put_flag(f, o, o->dump, "dump", O_DUMP);
     put_flag(f, o, o->dryrun, "dryrun", O_DRYRUN);
+
+    /* RADIUS */
+    put_flag(f, o, o->radius, "plugin radius.so", O_PLUGIN);
+    put_str(f, o, "radius-config-file", o->radius_config, O_RADIUS_CONFIG);
+    for (int i = 0; i < o->n_avpairs; i++)
+        put_str(f, o, "avpair", o->avpairs[i], O_AVPAIR);
+    put_flag(f, o, o->radius_allow_no_ma, "radius-allow-no-message-authenticator", O_RADIUS_NO_MA);
+    put_str(f, o, "remotenumber", o->remotenumber, O_REMOTENUMBER);
 }

@@ -118,10 +118,17 @@ enum opt_id {
     O_RUNAS,
     O_DUMP,
     O_DRYRUN,
+    /* RADIUS (pppd's radius plugin) */
+    O_PLUGIN,
+    O_RADIUS_CONFIG,
+    O_AVPAIR,
+    O_RADIUS_NO_MA,
+    O_REMOTENUMBER,
+    O_MAP_TO,
     O_COUNT
 };
 
-enum opt_group { G_FILES, G_LINK, G_AUTH, G_MPPE, G_IP, G_IPV6, G_LCP, G_IFLOG, G_COUNT };
+enum opt_group { G_FILES, G_LINK, G_AUTH, G_MPPE, G_IP, G_IPV6, G_LCP, G_IFLOG, G_RADIUS, G_COUNT };
 
 struct opt_def {
     const char *name; /* as typed; "<device>" etc. for the words matched by shape */

@@ -55,9 +55,11 @@ struct ctx {
     int mppe_bits, mppe_stateless; /* as negotiated, for the summary */
     struct uppp_status final;
     struct uppp_status script_st; /* addresses and names the scripts keep seeing */
-    struct upppd_privsep ps;      /* runas: the root helper (ps.fd < 0: none) */
-    uid_t orig_uid;               /* who started us, before runas */
-    char pidfile[2][512];         /* written at start, removed at the end */
+    struct upppd_radius *rad;     /* plugin radius.so, or NULL */
+    struct upppd_radius_call call;
+    struct upppd_privsep ps; /* runas: the root helper (ps.fd < 0: none) */
+    uid_t orig_uid;          /* who started us, before runas */
+    char pidfile[2][512];    /* written at start, removed at the end */
 };
 
 #define FROM(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
@@ -78,12 +80,35 @@ static void on_log(void *user, int level, const char *line)
 static int on_secret(void *user, const struct uppp_secret_query *q, struct uppp_secret *out)
 {
     struct ctx *c = user;
-    if (c->r->get_secret == NULL)
+    /* With RADIUS the peer is never checked against the secrets files. */
+    if (c->r->get_secret == NULL || (c->rad != NULL && q->for_peer))
         return -1;
     /* runas: the secrets files are root's; the helper reads them. */
     if (c->ps.fd >= 0)
         return upppd_privsep_get_secret(&c->ps, c->r->secrets, q, out);
     return c->r->get_secret(c->r->secrets, q, out);
+}
+
+static int on_auth_request(void *user, const struct uppp_auth_request *req)
+{
+    struct ctx *c = user;
+    return upppd_radius_call_auth(&c->call, req);
+}
+
+/* pppd's plugin: Session-Timeout becomes maxconnect, Idle-Timeout idle. */
+static void on_radius_accept(struct upppd_radius_call *call)
+{
+    struct ctx *c = FROM(call, struct ctx, call);
+    if (call->session_timeout > 0)
+        c->r->maxconnect_s = call->session_timeout;
+    if (call->idle_timeout > 0)
+        c->r->idle_s = call->idle_timeout;
+}
+
+static void on_radius_log(void *user, int level, const char *line)
+{
+    struct ctx *c = user;
+    upppd_log_line(c->log, level, line);
 }
 
 static int on_check_addr(void *user, const char *peer, uint32_t addr)
@@ -369,6 +394,8 @@ static void on_event(void *user, const struct uppp_event *ev)
     }
     case UPPP_EVENT_IP_UP:
         ip_up(c);
+        if (c->rad != NULL)
+            upppd_radius_call_acct_start(&c->call);
         break;
     case UPPP_EVENT_IP_DOWN:
         ip_down(c);
@@ -562,6 +589,7 @@ static int session_up(struct ctx *c)
         .log = on_log,
         .get_secret = on_secret,
         .check_addr = on_check_addr,
+        .auth_request = c->rad != NULL ? on_auth_request : NULL,
     };
     int rc = upppd_sess_init(&c->sess, &c->loop, &c->r->cfg, &ops);
     if (rc != 0) {
@@ -573,6 +601,16 @@ static int session_up(struct ctx *c)
     }
     c->ip_up = c->ipv6_up = c->auth_up = c->reached_running = 0;
     c->mppe_bits = c->mppe_stateless = 0;
+    if (c->rad != NULL) {
+        /* pppd's map-to-ifname: NAS-Port is the unit number of pppN. */
+        const char *u = c->tun ? c->tun->name + strcspn(c->tun->name, "0123456789") : "";
+        /* pppd: Calling-Station-Id is remotenumber, else ipparam; the port
+         * type Virtual for a pty, Async for a serial line. */
+        upppd_radius_call_init(&c->call, c->rad, &c->sess, (uint32_t)strtoul(u, NULL, 10),
+                               c->r->remotenumber ? c->r->remotenumber : c->r->ipparam);
+        c->call.nas_port_type = c->r->link.pty_cmd ? 5 : 0;
+        c->call.on_accept = on_radius_accept;
+    }
     memset(&c->script_st, 0, sizeof(c->script_st));
     /* epoll refuses (EPERM) what it cannot watch: a regular file or
      * /dev/null given to notty as stdin or stdout. Ignored, that left a
@@ -674,6 +712,14 @@ static int one_link(struct ctx *c)
             break;
     upppd_sess_detach(&c->sess);
     session_down(c);
+    if (c->rad != NULL) {
+        /* Accounting Stop goes out and is waited for (bounded by the
+         * servers' timeouts and tries), as pppd's plugin does. */
+        upppd_radius_call_end(&c->call, &c->final);
+        while (upppd_radius_pending(c->rad) > 0)
+            if (upppd_loop_run_once(&c->loop, -1) < 0)
+                break;
+    }
     int pty_failed = link_down(c);
     upppd_sess_free(&c->sess);
     return pty_failed ? 9 : (int)c->final.end;
@@ -794,6 +840,15 @@ int upppd_run(struct upppd_run *r)
     }
     struct upppd_tun tun = {.fd = -1};
     int status = 1;
+    if (r->radius) {
+        char err[512];
+        r->radius_params.log = on_radius_log;
+        r->radius_params.log_user = &c;
+        if (upppd_radius_open(&c.rad, &c.loop, &r->radius_params, err, sizeof(err)) != 0) {
+            upppd_logf(c.log, LOG_ERR, "RADIUS: %s", err);
+            goto out;
+        }
+    }
     if (!r->cfg.no_ip || r->cfg.ipv6) {
         if (open_tun(&c, &tun) < 0)
             goto out;
@@ -814,6 +869,7 @@ out:
         upppd_tun_close(&tun);
     if (c.sfd >= 0)
         close(c.sfd);
+    upppd_radius_close(c.rad);
     upppd_loop_fini(&c.loop);
     return status;
 }

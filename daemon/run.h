@@ -11,6 +11,7 @@
 
 #include "link.h"
 #include "log.h"
+#include "radius.h"
 
 struct upppd_run {
     struct uppp_config cfg;
@@ -37,6 +38,13 @@ struct upppd_run {
     int (*check_addr)(void *secrets, const char *peer, uint32_t addr);
 
     struct upppd_log *log;
+
+    /* RADIUS (plugin radius.so): the peer is checked by the server, not
+     * get_secret; accounting is sent. */
+    int radius;
+    struct upppd_radius_params radius_params; /* log is filled in by upppd_run */
+    const char *remotenumber;                 /* Calling-Station-Id, or NULL */
+
     const char *runas; /* runas USER (privsep.h), or NULL */
 };
 

@@ -147,9 +147,15 @@ static int on_check_addr(void *user, const char *peer, uint32_t addr)
     return x->ops.check_addr ? x->ops.check_addr(x->ops.user, peer, addr) : 1;
 }
 
+static int on_auth_request(void *user, const struct uppp_auth_request *req)
+{
+    struct upppd_sess *x = user;
+    return x->ops.auth_request(x->ops.user, req);
+}
+
 /* The library takes its randomness from us (challenges, magic numbers,
  * interface identifiers): the kernel's CSPRNG. */
-static int on_random(void *user, void *buf, size_t len)
+int upppd_random(void *user, void *buf, size_t len)
 {
     (void)user;
     uint8_t *p = buf;
@@ -285,10 +291,11 @@ int upppd_sess_init(struct upppd_sess *x, struct upppd_loop *loop, const struct 
         .output = on_output,
         .deliver = on_deliver,
         .event = on_event,
-        .random = on_random,
+        .random = upppd_random,
         .get_secret = on_secret,
         .check_addr = on_check_addr,
         .log = on_log,
+        .auth_request = x->ops.auth_request ? on_auth_request : NULL,
     };
     return uppp_session_new(&x->s, cfg, &cb);
 }

@@ -27,6 +27,10 @@ struct upppd_sess_ops {
     void (*log)(void *user, int level, const char *line);
     int (*get_secret)(void *user, const struct uppp_secret_query *q, struct uppp_secret *out);
     int (*check_addr)(void *user, const char *peer, uint32_t addr);
+    /* The peer's PAP request or CHAP response, to be answered later with
+     * uppp_session_auth_verdict() (RADIUS, daemon/radius.h); as the
+     * library's auth_request callback. */
+    int (*auth_request)(void *user, const struct uppp_auth_request *req);
 };
 
 struct upppd_sess {
@@ -58,6 +62,9 @@ void upppd_sess_start(struct upppd_sess *x, uint64_t now);
 /* The owner called into x->s directly (a close on a signal): flush and
  * re-read the deadline at the end of this pass. */
 void upppd_sess_touch(struct upppd_sess *x);
+/* The kernel's CSPRNG (getrandom), as the library's random callback
+ * wants it; user is ignored. Returns 0 or -1. */
+int upppd_random(void *user, void *buf, size_t len);
 /* End the session at once because the link went away, logging why. */
 void upppd_sess_hangup(struct upppd_sess *x, const char *why);
 /* Send an IP packet as if read from the TUN. Returns uppp_session_send_ip's

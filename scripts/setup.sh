@@ -5,7 +5,7 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config libssl-dev libcmocka-dev clang
       libclang-rt-dev iproute2 iputils-ping socat libpcap-dev tshark
-      lintian man-db freerdp2-dev zlib1g-dev)
+      lintian man-db freerdp2-dev zlib1g-dev freeradius freeradius-utils)
 [ -n "${UPPP_EXTRA_PKGS:-}" ] && read -r -a extra <<<"$UPPP_EXTRA_PKGS" && pkgs+=("${extra[@]}")
 
 missing=()

@@ -973,6 +973,37 @@ int uppp_session_auth_verdict(struct uppp_session *s, const struct uppp_auth_ver
     return rc;
 }
 
+int uppp_session_set_peer_limits(struct uppp_session *s, const struct uppp_peer_limits *l)
+{
+    if (s == NULL || l == NULL)
+        return UPPP_ERR_INVALID;
+    if (s->ended)
+        return 0;
+    if (s->phase >= UPPP_PHASE_NETWORK)
+        return UPPP_ERR_PROTO;
+    unsigned bits = s->cfg.mppe_bits & 7;
+    if (l->mppe_bits != 0)
+        bits &= l->mppe_bits;
+    int required = l->mppe_required || s->cfg.mppe == UPPP_MPPE_REQUIRED;
+    if (required && (bits == 0 || s->cfg.no_ccp))
+        return UPPP_ERR_INVALID;
+    if (l->mppe_bits != 0) {
+        if (bits == 0)
+            s->cfg.mppe = UPPP_MPPE_OFF; /* no strength the server allows: no MPPE */
+        else
+            s->cfg.mppe_bits = bits;
+    }
+    if (l->mppe_required)
+        s->cfg.mppe = UPPP_MPPE_REQUIRED;
+    if (l->mtu != 0 && (s->cfg.mtu == 0 || l->mtu < s->cfg.mtu))
+        s->cfg.mtu = l->mtu;
+    if (l->ip_remote != 0) {
+        s->cfg.ip_remote = l->ip_remote;
+        uppp_ipcp_set_remote(s, l->ip_remote);
+    }
+    return 0;
+}
+
 int uppp_session_renegotiate_ccp(struct uppp_session *s, uint64_t now)
 {
     if (s == NULL)

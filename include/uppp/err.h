@@ -61,6 +61,9 @@ enum uppp_err {
     /* An answer to a request that is not pending: uppp_session_auth_verdict
      * after the verdict was given, or after the link went down. */
     UPPP_ERR_NO_REQUEST = -16,
+    /* No server answered a request within its tries (RADIUS: every server
+     * of the list timed out). */
+    UPPP_ERR_TIMEOUT = -17,
 };
 
 /* One line describing err; never NULL. */

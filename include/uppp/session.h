@@ -382,6 +382,24 @@ int uppp_session_send_ip(struct uppp_session *s, uint16_t proto, const uint8_t *
 int uppp_session_auth_verdict(struct uppp_session *s, const struct uppp_auth_verdict *v,
                               uint64_t now);
 
+/* What an authentication back end grants the peer it authenticates
+ * (RADIUS Framed-IP-Address, Framed-MTU, MS-MPPE-Encryption-Policy and
+ * -Types, RFC 2865 5.8/5.12, RFC 2548 2.4.4-2.4.5). Zero fields change
+ * nothing. */
+struct uppp_peer_limits {
+    uint32_t ip_remote; /* the peer's address (host order), as if configured */
+    uint16_t mtu;       /* lower our MTU to this */
+    unsigned mppe_bits; /* allowed strengths (bit 0 = 40, 1 = 56, 2 = 128), ANDed in */
+    int mppe_required;  /* encryption required for this peer */
+};
+
+/* Apply l before the network phase, typically just before
+ * uppp_session_auth_verdict(). Returns 0; UPPP_ERR_INVALID (NULL argument,
+ * or limits that cannot be met: encryption required with noccp or with no
+ * strength left); UPPP_ERR_PROTO (the network phase has begun). Nothing
+ * is applied on an error. */
+int uppp_session_set_peer_limits(struct uppp_session *s, const struct uppp_peer_limits *l);
+
 /* Renegotiate CCP (pppd's SIGUSR2). Returns 0 or UPPP_ERR_INVALID. */
 int uppp_session_renegotiate_ccp(struct uppp_session *s, uint64_t now);
 

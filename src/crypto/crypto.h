@@ -1,5 +1,5 @@
 /*
- * The narrow crypto interface libuppp needs: MD4, MD5, SHA-1, single DES-ECB with a
+ * The narrow crypto interface libuppp needs: MD4, MD5 (and HMAC-MD5), SHA-1, single DES-ECB with a
  * 7-byte key, RC4 with state carried across calls, random bytes, and two
  * hygiene helpers. The one backend is OpenSSL libcrypto 3 (crypto_openssl.c);
  * nothing else in the tree includes an OpenSSL header. The one primitive of
@@ -40,6 +40,15 @@ int uppp_md4(const uint8_t *data, size_t len, uint8_t out[UPPP_MD4_LEN]) UPPP_MU
 int uppp_md5_vector(size_t n, const uint8_t *const addr[], const size_t len[],
                     uint8_t out[UPPP_MD5_LEN]) UPPP_MUST_CHECK;
 
+/* HMAC-MD5 (RFC 2104) over the concatenation of n pieces under key
+ * (RADIUS Message-Authenticator, RFC 3579 section 3.2). hmac_md5.c builds
+ * it on uppp_md5_vector, so it needs nothing more of the backend. key_len
+ * is 0..64 (RADIUS secrets are at most 128 octets: longer keys are first
+ * hashed, as RFC 2104 says). */
+#define UPPP_HMAC_MD5_MAX_PIECES 6
+int uppp_hmac_md5_vector(const uint8_t *key, size_t key_len, size_t n, const uint8_t *const addr[],
+                         const size_t len[], uint8_t out[UPPP_MD5_LEN]) UPPP_MUST_CHECK;
+
 /* SHA-1 over the concatenation of n (addr[i], len[i]) pieces. */
 int uppp_sha1_vector(size_t n, const uint8_t *const addr[], const size_t len[],
                      uint8_t out[UPPP_SHA1_LEN]) UPPP_MUST_CHECK;
@@ -76,7 +85,6 @@ void uppp_rc4_ksa(uint8_t s[256], const uint8_t *key, size_t keylen);
 void uppp_rc4_local_setkey(struct uppp_rc4_local *r, const uint8_t *key, size_t keylen);
 /* in and out may be the same buffer. */
 void uppp_rc4_local_crypt(struct uppp_rc4_local *r, const uint8_t *in, uint8_t *out, size_t len);
-
 
 /* Wipe memory in a way the compiler may not elide. */
 void uppp_memzero(void *p, size_t len);

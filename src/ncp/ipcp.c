@@ -422,6 +422,12 @@ void uppp_ipcp_init(struct uppp_session *s)
     i->accept_remote = c->accept_remote || c->ip_remote == 0;
 }
 
+void uppp_ipcp_set_remote(struct uppp_session *s, uint32_t addr)
+{
+    s->ipcp.hisaddr = addr;
+    s->ipcp.accept_remote = s->cfg.accept_remote;
+}
+
 void uppp_ipcp_free(struct uppp_session *s)
 {
     (void)s;

@@ -61,6 +61,10 @@ struct uppp_ipcp {
 struct uppp_session;
 void uppp_ipcp_init(struct uppp_session *s);
 void uppp_ipcp_free(struct uppp_session *s);
+/* The peer's address was decided after configuration (an authentication
+ * back end's Framed-IP-Address): it is the one the peer gets, as if
+ * configured; before IPCP starts. */
+void uppp_ipcp_set_remote(struct uppp_session *s, uint32_t addr);
 
 /* Started and not yet finished (pppd's ipcp_is_open); has reached Opened
  * at least once in this LCP session. */

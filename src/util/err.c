@@ -39,6 +39,8 @@ const char *uppp_strerror(int err)
         return "packet dropped: it cannot be sent now";
     case UPPP_ERR_NO_REQUEST:
         return "no authentication request is pending";
+    case UPPP_ERR_TIMEOUT:
+        return "no server answered";
     }
     return "unknown error";
 }
