@@ -12,6 +12,8 @@
 #define _GNU_SOURCE
 #include "server.h"
 
+#include "secrets.h"
+
 #include <uppp/err.h>
 
 #include <arpa/inet.h>
