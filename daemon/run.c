@@ -10,6 +10,7 @@
 #include "run.h"
 
 #include "gre_sock.h"
+#include "hooks.h"
 #include "loop.h"
 #include "pptp_link.h"
 #include "route.h"
@@ -22,7 +23,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <pwd.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
@@ -55,7 +55,7 @@ struct ctx {
     int child_status;              /* wait status of the pty command, once reaped */
     int mppe_bits, mppe_stateless; /* as negotiated, for the summary */
     struct uppp_status final;
-    struct uppp_status script_st; /* addresses and names the scripts keep seeing */
+    struct upppd_hooks hooks; /* the scripts' view of the link */
     /* PPTP (r->pptp_host): the process's raw GRE socket, opened once for
      * every link under persist, the current call, the host route. */
     struct upppd_gre_sock gs;
@@ -97,158 +97,19 @@ static int on_check_addr(void *user, const char *peer, uint32_t addr)
     return c->r->check_addr(c->r->secrets, peer, addr);
 }
 
-static void ip_str(uint32_t a, char *buf, size_t cap)
+/* The hook scripts (hooks.c) with this link's arguments. */
+static void run_script(struct ctx *c, const char *name, enum upppd_hook_kind kind, int wait_ms)
 {
-    struct in_addr in = {.s_addr = htonl(a)};
-    inet_ntop(AF_INET, &in, buf, (socklen_t)cap);
-}
-
-/* pppd sets IPLOCAL/IPREMOTE, LLLOCAL/LLREMOTE, PEERNAME and DNS1/DNS2 in
- * its script environment when they become known and never clears them, so
- * ip-down, ipv6-down and auth-down see the values that were in use. The
- * session has cleared its copies by then: fill st from what was kept. */
-static void script_keep(struct ctx *c, struct uppp_status *st)
-{
-    struct uppp_status *k = &c->script_st;
-    if (st->ip_local) {
-        k->ip_local = st->ip_local;
-        k->ip_remote = st->ip_remote;
-    } else {
-        st->ip_local = k->ip_local;
-        st->ip_remote = k->ip_remote;
-    }
-    if (st->ipv6_up) {
-        k->ipv6_up = 1;
-        k->ipv6_local = st->ipv6_local;
-        k->ipv6_remote = st->ipv6_remote;
-    } else if (k->ipv6_up) {
-        st->ipv6_up = 1;
-        st->ipv6_local = k->ipv6_local;
-        st->ipv6_remote = k->ipv6_remote;
-    }
-    if (st->peer_name[0])
-        memcpy(k->peer_name, st->peer_name, sizeof(k->peer_name));
-    else
-        memcpy(st->peer_name, k->peer_name, sizeof(st->peer_name));
-    if (st->dns[0] || st->dns[1])
-        memcpy(k->dns, st->dns, sizeof(k->dns));
-    else
-        memcpy(st->dns, k->dns, sizeof(st->dns));
-}
-
-/* The name of the real user who ran us, or the uid: pppd's auth-up
- * "user-name" and PPPLOGNAME ("the username of the real user-id"). */
-static void real_user(char *buf, size_t cap)
-{
-    struct passwd *pw = getpwuid(getuid());
-    if (pw != NULL && pw->pw_name != NULL)
-        snprintf(buf, cap, "%s", pw->pw_name);
-    else
-        snprintf(buf, cap, "%u", (unsigned)getuid());
-}
-
-/* The peer's name as scripts see it. pppd cleans the name with "%v" as it
- * receives it (chap-new.c, upap.c), so its scripts (PEERNAME, auth-up's
- * peer-name argument) never get a control character. The library keeps the
- * name as sent (the secret and its address rules are looked up by it, so a
- * UTF-8 name in the secrets file matches, which pppd's cleaned "M-" form
- * never would); it is cleaned here, as pppd does. */
-static void script_peer_name(const struct uppp_status *st, char *buf, size_t cap)
-{
-    uppp_escape(buf, cap, st->peer_name, strlen(st->peer_name), UPPP_ESCAPE_VISIBLE);
-}
-
-/* pppd's script environment and arguments. */
-static void script_env(struct ctx *c, struct upppd_env *e, const struct uppp_status *st)
-{
-    char a[INET6_ADDRSTRLEN], user[256];
-    upppd_env_set(e, "PATH", "/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin");
-    upppd_env_set(e, "IFNAME", "%s", c->tun ? c->tun->name : "");
-    upppd_env_set(e, "DEVICE", "%s", c->link.name);
-    upppd_env_set(e, "SPEED", "%u", c->r->link.speed);
-    upppd_env_set(e, "PPPD_PID", "%d", (int)getpid());
-    real_user(user, sizeof(user));
-    upppd_env_set(e, "PPPLOGNAME", "%s", user);
-    upppd_env_set(e, "ORIG_UID", "%u", (unsigned)getuid());
-    if (st->peer_name[0]) {
-        char peer[sizeof(st->peer_name) * 4];
-        script_peer_name(st, peer, sizeof(peer));
-        upppd_env_set(e, "PEERNAME", "%s", peer);
-    }
-    if (st->ip_local) {
-        ip_str(st->ip_local, a, sizeof(a));
-        upppd_env_set(e, "IPLOCAL", "%s", a);
-        ip_str(st->ip_remote, a, sizeof(a));
-        upppd_env_set(e, "IPREMOTE", "%s", a);
-    }
-    if (st->dns[0]) {
-        ip_str(st->dns[0], a, sizeof(a));
-        upppd_env_set(e, "DNS1", "%s", a);
-    }
-    if (st->dns[1]) {
-        ip_str(st->dns[1], a, sizeof(a));
-        upppd_env_set(e, "DNS2", "%s", a);
-    }
-    if (st->ipv6_up) {
-        upppd_format_ll(st->ipv6_local, a, sizeof(a));
-        upppd_env_set(e, "LLLOCAL", "%s", a);
-        upppd_format_ll(st->ipv6_remote, a, sizeof(a));
-        upppd_env_set(e, "LLREMOTE", "%s", a);
-    }
-    if (c->r->ipparam)
-        upppd_env_set(e, "IPPARAM", "%s", c->r->ipparam);
-    if (c->r->linkname)
-        upppd_env_set(e, "LINKNAME", "%s", c->r->linkname);
-    if (c->r->call_file)
-        upppd_env_set(e, "CALL_FILE", "%s", c->r->call_file);
-    upppd_env_set(e, "CONNECT_TIME", "%llu", (unsigned long long)((mono_ms() - c->t_start) / 1000));
-    upppd_env_set(e, "BYTES_SENT", "%llu", (unsigned long long)st->bytes_out);
-    upppd_env_set(e, "BYTES_RCVD", "%llu", (unsigned long long)st->bytes_in);
-}
-
-enum script_kind { SCRIPT_IP, SCRIPT_IPV6, SCRIPT_AUTH };
-
-/* Run /etc/ppp/<name>; wait for it when wait_ms > 0. The arguments are
- * pppd 2.4.9's: "interface tty speed local remote ipparam" for the ip and
- * ipv6 scripts (link-local addresses for ipv6), "interface peer-name
- * user-name tty speed" for auth-up and auth-down. */
-static void run_script(struct ctx *c, const char *name, enum script_kind kind, int wait_ms)
-{
-    char path[512];
-    snprintf(path, sizeof(path), "%s/%s", c->r->etc_dir, name);
-    struct uppp_status st;
-    uppp_session_status(c->sess.s, &st);
-    script_keep(c, &st);
-    struct upppd_env env = {0};
-    script_env(c, &env, &st);
-    char speed[16], l[256], rm[64];
-    char *ifname = c->tun ? c->tun->name : (char *)"";
-    snprintf(speed, sizeof(speed), "%u", c->r->link.speed);
-    if (kind == SCRIPT_IPV6) {
-        upppd_format_ll(st.ipv6_local, l, sizeof(l));
-        upppd_format_ll(st.ipv6_remote, rm, sizeof(rm));
-    } else if (kind == SCRIPT_IP) {
-        ip_str(st.ip_local, l, sizeof(l));
-        ip_str(st.ip_remote, rm, sizeof(rm));
-    } else {
-        real_user(l, sizeof(l));
-    }
-    char *argv[] = {
-        path, ifname, c->link.name, speed, l, rm, (char *)(c->r->ipparam ? c->r->ipparam : ""),
-        NULL};
-    char peer[sizeof(st.peer_name) * 4];
-    script_peer_name(&st, peer, sizeof(peer));
-    char *auth_argv[] = {path, ifname, peer, l, c->link.name, speed, NULL};
-    pid_t pid = upppd_script_start(path, kind == SCRIPT_AUTH ? auth_argv : argv, &env);
-    upppd_env_free(&env);
-    if (pid <= 0)
-        return;
-    upppd_logf(c->log, LOG_DEBUG, "Script %s started (pid %d)", path, (int)pid);
-    if (wait_ms > 0) {
-        int ws = upppd_script_wait(pid, wait_ms);
-        upppd_logf(c->log, LOG_DEBUG, "Script %s finished (pid %d), status = 0x%x", path, (int)pid,
-                   ws < 0 ? 0xff : ws);
-    }
+    c->hooks.etc_dir = c->r->etc_dir;
+    c->hooks.ifname = c->tun ? c->tun->name : "";
+    c->hooks.device = c->link.name;
+    c->hooks.speed = c->r->link.speed;
+    c->hooks.ipparam = c->r->ipparam;
+    c->hooks.linkname = c->r->linkname;
+    c->hooks.call_file = c->r->call_file;
+    c->hooks.t_start = c->t_start;
+    c->hooks.log = c->log;
+    upppd_hook_run(&c->hooks, c->sess.s, name, kind, wait_ms);
 }
 
 static void write_resolv(struct ctx *c, const struct uppp_status *st)
@@ -262,7 +123,7 @@ static void write_resolv(struct ctx *c, const struct uppp_status *st)
     }
     for (int i = 0; i < 2; i++)
         if (st->dns[i]) {
-            ip_str(st->dns[i], a, sizeof(a));
+            upppd_ip_str(st->dns[i], a, sizeof(a));
             fprintf(f, "nameserver %s\n", a);
         }
     fclose(f);
@@ -316,7 +177,7 @@ static void ip_up(struct ctx *c)
         if (upppd_tun_set_mtu(c->tun, st.ip_mtu, err, sizeof(err)) < 0 ||
             upppd_tun_set_ipv4(c->tun, st.ip_local, st.ip_remote, err, sizeof(err)) < 0)
             upppd_logf(c->log, LOG_ERR, "%s", err);
-        run_script(c, "ip-pre-up", SCRIPT_IP, 5000);
+        run_script(c, "ip-pre-up", UPPPD_HOOK_IP, 5000);
         if (upppd_tun_set_up(c->tun, 1, err, sizeof(err)) < 0)
             upppd_logf(c->log, LOG_ERR, "%s", err);
         if (c->r->defaultroute)
@@ -326,7 +187,7 @@ static void ip_up(struct ctx *c)
             upppd_logf(c->log, LOG_WARNING, "%s", err);
     }
     upppd_logf(c->log, LOG_INFO, "MTU of %s set to %u", c->tun ? c->tun->name : "-", st.ip_mtu);
-    run_script(c, "ip-up", SCRIPT_IP, 0);
+    run_script(c, "ip-up", UPPPD_HOOK_IP, 0);
     if (c->r->updetach_fd >= 0) {
         if (write(c->r->updetach_fd, "u", 1) < 0) {
             /* the parent is gone: nothing to tell */
@@ -345,7 +206,7 @@ static void ip_down(struct ctx *c)
     if (c->tun && c->tun->default_route)
         upppd_tun_default_route(c->tun, 0, 0, err, sizeof(err));
     pptp_hostroute(c, 0);
-    run_script(c, "ip-down", SCRIPT_IP, 5000);
+    run_script(c, "ip-down", UPPPD_HOOK_IP, 5000);
 }
 
 static void ipv6_up(struct ctx *c)
@@ -362,7 +223,7 @@ static void ipv6_up(struct ctx *c)
             upppd_tun_add_ipv6_ll(c->tun, st.ipv6_local, err, sizeof(err)) < 0)
             upppd_logf(c->log, LOG_ERR, "%s", err);
     }
-    run_script(c, "ipv6-up", SCRIPT_IPV6, 0);
+    run_script(c, "ipv6-up", UPPPD_HOOK_IPV6, 0);
 }
 
 static void on_event(void *user, const struct uppp_event *ev)
@@ -374,7 +235,7 @@ static void on_event(void *user, const struct uppp_event *ev)
         uppp_session_status(c->sess.s, &st);
         if (st.auth_peer && !c->auth_up) {
             c->auth_up = 1;
-            run_script(c, "auth-up", SCRIPT_AUTH, 0);
+            run_script(c, "auth-up", UPPPD_HOOK_AUTH, 0);
         }
         break;
     }
@@ -396,7 +257,7 @@ static void on_event(void *user, const struct uppp_event *ev)
         break;
     case UPPP_EVENT_IPV6_DOWN:
         if (c->ipv6_up)
-            run_script(c, "ipv6-down", SCRIPT_IPV6, 5000);
+            run_script(c, "ipv6-down", UPPPD_HOOK_IPV6, 5000);
         c->ipv6_up = 0;
         break;
     default:
@@ -708,7 +569,7 @@ static int session_up(struct ctx *c)
     }
     c->ip_up = c->ipv6_up = c->auth_up = c->reached_running = 0;
     c->mppe_bits = c->mppe_stateless = 0;
-    memset(&c->script_st, 0, sizeof(c->script_st));
+    memset(&c->hooks.keep, 0, sizeof(c->hooks.keep));
     /* epoll refuses (EPERM) what it cannot watch: a regular file or
      * /dev/null given to notty as stdin or stdout. Ignored, that left a
      * link that never read a byte and an LCP timeout 30 s later, so fail
@@ -762,9 +623,9 @@ static void session_down(struct ctx *c)
     if (c->ip_up)
         ip_down(c);
     if (c->ipv6_up)
-        run_script(c, "ipv6-down", SCRIPT_IPV6, 5000);
+        run_script(c, "ipv6-down", UPPPD_HOOK_IPV6, 5000);
     if (c->auth_up)
-        run_script(c, "auth-down", SCRIPT_AUTH, 5000);
+        run_script(c, "auth-down", UPPPD_HOOK_AUTH, 5000);
     if (c->tun)
         upppd_tun_set_up(c->tun, 0, err, sizeof(err));
     log_summary(c);
