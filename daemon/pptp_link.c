@@ -293,9 +293,12 @@ static void ctrl_event(void *user, const struct uppp_pptp_event *ev)
     case UPPP_PPTP_EV_CLOSED:
         drop_gre(l);
         if (ev->reason != UPPP_PPTP_CLOSE_LOCAL && ev->reason != UPPP_PPTP_CLOSE_LOCAL_TIMEOUT) {
-            set_fail(l, "PPTP control connection to %s: %s", host_esc(l, h, sizeof(h)),
-                     close_reason(ev->reason));
-            logf_(l, LOG_NOTICE, "%s", l->fail);
+            char why[sizeof(l->fail)];
+            snprintf(why, sizeof(why), "PPTP control connection to %s: %s",
+                     host_esc(l, h, sizeof(h)), close_reason(ev->reason));
+            if (l->state != UPPPD_PPTP_STOPPING)
+                logf_(l, LOG_NOTICE, "%s", why);
+            set_fail(l, "%s", why);
         } else if (ev->reason == UPPP_PPTP_CLOSE_LOCAL_TIMEOUT) {
             logf_(l, LOG_INFO, "PPTP teardown step timed out; closing the connection");
         }
@@ -542,6 +545,13 @@ void upppd_pptp_link_set_accm(struct upppd_pptp_link *l, uint32_t send_accm, uin
      * takes LCP down with it) and whenever the call is not up. */
     if (l->in_ctrl || l->state != UPPPD_PPTP_UP || l->ctrl == NULL)
         return;
+    /* LCP reports again when it goes down (all-ones, RFC 1662 7.1); on a
+     * frame link that is what it agreed anyway: say each change once. */
+    if (l->sli_sent && l->sli_send == send_accm && l->sli_recv == recv_accm)
+        return;
+    l->sli_sent = 1;
+    l->sli_send = send_accm;
+    l->sli_recv = recv_accm;
     l->in_ctrl = 1;
     uppp_pptp_ctrl_set_link_info(l->ctrl, l->call_id, send_accm, recv_accm);
     l->in_ctrl = 0;

@@ -76,6 +76,8 @@ struct upppd_pptp_link {
     struct upppd_defer after;
     char fail[160]; /* why the link never came up, or why it went down */
     int was_up, down_told;
+    int sli_sent; /* Set-Link-Info sent with these ACCMs */
+    uint32_t sli_send, sli_recv;
 };
 
 /* Start connecting to p->server:p->port. gs must be open (one per
@@ -89,7 +91,8 @@ int upppd_pptp_link_open(struct upppd_pptp_link *l, struct upppd_loop *loop,
  * uppp_pptp_gre_send error (UPPP_ERR_CLOSED when not UP). */
 int upppd_pptp_link_send(struct upppd_pptp_link *l, const uint8_t *frame, size_t len);
 
-/* The ACCMs LCP agreed: Set-Link-Info (RFC 2637 2.15) when the call is up. */
+/* The ACCMs LCP agreed: Set-Link-Info (RFC 2637 2.15) when the call is up
+ * and they differ from what was sent last. */
 void upppd_pptp_link_set_accm(struct upppd_pptp_link *l, uint32_t send_accm, uint32_t recv_accm);
 
 /* Orderly teardown: Call-Clear-Request, then Stop-Control-Connection-
