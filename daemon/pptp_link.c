@@ -293,7 +293,7 @@ static void ctrl_event(void *user, const struct uppp_pptp_event *ev)
     case UPPP_PPTP_EV_CLOSED:
         drop_gre(l);
         if (ev->reason != UPPP_PPTP_CLOSE_LOCAL && ev->reason != UPPP_PPTP_CLOSE_LOCAL_TIMEOUT) {
-            char why[sizeof(l->fail)];
+            char why[1200];
             snprintf(why, sizeof(why), "PPTP control connection to %s: %s",
                      host_esc(l, h, sizeof(h)), close_reason(ev->reason));
             if (l->state != UPPPD_PPTP_STOPPING)
