@@ -56,7 +56,7 @@ int upppd_route_parse(const char *text, uint32_t dst, const char *skip_dev, uint
                     best_len = pl;
                     best_metric = metric;
                     *gw = (flags & RTF_GATEWAY) ? (uint32_t)g : 0;
-                    snprintf(dev, UPPPD_ROUTE_DEV_LEN, "%s", ifc);
+                    memcpy(dev, ifc, strlen(ifc) + 1); /* fits: checked above */
                 }
             }
         }
