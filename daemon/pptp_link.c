@@ -24,7 +24,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -449,6 +451,42 @@ static void on_tcp(struct upppd_watch *w, uint32_t events)
     upppd_loop_defer(l->loop, &l->after);
 }
 
+/* ---- our Call ID ---- */
+
+/* Every upppd client on a host shares the host's GRE: the kernel gives
+ * each raw socket every packet, and a packet is told apart only by its
+ * source (the server) and its Key (our Call ID). Two clients of one server
+ * with the same Call ID (pptp-linux and the library both start at 0) would
+ * take each other's frames. pptp-linux avoids it with one call manager per
+ * server; we reserve the ID: an abstract Unix socket named after (server,
+ * Call ID) can be bound by one process only, in this network namespace,
+ * which is exactly the scope of the GRE we see, and it goes away with us.
+ * The ID itself is random, so a reservation rarely needs a second try. */
+static int reserve_call_id(struct upppd_pptp_link *l, uint16_t *id)
+{
+    int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        return -1;
+    for (int tries = 0; tries < 64; tries++) {
+        uint16_t cand;
+        if (getrandom(&cand, sizeof(cand), 0) != (ssize_t)sizeof(cand))
+            break;
+        struct sockaddr_un sun = {.sun_family = AF_UNIX};
+        int n = snprintf(sun.sun_path + 1, sizeof(sun.sun_path) - 1, "upppd-pptp-call-%08x-%04x",
+                         (unsigned)ntohl(l->p.server), (unsigned)cand);
+        if (bind(s, (struct sockaddr *)&sun,
+                 (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n)) == 0) {
+            *id = cand;
+            l->id_lock = s;
+            return 0;
+        }
+        if (errno != EADDRINUSE)
+            break;
+    }
+    close(s);
+    return -1;
+}
+
 /* ---- the owner's calls ---- */
 
 int upppd_pptp_link_open(struct upppd_pptp_link *l, struct upppd_loop *loop,
@@ -461,6 +499,7 @@ int upppd_pptp_link_open(struct upppd_pptp_link *l, struct upppd_loop *loop,
     l->p = *p;
     l->ops = *ops;
     l->fd = -1;
+    l->id_lock = -1;
     upppd_loop_timer_init(&l->timer, on_timer);
     upppd_loop_defer_init(&l->after, after_pass);
     char h[1025];
@@ -470,6 +509,10 @@ int upppd_pptp_link_open(struct upppd_pptp_link *l, struct upppd_loop *loop,
     cc.echo_interval_ms = p->echo_ms;
     /* One call per connection: a client never needs more. */
     cc.max_calls = 1;
+    if (reserve_call_id(l, &cc.first_call_id) < 0) {
+        set_fail(l, "cannot reserve a PPTP Call ID: %s", strerror(errno));
+        return -1;
+    }
     struct uppp_pptp_ctrl_callbacks cb = {
         .output = ctrl_output, .event = ctrl_event, .log = ctrl_log};
     int rc = uppp_pptp_ctrl_new(&l->ctrl, &cc, &cb, l);
@@ -582,6 +625,10 @@ void upppd_pptp_link_abort(struct upppd_pptp_link *l)
 void upppd_pptp_link_free(struct upppd_pptp_link *l)
 {
     upppd_pptp_link_abort(l);
+    if (l->id_lock >= 0) {
+        close(l->id_lock);
+        l->id_lock = -1;
+    }
     upppd_loop_undefer(l->loop, &l->after);
     if (l->ctrl) {
         uppp_pptp_ctrl_del(l->ctrl);

@@ -61,6 +61,7 @@ struct upppd_pptp_link {
     struct upppd_pptp_link_ops ops;
     enum upppd_pptp_link_state state;
     int fd;
+    int id_lock; /* holds our Call ID for this server in the namespace */
     struct upppd_watch w;
     int out_armed;
     uint8_t obuf[4096]; /* control messages waiting for TCP (each at most 220 octets) */
