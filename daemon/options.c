@@ -1056,6 +1056,17 @@ int upppd_opts_finish(struct upppd_opts *o)
                                               : "device name");
     o->default_device =
         o->device[0] == 0 && o->pty_cmd[0] == 0 && !o->notty && o->pptp_host[0] == 0;
+    /* PPTP: a 1500-octet packet plus PPP and MPPE (about 6 octets), the
+     * enhanced GRE header (16) and IP (20) does not fit a 1500-octet path,
+     * so every full packet would leave as two IP fragments (measured: the
+     * host's fragmentation showed in every profile). Windows' PPTP client
+     * uses 1400 both ways; so do we unless mtu or mru is given. */
+    if (o->pptp_host[0] != 0) {
+        if (o->priv.stamp_seq[O_MTU] == 0)
+            c->mtu = UPPPD_PPTP_MTU;
+        if (o->priv.stamp_seq[O_MRU] == 0)
+            c->mru = UPPPD_PPTP_MTU;
+    }
 
     /* Authentication (auth.c auth_check_options()). */
     o->auth_required = o->priv.auth_required;

@@ -38,6 +38,7 @@ extern "C" {
 #define UPPPD_IFNAME_LEN 16     /* IFNAMSIZ: 15 characters and a NUL */
 #define UPPPD_PASSWORD_LEN 1025 /* as uppp_secret.password */
 #define UPPPD_ERROR_LEN 1024
+#define UPPPD_PPTP_MTU 1400 /* pptp's default mtu and mru (Windows' PPTP value) */
 
 /* Positive results of the parse functions: print and exit 0. */
 #define UPPPD_OPTS_HELP 1    /* --help or -h: print upppd_opts_help() */

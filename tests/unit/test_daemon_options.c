@@ -255,6 +255,14 @@ static void test_pptp(void **state)
     assert_string_equal(o->pptp_localbind, "");
     assert_int_equal(o->pptp_nohostroute, 0);
     assert_int_equal(o->default_device, 0); /* no tty needed */
+    /* GRE and IP headers fit a 1500-octet path only below 1500. */
+    assert_int_equal(o->cfg.mtu, 1400);
+    assert_int_equal(o->cfg.mru, 1400);
+    del_opts(o);
+    o = new_opts();
+    assert_int_equal(run_line(o, "mru 1460 pptp h"), 0);
+    assert_int_equal(o->cfg.mtu, 1400);
+    assert_int_equal(o->cfg.mru, 1460);
     del_opts(o);
 
     o = new_opts();
