@@ -354,4 +354,43 @@ many_case() {
 }
 many_case
 
+# --- a hostile "server": garbage, or a valid-looking stream cut short -----
+# The client must end the control connection with a clear error, at once,
+# and exit 8 (never up), whatever comes back.
+hostile_case() {
+    local c=pptp-hostile-server
+    want "$c" || return 0
+    local d="$E2E_TMP/$c" err="" kind st
+    mkdir -p "$d/run-b"
+    e2e_secrets "$d/etc-b" alice pptpd "$PW"
+    for kind in random zeros huge-length; do
+        rm -f "$d/b.rc" "$d/b.log"
+        case $kind in
+        random) gen="head -c 4096 /dev/urandom" ;;
+        zeros) gen="head -c 4096 /dev/zero" ;;
+        # A header claiming 65535 octets, then silence: the length is refused.
+        huge-length)
+            printf '\377\377\000\001\032\053\074\115\000\001\000\000' >"$d/huge.bin"
+            gen="cat $d/huge.bin; sleep 5" ;;
+        esac
+        ip netns exec "$NS_A" timeout 20 socat TCP-LISTEN:1723,reuseaddr SYSTEM:"$gen" 2>/dev/null &
+        local sp=$!
+        sleep 0.3
+        pc_client "$c" ""
+        pc_wait_exit "$c" 10
+        st=$?
+        [ "$st" = 8 ] || err="$err $kind-exit-$st"
+        grep -q "PPTP call to .* failed" "$d/b.log" || err="$err $kind-no-failure-line"
+        # Refused for its length, not waited on until the server hung up.
+        if [ "$kind" = huge-length ] && ! grep -q "protocol error" "$d/b.log"; then
+            err="$err $kind-not-refused"
+        fi
+        kill "$sp" 2>/dev/null
+        wait "$sp" 2>/dev/null
+    done
+    pc_stop_all
+    if [ -z "$err" ]; then e2e_ok "$c"; else e2e_fail "$c" "$err"; fi
+}
+hostile_case
+
 e2e_summary
