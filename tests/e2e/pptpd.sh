@@ -53,7 +53,7 @@ case_up() {
     ip -n "$C" link set "uptw$N-$ID" up
     printf '"alice" * "secret-%s" *\n' "$name" >"$D/etc/chap-secrets"
     chmod 600 "$D/etc/chap-secrets"
-    printf 'name pptpd\nrefuse-pap\nrefuse-chap\n%s\n' "$opts" | tr ' ' '\n' >"$D/etc/pptpd-options"
+    printf "name pptpd\nrefuse-pap\nrefuse-chap\n%s\n${E2E_PPP_DEBUG:+debug}\n" "$opts" | tr ' ' '\n' >"$D/etc/pptpd-options"
     for sc in ip-up ip-down; do
         printf '#!/bin/sh\necho "$(basename "$0") $*" >>"%s/scripts.out"\n' "$D" >"$D/etc/$sc"
         chmod +x "$D/etc/$sc"
@@ -202,7 +202,7 @@ start v2-128-stateful link_case v2-128-stateful "require-mschap-v2 require-mppe-
     128-stateful "MPPE 128-bit stateful" 10000000
 start v1-40 link_case v1-40 "require-mschap require-mppe-40" 40 "MPPE 40-bit stateless" 1000000
 start netem-stateful link_case netem-stateful "require-mschap-v2 require-mppe-128 mppe-stateful" \
-    128-stateful "MPPE 128-bit stateful" 1000000 "delay 20ms loss 2% reorder 5% 50%"
+    128-stateful "MPPE 128-bit stateful" ${E2E_NETEM_BYTES:-200000} "delay 20ms loss 2% reorder 5% 50%"
 start concurrent-20 concurrent_case
 start hostile hostile_case
 failed=0
