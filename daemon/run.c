@@ -9,8 +9,11 @@
 #define _GNU_SOURCE
 #include "run.h"
 
+#include "gre_sock.h"
 #include "hooks.h"
 #include "loop.h"
+#include "pptp_link.h"
+#include "route.h"
 #include "scripts.h"
 #include "sess.h"
 #include "tun.h"
@@ -53,6 +56,14 @@ struct ctx {
     int mppe_bits, mppe_stateless; /* as negotiated, for the summary */
     struct uppp_status final;
     struct upppd_hooks hooks; /* the scripts' view of the link */
+    /* PPTP (r->pptp_host): the process's raw GRE socket, opened once for
+     * every link under persist, the current call, the host route. */
+    struct upppd_gre_sock gs;
+    int gs_open;
+    struct upppd_pptp_link pl;
+    uint32_t pptp_server; /* network byte order */
+    uint32_t hr_gw;
+    char hr_dev[UPPPD_ROUTE_DEV_LEN]; /* "" = no host route added */
 };
 
 #define FROM(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
@@ -118,6 +129,40 @@ static void write_resolv(struct ctx *c, const struct uppp_status *st)
     fclose(f);
 }
 
+/* pptp-linux (unless --nohostroute) keeps the server reachable through
+ * the route it has now, so that moving the default route onto the tunnel
+ * does not route the tunnel into itself; the route goes when IP does. Only
+ * a route through a gateway needs it: an on-link server stays on-link. */
+static void pptp_hostroute(struct ctx *c, int add)
+{
+    char err[256];
+    if (!add) {
+        if (c->hr_dev[0] != 0 &&
+            upppd_route_host(0, c->pptp_server, c->hr_gw, c->hr_dev, err, sizeof(err)) < 0)
+            upppd_logf(c->log, LOG_WARNING, "%s", err);
+        c->hr_dev[0] = 0;
+        return;
+    }
+    if (!c->r->pptp_host || !c->r->pptp_hostroute || c->hr_dev[0] != 0)
+        return;
+    uint32_t gw = 0;
+    char dev[UPPPD_ROUTE_DEV_LEN];
+    if (upppd_route_lookup(c->pptp_server, c->tun ? c->tun->name : NULL, &gw, dev) < 0 || gw == 0)
+        return;
+    if (upppd_route_host(1, c->pptp_server, gw, dev, err, sizeof(err)) < 0) {
+        /* EEXIST: the admin has one already; it stays theirs. */
+        if (errno != EEXIST)
+            upppd_logf(c->log, LOG_WARNING, "%s", err);
+        return;
+    }
+    c->hr_gw = gw;
+    snprintf(c->hr_dev, sizeof(c->hr_dev), "%s", dev);
+    char a[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &(struct in_addr){.s_addr = c->pptp_server}, a, sizeof(a));
+    inet_ntop(AF_INET, &(struct in_addr){.s_addr = gw}, g, sizeof(g));
+    upppd_logf(c->log, LOG_INFO, "Added host route to PPTP server %s via %s dev %s", a, g, dev);
+}
+
 static void ip_up(struct ctx *c)
 {
     struct uppp_status st;
@@ -135,6 +180,8 @@ static void ip_up(struct ctx *c)
         run_script(c, "ip-pre-up", UPPPD_HOOK_IP, 5000);
         if (upppd_tun_set_up(c->tun, 1, err, sizeof(err)) < 0)
             upppd_logf(c->log, LOG_ERR, "%s", err);
+        if (c->r->defaultroute)
+            pptp_hostroute(c, 1);
         if (c->r->defaultroute &&
             upppd_tun_default_route(c->tun, 1, c->r->replacedefaultroute, err, sizeof(err)) < 0)
             upppd_logf(c->log, LOG_WARNING, "%s", err);
@@ -158,6 +205,7 @@ static void ip_down(struct ctx *c)
     char err[256];
     if (c->tun && c->tun->default_route)
         upppd_tun_default_route(c->tun, 0, 0, err, sizeof(err));
+    pptp_hostroute(c, 0);
     run_script(c, "ip-down", UPPPD_HOOK_IP, 5000);
 }
 
@@ -224,7 +272,7 @@ static void on_signal_holdoff(struct ctx *c)
     struct signalfd_siginfo si;
     while (read(c->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
         if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
-            c->terminating = 1;
+            c->terminating++; /* counted: a PPTP teardown ends at a new one */
 }
 
 static void on_signal(struct upppd_watch *w, uint32_t events)
@@ -382,6 +430,123 @@ static int link_up(struct ctx *c)
     return 0;
 }
 
+/* ---- a PPTP call as the link (pptp_link.h) ---- */
+
+static void pptp_frame(void *user, const uint8_t *frame, size_t len)
+{
+    struct ctx *c = user;
+    if (c->sess.s != NULL)
+        upppd_sess_input_frame(&c->sess, frame, len);
+}
+
+/* The call or the control connection went away under a running session:
+ * for PPP that is the line hanging up, as pppd sees pptp-linux exit. */
+static void pptp_down(void *user, const char *why)
+{
+    struct ctx *c = user;
+    (void)why; /* pptp_link logged it */
+    if (c->sess.s != NULL)
+        upppd_sess_hangup(&c->sess, "Modem hangup");
+}
+
+static void sess_send_frame(void *user, const uint8_t *frame, size_t len)
+{
+    struct ctx *c = user;
+    upppd_pptp_link_send(&c->pl, frame, len);
+}
+
+static void on_link_params(void *user, const struct uppp_link_params *p)
+{
+    struct ctx *c = user;
+    if (c->r->pptp_host)
+        upppd_pptp_link_set_accm(&c->pl, p->send_accm, p->recv_accm);
+}
+
+/* Run the loop until the link reaches UPPPD_PPTP_CLOSED (or UP when
+ * up_too), a terminating signal comes, or until (UPPPD_TIMER_NONE: no
+ * bound). Signals are only counted meanwhile (there is no session).
+ * Returns 1 if a signal ended the wait. */
+static int pptp_wait(struct ctx *c, int up_too, uint64_t until)
+{
+    int before = c->terminating;
+    c->in_holdoff = 1;
+    for (;;) {
+        enum upppd_pptp_link_state st = c->pl.state;
+        if (st == UPPPD_PPTP_CLOSED || (up_too && st == UPPPD_PPTP_UP) || c->terminating != before)
+            break;
+        uint64_t now = mono_ms();
+        if (now >= until)
+            break;
+        int wait = until == UPPPD_TIMER_NONE ? -1 : (int)(until - now);
+        if (upppd_loop_run_once(&c->loop, wait) < 0)
+            break;
+    }
+    c->in_holdoff = 0;
+    return c->terminating != before;
+}
+
+/* Orderly teardown (Call-Clear-Request, Stop-Control-Connection-Request,
+ * TCP close: uppp_pptp_ctrl bounds each step at 3 s, this bounds the
+ * whole), cut short by a new signal. */
+static void pptp_link_down(struct ctx *c)
+{
+    upppd_pptp_link_stop(&c->pl);
+    if (pptp_wait(c, 0, mono_ms() + 10000))
+        upppd_logf(c->log, LOG_NOTICE, "PPTP teardown cut short by a signal");
+    upppd_pptp_link_free(&c->pl);
+}
+
+/* TCP, control connection and call. Returns 0 when the call is up, 8
+ * when it could not be set up (pppd's "connect script failed"), 5 on a
+ * signal, 1 without a raw GRE socket. */
+static int pptp_link_up(struct ctx *c)
+{
+    struct upppd_run *r = c->r;
+    char err[512];
+    c->link.rfd = c->link.wfd = -1;
+    c->link.child = 0;
+    /* Scripts get the server as their tty argument and DEVICE. */
+    snprintf(c->link.name, sizeof(c->link.name), "%s", r->pptp_host);
+    if (upppd_pptp_resolve(r->pptp_host, &c->pptp_server, err, sizeof(err)) < 0) {
+        upppd_logf(c->log, LOG_ERR, "%s", err);
+        return 8;
+    }
+    if (!c->gs_open) {
+        if (upppd_gre_sock_open(&c->gs, &c->loop, r->pptp_localbind) < 0) {
+            upppd_logf(c->log, LOG_ERR, "cannot open a raw GRE socket: %s%s", strerror(errno),
+                       errno == EPERM ? " (PPTP needs CAP_NET_RAW)" : "");
+            return 1;
+        }
+        c->gs_open = 1;
+    }
+    struct upppd_pptp_link_params p = {
+        .host = r->pptp_host,
+        .server = c->pptp_server,
+        .port = r->pptp_port ? r->pptp_port : 1723,
+        .localbind = r->pptp_localbind,
+        .reorder_ms = r->pptp_reorder_ms,
+        .echo_ms = r->pptp_echo_s * 1000,
+    };
+    struct upppd_pptp_link_ops ops = {
+        .user = c, .frame = pptp_frame, .down = pptp_down, .log = on_log};
+    if (upppd_pptp_link_open(&c->pl, &c->loop, &c->gs, &p, &ops) < 0) {
+        upppd_logf(c->log, LOG_ERR, "%s", c->pl.fail);
+        upppd_pptp_link_free(&c->pl);
+        return 8;
+    }
+    if (pptp_wait(c, 1, UPPPD_TIMER_NONE)) {
+        upppd_logf(c->log, LOG_NOTICE, "Terminating on signal while setting up the PPTP call");
+        pptp_link_down(c);
+        return 5;
+    }
+    if (c->pl.state == UPPPD_PPTP_UP)
+        return 0;
+    upppd_logf(c->log, LOG_ERR, "PPTP call to %s failed%s%s", c->link.name,
+               c->pl.fail[0] ? ": " : "", c->pl.fail);
+    pptp_link_down(c);
+    return 8;
+}
+
 /* A new session on the open link, watched by the loop. Returns 0, or
  * pppd's status (the link is then closed). */
 static int session_up(struct ctx *c)
@@ -392,6 +557,7 @@ static int session_up(struct ctx *c)
         .log = on_log,
         .get_secret = on_secret,
         .check_addr = on_check_addr,
+        .link_params = on_link_params,
     };
     int rc = upppd_sess_init(&c->sess, &c->loop, &c->r->cfg, &ops);
     if (rc != 0) {
@@ -409,6 +575,14 @@ static int session_up(struct ctx *c)
      * link that never read a byte and an LCP timeout 30 s later, so fail
      * now and say why. pppd polls such input, reads EOF and hangs up (exit
      * 16); upppd exits 7, as for a device it cannot use. */
+    if (c->r->pptp_host) {
+        if (upppd_sess_attach_frames(&c->sess, c->tun ? c->tun->fd : -1,
+                                     c->tun ? c->tun->name : NULL, sess_send_frame, c) == 0)
+            return 0;
+        upppd_logf(c->log, LOG_ERR, "cannot watch the TUN device: %s", strerror(errno));
+        upppd_sess_free(&c->sess);
+        return 1;
+    }
     if (upppd_sess_attach(&c->sess, c->link.rfd, c->link.wfd, c->tun ? c->tun->fd : -1,
                           c->tun ? c->tun->name : NULL) < 0) {
         upppd_logf(c->log, LOG_ERR,
@@ -491,11 +665,15 @@ static int link_down(struct ctx *c)
 /* One connection: link up, session, until it dies. Returns pppd's status. */
 static int one_link(struct ctx *c)
 {
-    int rc = link_up(c);
+    int pptp = c->r->pptp_host != NULL;
+    int rc = pptp ? pptp_link_up(c) : link_up(c);
     if (rc == 0)
         rc = session_up(c);
-    if (rc != 0)
+    if (rc != 0) {
+        if (pptp && c->pl.state != UPPPD_PPTP_IDLE && c->pl.ctrl != NULL)
+            pptp_link_down(c);
         return rc;
+    }
     upppd_logf(c->log, LOG_INFO, "Connect: %s <--> %s", c->tun ? c->tun->name : "-", c->link.name);
     c->t_start = mono_ms();
     upppd_sess_start(&c->sess, c->t_start);
@@ -504,7 +682,11 @@ static int one_link(struct ctx *c)
             break;
     upppd_sess_detach(&c->sess);
     session_down(c);
-    int pty_failed = link_down(c);
+    int pty_failed = 0;
+    if (pptp)
+        pptp_link_down(c);
+    else
+        pty_failed = link_down(c);
     upppd_sess_free(&c->sess);
     return pty_failed ? 9 : (int)c->final.end;
 }
@@ -593,6 +775,8 @@ int upppd_run(struct upppd_run *r)
     c.log = r->log;
     c.sfd = -1;
     upppd_loop_timer_init(&c.limits, on_limits);
+    if (r->pptp_host)
+        r->cfg.framing = UPPP_FRAMING_NONE; /* whole frames over GRE, no HDLC */
     if (upppd_loop_init(&c.loop) < 0 || signals_open(&c) < 0) {
         upppd_logf(c.log, LOG_ERR, "out of resources: %s", strerror(errno));
         return 1;
@@ -609,6 +793,8 @@ int upppd_run(struct upppd_run *r)
     status = persist(&c);
 out:
     write_pidfiles(&c, 0);
+    if (c.gs_open)
+        upppd_gre_sock_close(&c.gs);
     if (c.tun)
         upppd_tun_close(&tun);
     if (c.sfd >= 0)
