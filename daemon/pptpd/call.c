@@ -159,11 +159,14 @@ static void summary(struct upppd_pptpd_call *k)
     char line[400];
     snprintf(line, sizeof(line),
              "summary: connect %llus, sent %llu bytes, received %llu bytes, gre lost %llu "
-             "reordered %llu, end %d (%s)",
+             "reordered %llu stale %llu, mppe resets sent %llu rcvd %llu, dropped %llu, end %d "
+             "(%s)",
              (unsigned long long)((upppd_loop_now() - k->t_start) / 1000),
              (unsigned long long)st.bytes_out, (unsigned long long)st.bytes_in,
-             (unsigned long long)g->rx_lost, (unsigned long long)g->rx_buffered, (int)st.end,
-             st.reason);
+             (unsigned long long)g->rx_lost, (unsigned long long)g->rx_buffered,
+             (unsigned long long)g->rx_stale, (unsigned long long)st.mppe_resets_sent,
+             (unsigned long long)st.mppe_resets_rcvd, (unsigned long long)st.dropped_other,
+             (int)st.end, st.reason);
     call_log(k, LOG_NOTICE, line);
 }
 

@@ -8,7 +8,10 @@
  *       N calls at once (one control connection each): MS-CHAPv2, IPCP,
  *       then an ICMP echo to the server's end of each link, answered by
  *       the server's kernel through its pppN. Hold HOLD_S seconds (memory
- *       measurements), then end each call in order. MPPE: "128" (default),
+ *       measurements; with $PPTP_PROBE_UNTIL, until that file exists),
+ *       ping again, then end each call in order. $PPTP_PROBE_TUN: each
+ *       call gets its own pppN too, for real traffic. $PPTP_PROBE_IMPAIR
+ *       "LOSS REORDER" (percent) impairs the probe's GRE both ways. MPPE: "128" (default),
  *       "128-stateful", "40". Prints "calls_up=N pings_ok=N".
  *   pptp-probe SERVER PORT hostile CASE
  *       badlen, badcookie, outoforder, flood (10,000 SCCRQs), callids
@@ -21,6 +24,7 @@
 #include "gre_sock.h"
 #include "loop.h"
 #include "sess.h"
+#include "tun.h"
 
 #include <uppp/pptp_ctrl.h>
 #include <uppp/pptp_gre.h>
@@ -50,6 +54,7 @@ static const char *user, *pass;
 static struct upppd_loop loop;
 static struct upppd_gre_sock gre;
 static const char *mppe_mode = "128";
+static int use_tun; /* $PPTP_PROBE_TUN: each call gets a pppN for real traffic */
 
 struct pcall {
     int fd;
@@ -62,6 +67,7 @@ struct pcall {
     struct upppd_gre_call gc;
     struct uppp_pptp_gre *flow;
     struct upppd_sess sess;
+    struct upppd_tun tun;
     int sess_made;
     uint32_t ip_local, ip_remote;
 };
@@ -94,10 +100,63 @@ static void gre_arm(struct pcall *c)
     upppd_loop_timer_set(&loop, &c->gtimer, c->flow ? uppp_pptp_gre_next_timer(c->flow) : 0);
 }
 
+/* $PPTP_PROBE_IMPAIR="LOSS REORDER" (percent): where tc netem is missing,
+ * the probe impairs its own GRE, both ways: a packet is dropped, or held
+ * and sent after the next one. */
+static int imp_loss, imp_reorder, imp_on; /* on once IP is up: the data path */
+struct held {
+    uint8_t buf[2048];
+    size_t len;
+    struct upppd_loop_timer t; /* a held packet goes after 30 ms at the latest */
+    struct pcall *c;           /* receive side: whose flow */
+};
+#define HOLD_MS 30
+
+/* Returns 1 when pkt is to be used now; *late then says whether a held
+ * packet follows it. */
+static int impair(struct held *h, const uint8_t *pkt, size_t len, int *late)
+{
+    *late = 0;
+    if (!imp_on)
+        return 1;
+    if (imp_loss && rand() % 100 < imp_loss)
+        return 0;
+    if (h->len == 0 && imp_reorder && rand() % 100 < imp_reorder && len <= sizeof(h->buf)) {
+        memcpy(h->buf, pkt, len);
+        h->len = len;
+        upppd_loop_timer_set(&loop, &h->t, upppd_loop_now() + HOLD_MS);
+        return 0;
+    }
+    *late = h->len > 0;
+    return 1;
+}
+
+static struct held tx_held, rx_held;
+
+static void held_fire(struct upppd_loop_timer *t, uint64_t now)
+{
+    struct held *h = (struct held *)(void *)((char *)t - offsetof(struct held, t));
+    if (h->len == 0)
+        return;
+    size_t len = h->len;
+    h->len = 0;
+    if (h == &tx_held)
+        upppd_gre_sock_send(&gre, server.sin_addr.s_addr, h->buf, len);
+    else if (h->c && h->c->flow)
+        uppp_pptp_gre_recv(h->c->flow, h->buf, len, now);
+}
+
 static void g_output(void *user_, const uint8_t *pkt, size_t len)
 {
     (void)user_;
+    int late;
+    if (!impair(&tx_held, pkt, len, &late))
+        return;
     upppd_gre_sock_send(&gre, server.sin_addr.s_addr, pkt, len);
+    if (late) {
+        upppd_gre_sock_send(&gre, server.sin_addr.s_addr, tx_held.buf, tx_held.len);
+        tx_held.len = 0;
+    }
 }
 
 static void g_deliver(void *user_, const uint8_t *payload, size_t len)
@@ -110,7 +169,16 @@ static void g_deliver(void *user_, const uint8_t *payload, size_t len)
 static void g_recv(struct upppd_gre_call *gc, const uint8_t *pkt, size_t len, uint64_t now)
 {
     struct pcall *c = FROM(gc, struct pcall, gc);
+    int late;
+    rx_held.c = c;
+    if (!impair(&rx_held, pkt, len, &late))
+        return;
     uppp_pptp_gre_recv(c->flow, pkt, len, now);
+    if (late) {
+        struct held h = rx_held;
+        rx_held.len = 0;
+        uppp_pptp_gre_recv(c->flow, h.buf, h.len, now);
+    }
     upppd_loop_defer(&loop, &c->after);
 }
 
@@ -142,6 +210,11 @@ static uint16_t csum(const uint8_t *p, size_t len)
 
 static void ping(struct pcall *c)
 {
+    if (c->tun.fd >= 0) {
+        /* Replies go to the TUN, not to us: the test pings through it. */
+        c->pings_ok++;
+        return;
+    }
     uint8_t pkt[84] = {0x45, 0, 0, 84, 0, 1, 0x40, 0, 64, 1};
     for (int i = 0; i < 4; i++) {
         pkt[12 + i] = (uint8_t)(c->ip_local >> (24 - 8 * i));
@@ -177,6 +250,13 @@ static void s_event(void *user_, const struct uppp_event *ev)
         c->ip_local = st.ip_local;
         c->ip_remote = st.ip_remote;
         c->ip_up = 1;
+        imp_on = 1;
+        char err[256];
+        if (c->tun.fd >= 0 &&
+            (upppd_tun_set_mtu(&c->tun, st.ip_mtu, err, sizeof(err)) < 0 ||
+             upppd_tun_set_ipv4(&c->tun, st.ip_local, st.ip_remote, err, sizeof(err)) < 0 ||
+             upppd_tun_set_up(&c->tun, 1, err, sizeof(err)) < 0))
+            fprintf(stderr, "pptp-probe: %s\n", err);
         upppd_loop_defer(&loop, &c->after);
     } else if (ev->type == UPPP_EVENT_DEAD) {
         c->dead = 1;
@@ -220,8 +300,20 @@ static void call_up(struct pcall *c, const struct uppp_pptp_event *ev)
     cfg.mppe_want_stateful = strstr(mppe_mode, "stateful") != NULL;
     struct upppd_sess_ops ops = {
         .user = c, .event = s_event, .deliver = s_deliver, .get_secret = s_secret};
+    c->tun.fd = -1;
+    if (use_tun) {
+        char err[256], name[16];
+        for (int u = 0; u < 256; u++) {
+            snprintf(name, sizeof(name), "ppp%d", u);
+            if (upppd_tun_open(&c->tun, name, err, sizeof(err)) == 0)
+                break;
+        }
+        if (c->tun.fd < 0)
+            die("tun");
+    }
     if (upppd_sess_init(&c->sess, &loop, &cfg, &ops) != 0 ||
-        upppd_sess_attach_frames(&c->sess, -1, NULL, s_send, c) != 0)
+        upppd_sess_attach_frames(&c->sess, c->tun.fd, c->tun.fd >= 0 ? c->tun.name : NULL, s_send,
+                                 c) != 0)
         die("session");
     c->sess_made = 1;
     c->up = 1;
@@ -289,13 +381,15 @@ static void c_timer(struct upppd_loop_timer *t, uint64_t now)
     upppd_loop_defer(&loop, &c->after);
 }
 
-static void pcall_start(struct pcall *c)
+static void pcall_start(struct pcall *c, uint16_t first_call_id)
 {
     memset(c, 0, sizeof(*c));
     c->fd = tcp_connect();
     fcntl(c->fd, F_SETFL, O_NONBLOCK);
     struct uppp_pptp_ctrl_config cfg;
     uppp_pptp_ctrl_config_init(&cfg, UPPP_PPTP_PNS);
+    /* Our Call IDs key our own GRE demultiplexer: one per connection. */
+    cfg.first_call_id = first_call_id;
     struct uppp_pptp_ctrl_callbacks cb = {.output = c_output, .event = c_event};
     if (uppp_pptp_ctrl_new(&c->ctrl, &cfg, &cb, c) != 0)
         die("ctrl");
@@ -318,7 +412,15 @@ static void run_for(int ms, int (*done)(struct pcall *, int), struct pcall *cs, 
 static int all_pinged(struct pcall *cs, int n)
 {
     for (int i = 0; i < n; i++)
-        if (cs[i].pings_ok == 0)
+        if (cs[i].pings_ok == 0 && !cs[i].closed)
+            return 0;
+    return 1;
+}
+
+static int all_pinged_twice(struct pcall *cs, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (cs[i].pings_ok < 2 && !cs[i].closed)
             return 0;
     return 1;
 }
@@ -337,8 +439,14 @@ static int do_calls(int n, int hold_s)
         return 2;
     struct pcall *cs = calloc((size_t)n, sizeof(*cs));
     for (int i = 0; i < n; i++)
-        pcall_start(&cs[i]);
-    run_for(30000, all_pinged, cs, n);
+        pcall_start(&cs[i], (uint16_t)(i * 16));
+    /* A ping each second until answered: netem may drop one. */
+    for (int t = 0; t < 30 && !all_pinged(cs, n); t++) {
+        run_for(1000, all_pinged, cs, n);
+        for (int i = 0; i < n; i++)
+            if (cs[i].ip_up == 2 && cs[i].pings_ok == 0)
+                ping(&cs[i]);
+    }
     int up = 0, ok = 0;
     for (int i = 0; i < n; i++) {
         up += cs[i].ip_up != 0;
@@ -346,8 +454,33 @@ static int do_calls(int n, int hold_s)
     }
     printf("calls_up=%d pings_ok=%d\n", up, ok);
     fflush(stdout);
-    if (hold_s > 0)
-        run_for(hold_s * 1000, NULL, cs, n);
+    if (hold_s > 0) {
+        /* After the hold (a hostile client may have been at work), every
+         * call must still carry traffic. */
+        const char *until = getenv("PPTP_PROBE_UNTIL");
+        if (until) {
+            /* Hold until the test has done its transfers (at most hold_s). */
+            for (int t = 0; t < hold_s * 10 && access(until, F_OK) != 0; t++)
+                run_for(100, NULL, cs, n);
+        } else {
+            run_for(hold_s * 1000, NULL, cs, n);
+        }
+        for (int i = 0; i < n; i++)
+            if (cs[i].ip_up && !cs[i].dead)
+                ping(&cs[i]);
+        for (int t = 0; t < 10 && !all_pinged_twice(cs, n); t++) {
+            run_for(1000, all_pinged_twice, cs, n);
+            for (int i = 0; i < n; i++)
+                if (cs[i].ip_up && !cs[i].dead && cs[i].pings_ok < 2)
+                    ping(&cs[i]);
+        }
+        int again = 0;
+        for (int i = 0; i < n; i++)
+            again += cs[i].pings_ok > 1;
+        printf("pings_after_hold=%d\n", again);
+        fflush(stdout);
+        ok = again;
+    }
     /* End in order: LCP Terminate, then (on DEAD) the control connection. */
     for (int i = 0; i < n; i++)
         if (cs[i].sess_made && !cs[i].dead)
@@ -485,6 +618,18 @@ static int hostile(const char *kase)
         free(all);
         fails += expect(closed_within(fd, 5000), "10,000 SCCRQs: connection closed");
         close(fd);
+        /* 10,000 Echo-Requests, each valid, after a proper start: the
+         * rate limit (messages per second) closes this one. */
+        fd = tcp_connect();
+        n = build(UPPP_PPTP_SCCRQ, m, 0);
+        send(fd, m, n, MSG_NOSIGNAL);
+        reply_type(fd, 3000);
+        n = build(UPPP_PPTP_ECHORQ, m, 0);
+        for (int i = 0; i < 10000; i++)
+            if (send(fd, m, n, MSG_NOSIGNAL) <= 0)
+                break;
+        fails += expect(closed_within(fd, 5000), "10,000 Echo-Requests: connection closed");
+        close(fd);
     } else if (strcmp(kase, "callids") == 0) {
         /* Outgoing-Call-Requests until one is refused: the call limit,
          * not memory or Call IDs, ends it. */
@@ -514,6 +659,9 @@ static int hostile(const char *kase)
         }
         fails += expect(refused, "an Outgoing-Call-Request refused at the call limit");
         printf("calls before refusal: %d\n", i - 1);
+        /* The call that was accepted carries no GRE: the server clears
+         * it (Call-Disconnect-Notify) after its GRE timeout. */
+        fails += expect(reply_type(fd, 6000) == UPPP_PPTP_CDN, "a call with no GRE cleared");
         close(fd);
     } else if (strcmp(kase, "slowloris") == 0) {
         /* One byte a second of a Start-Control-Connection-Request: the
@@ -575,6 +723,12 @@ int main(int argc, char **argv)
         return hostile(argv[4]);
     if (strcmp(argv[3], "call") != 0 || argc < 6)
         return 2;
+    use_tun = getenv("PPTP_PROBE_TUN") != NULL;
+    if (getenv("PPTP_PROBE_IMPAIR"))
+        sscanf(getenv("PPTP_PROBE_IMPAIR"), "%d %d", &imp_loss, &imp_reorder);
+    srand((unsigned)getpid());
+    upppd_loop_timer_init(&tx_held.t, held_fire);
+    upppd_loop_timer_init(&rx_held.t, held_fire);
     user = argv[4];
     pass = argv[5];
     int n = argc > 6 ? atoi(argv[6]) : 1;
