@@ -54,8 +54,8 @@ pc_server() {
     UPPPD_ETC=$d/etc-a UPPPD_RUNDIR=$d/run-a ip netns exec "$NS_A" \
         "$PPTPD" -f -c "$d/pptpd.conf" -p "$d/run-a/pptpd.pid" >"$d/a.log" 2>&1 &
     S_PID=$!
-    # Listening once the port answers.
-    local t=50
+    # Listening once the port answers (slow on a loaded host).
+    local t=200
     while [ $t -gt 0 ] && ! ip netns exec "$NS_A" ss -ltn 2>/dev/null | grep -q ':1723 '; do
         sleep 0.1
         t=$((t - 1))
@@ -131,7 +131,7 @@ link_case() {
     pc_server "$c" "$sopts"
     pc_client "$c" "$copts"
     if ! pc_wait_up "$c" 30; then
-        e2e_fail "$c" "link did not come up"
+        e2e_fail "$c" "link did not come up (client exit $(cat "$d/b.rc" 2>/dev/null))"
         pc_stop_all
         return
     fi
