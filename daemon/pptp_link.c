@@ -272,19 +272,22 @@ static void ctrl_event(void *user, const struct uppp_pptp_event *ev)
         if (ev->call_id != l->call_id)
             break;
         drop_gre(l);
-        if (ev->result != 0)
+        if (ev->result != 0) {
             set_fail(l, "call cleared by the server (result %u, error %u)", (unsigned)ev->result,
                      (unsigned)ev->error);
-        else
-            set_fail(l, "call ended");
+            if (l->state != UPPPD_PPTP_STOPPING)
+                logf_(l, LOG_NOTICE, "PPTP %s", l->fail);
+        }
         if (l->state != UPPPD_PPTP_STOPPING) {
-            logf_(l, LOG_NOTICE, "PPTP %s", l->fail);
             /* Without its call the control connection has no use:
              * stop it (bounded), as pptp-linux exits. */
             l->state = UPPPD_PPTP_STOPPING;
             l->want_stop = 1;
         }
-        tell_down(l);
+        /* Told at the end of the pass: a call that went down with its
+         * connection (result 0) gets the connection's reason, which
+         * follows in the same read. */
+        l->want_down = 1;
         break;
     case UPPP_PPTP_EV_SET_LINK_INFO:
         break; /* only a PAC receives it */
@@ -348,6 +351,11 @@ static void after_pass(struct upppd_defer *d)
             l->state = UPPPD_PPTP_CLOSED;
             l->want_close = 1;
         }
+    }
+    if (l->want_down) {
+        l->want_down = 0;
+        set_fail(l, "call ended");
+        tell_down(l);
     }
     flush_tcp(l);
     if (l->want_close) {
@@ -603,6 +611,7 @@ void upppd_pptp_link_set_accm(struct upppd_pptp_link *l, uint32_t send_accm, uin
 
 void upppd_pptp_link_stop(struct upppd_pptp_link *l)
 {
+    l->down_told = 1; /* the owner ends it: ops.down is not for this */
     if (l->state == UPPPD_PPTP_CLOSED)
         return;
     if (l->state == UPPPD_PPTP_CONNECTING || l->ctrl == NULL) {

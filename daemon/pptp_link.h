@@ -68,7 +68,7 @@ struct upppd_pptp_link {
     size_t olen;
     struct uppp_pptp_ctrl *ctrl;
     int in_ctrl; /* inside a uppp_pptp_ctrl call: do not re-enter it */
-    int want_call, want_stop, want_close;
+    int want_call, want_stop, want_close, want_down;
     struct uppp_pptp_gre *gre;
     struct upppd_gre_call call;
     uint16_t call_id, peer_call_id;
