@@ -26,6 +26,55 @@
 
 #define FROM(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 
+/* Sending: packets of one pass leave in one sendmmsg (a burst read from a
+ * TUN becomes one system call instead of one per packet). */
+#define TXQ_SLOTS 16
+#define TXQ_SLOT 8192 /* 16 + 4096 octets is the most uppp_pptp_gre sends */
+
+struct upppd_gre_txq {
+    int n;
+    uint32_t peer[TXQ_SLOTS];
+    size_t len[TXQ_SLOTS];
+    uint8_t buf[TXQ_SLOTS][TXQ_SLOT];
+};
+
+static void tx_flush(struct upppd_gre_sock *g)
+{
+    struct upppd_gre_txq *q = g->txq;
+    if (q == NULL || q->n == 0)
+        return;
+    struct mmsghdr msgs[TXQ_SLOTS];
+    struct iovec iov[TXQ_SLOTS];
+    struct sockaddr_in to[TXQ_SLOTS];
+    memset(msgs, 0, sizeof(msgs));
+    for (int i = 0; i < q->n; i++) {
+        to[i] = (struct sockaddr_in){.sin_family = AF_INET, .sin_addr.s_addr = q->peer[i]};
+        iov[i] = (struct iovec){.iov_base = q->buf[i], .iov_len = q->len[i]};
+        msgs[i].msg_hdr = (struct msghdr){
+            .msg_name = &to[i], .msg_namelen = sizeof(to[i]), .msg_iov = &iov[i], .msg_iovlen = 1};
+    }
+    int done = 0;
+    while (done < q->n) {
+        int r = sendmmsg(g->fd, msgs + done, (unsigned)(q->n - done), MSG_DONTWAIT);
+        if (r > 0) {
+            g->st.tx_packets += (uint64_t)r;
+            done += r;
+        } else if (r < 0 && errno == EINTR) {
+            continue;
+        } else {
+            /* This one cannot go (full buffer, no route): drop it, try the rest. */
+            g->st.tx_errors++;
+            done++;
+        }
+    }
+    q->n = 0;
+}
+
+static void on_txflush(struct upppd_defer *d)
+{
+    tx_flush(FROM(d, struct upppd_gre_sock, txflush));
+}
+
 static size_t bucket_of(uint32_t peer, uint16_t call_id)
 {
     /* Keys are chosen by us (Call IDs) and by the routing (addresses): a
@@ -105,6 +154,13 @@ int upppd_gre_sock_open(struct upppd_gre_sock *g, struct upppd_loop *loop, uint3
         if (bind(g->fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
             goto fail;
     }
+    g->txq = malloc(sizeof(*g->txq));
+    if (g->txq == NULL) {
+        errno = ENOMEM;
+        goto fail;
+    }
+    g->txq->n = 0;
+    upppd_loop_defer_init(&g->txflush, on_txflush);
     g->w = (struct upppd_watch){.fd = g->fd, .cb = on_readable};
     if (upppd_loop_watch(loop, &g->w, EPOLLIN) < 0)
         goto fail;
@@ -114,6 +170,8 @@ fail:;
     if (g->fd >= 0)
         close(g->fd);
     g->fd = -1;
+    free(g->txq);
+    g->txq = NULL;
     free(g->buckets);
     g->buckets = NULL;
     errno = e;
@@ -122,6 +180,12 @@ fail:;
 
 void upppd_gre_sock_close(struct upppd_gre_sock *g)
 {
+    if (g->txq != NULL) {
+        tx_flush(g); /* last words (a Terminate-Ack) still go */
+        upppd_loop_undefer(g->loop, &g->txflush);
+        free(g->txq);
+        g->txq = NULL;
+    }
     if (g->fd >= 0) {
         upppd_loop_unwatch(g->loop, &g->w);
         close(g->fd);
@@ -215,16 +279,23 @@ int upppd_gre_sock_demux(struct upppd_gre_sock *g, const uint8_t *ip, size_t len
 
 int upppd_gre_sock_send(struct upppd_gre_sock *g, uint32_t peer, const uint8_t *pkt, size_t len)
 {
-    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = peer};
-    for (;;) {
-        ssize_t n = sendto(g->fd, pkt, len, MSG_DONTWAIT, (struct sockaddr *)&sin, sizeof(sin));
-        if (n >= 0) {
-            g->st.tx_packets++;
-            return 0;
-        }
-        if (errno != EINTR)
-            break;
+    struct upppd_gre_txq *q = g->txq;
+    if (g->fd < 0 || q == NULL) {
+        g->st.tx_errors++;
+        errno = EBADF;
+        return -1;
     }
-    g->st.tx_errors++;
-    return -1;
+    if (len > TXQ_SLOT) {
+        g->st.tx_errors++;
+        errno = EMSGSIZE;
+        return -1;
+    }
+    if (q->n == TXQ_SLOTS)
+        tx_flush(g);
+    q->peer[q->n] = peer;
+    q->len[q->n] = len;
+    memcpy(q->buf[q->n], pkt, len);
+    q->n++;
+    upppd_loop_defer(g->loop, &g->txflush);
+    return 0;
 }

@@ -47,10 +47,14 @@ struct upppd_gre_stats {
     uint64_t tx_errors; /* sendto failed (full buffer, no route): dropped */
 };
 
+struct upppd_gre_txq; /* packets waiting for the end of the pass (gre_sock.c) */
+
 struct upppd_gre_sock {
     struct upppd_loop *loop;
     int fd; /* -1: demux only (upppd_gre_sock_init) */
     struct upppd_watch w;
+    struct upppd_gre_txq *txq;
+    struct upppd_defer txflush;
     struct upppd_gre_call **buckets;
     size_t ncalls;
     struct upppd_gre_stats st;
@@ -90,9 +94,12 @@ struct upppd_gre_call *upppd_gre_sock_find(const struct upppd_gre_sock *g, uint3
 int upppd_gre_sock_demux(struct upppd_gre_sock *g, const uint8_t *ip, size_t len, uint64_t now);
 
 /* Send one GRE packet (header + payload, as uppp_pptp_gre's output gives
- * it) to peer (network byte order); the kernel adds the IP header. A full
- * socket buffer drops the packet, as a full device queue would. Returns 0
- * or -1 with errno (counted in tx_errors). */
+ * it) to peer (network byte order); the kernel adds the IP header. The
+ * packet is copied and goes out with the others of this loop pass in one
+ * sendmmsg at the end of the pass (or when 16 wait). A full socket buffer
+ * drops the packet, as a full device queue would; failures are counted in
+ * tx_errors. Returns 0, or -1 with errno (no socket: EBADF; a packet
+ * larger than 8 KiB: EMSGSIZE). */
 int upppd_gre_sock_send(struct upppd_gre_sock *g, uint32_t peer, const uint8_t *pkt, size_t len);
 
 #endif
