@@ -292,7 +292,7 @@ static void call_up(struct pcall *c, const struct uppp_pptp_event *ev)
     struct uppp_config cfg;
     uppp_config_init(&cfg);
     cfg.framing = UPPP_FRAMING_NONE;
-    cfg.restart_ms = 1000;
+    cfg.restart_ms = 3000; /* pppd's: a shorter one renegotiates under load */
     snprintf(cfg.our_name, sizeof(cfg.our_name), "%s", user);
     cfg.mppe = UPPP_MPPE_REQUIRED;
     cfg.mppe_bits = strcmp(mppe_mode, "40") == 0 ? 1u : 4u;
