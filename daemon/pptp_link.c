@@ -384,7 +384,6 @@ static void on_timer(struct upppd_loop_timer *t, uint64_t now)
     if (l->state == UPPPD_PPTP_CONNECTING && now >= l->connect_deadline) {
         char h[1025];
         set_fail(l, "cannot connect to PPTP server %s: timed out", host_esc(l, h, sizeof(h)));
-        logf_(l, LOG_ERR, "%s", l->fail);
         l->state = UPPPD_PPTP_CLOSED;
         l->want_close = 1;
     }
@@ -409,7 +408,6 @@ static void connected(struct upppd_pptp_link *l)
     if (soerr != 0) {
         set_fail(l, "cannot connect to PPTP server %s port %u: %s", host_esc(l, h, sizeof(h)),
                  (unsigned)l->p.port, strerror(soerr));
-        logf_(l, LOG_ERR, "%s", l->fail);
         l->state = UPPPD_PPTP_CLOSED;
         l->want_close = 1;
         return;

@@ -75,7 +75,8 @@ struct upppd_pptp_link {
     struct upppd_loop_timer timer;
     uint64_t connect_deadline;
     struct upppd_defer after;
-    char fail[160]; /* why the link never came up, or why it went down */
+    /* Why the link never came up (the owner logs it) or went down. */
+    char fail[160];
     int was_up, down_told;
     int sli_sent; /* Set-Link-Info sent with these ACCMs */
     uint32_t sli_send, sli_recv;
