@@ -455,11 +455,18 @@ static void sess_send_frame(void *user, const uint8_t *frame, size_t len)
     upppd_pptp_link_send(&c->pl, frame, len);
 }
 
+/* Set-Link-Info when LCP opens. Not when it closes: the call is about to
+ * be cleared, and pptp-linux (which never sees LCP) sends none then. */
 static void on_link_params(void *user, const struct uppp_link_params *p)
 {
     struct ctx *c = user;
-    if (c->r->pptp_host)
-        upppd_pptp_link_set_accm(&c->pl, p->send_accm, p->recv_accm);
+    if (!c->r->pptp_host || c->sess.s == NULL)
+        return;
+    struct uppp_status st;
+    uppp_session_status(c->sess.s, &st);
+    if (st.phase == UPPP_PHASE_TERMINATE || st.phase == UPPP_PHASE_DEAD)
+        return;
+    upppd_pptp_link_set_accm(&c->pl, p->send_accm, p->recv_accm);
 }
 
 /* Run the loop until the link reaches UPPPD_PPTP_CLOSED (or UP when
