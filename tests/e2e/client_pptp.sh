@@ -160,6 +160,8 @@ link_case() {
     if [ $# -ne 4 ] || [ "$1" -ge "$2" ] || [ "$2" -ge "$3" ] || [ "$3" -ge "$4" ]; then
         err="$err teardown-order($order)"
     fi
+    # Set-Link-Info once, when LCP opened; none while tearing down.
+    [ "$(grep -c 'pptp sent Set-Link-Info' "$d/b.log")" = 1 ] || err="$err set-link-info-count"
     ip -n "$NS_B" link show ppp0 >/dev/null 2>&1 && err="$err tun-left"
     pc_stop_all
     if [ -z "$err" ]; then e2e_ok "$c"; else e2e_fail "$c" "$err"; fi
