@@ -368,4 +368,11 @@ void upppd_opts_dump(const struct upppd_opts *o, FILE *f)
         put_str(f, o, "avpair", o->avpairs[i], O_AVPAIR);
     put_flag(f, o, o->radius_allow_no_ma, "radius-allow-no-message-authenticator", O_RADIUS_NO_MA);
     put_str(f, o, "remotenumber", o->remotenumber, O_REMOTENUMBER);
+    /* PPTP client */
+    put_str(f, o, "pptp", o->pptp_host, O_PPTP);
+    put_int(f, o, "pptp-port", o->pptp_port, 1723, O_PPTP_PORT);
+    put_int(f, o, "pptp-reorder-timeout", o->pptp_reorder_ms, 300, O_PPTP_REORDER);
+    put_str(f, o, "pptp-localbind", o->pptp_localbind, O_PPTP_LOCALBIND);
+    put_int(f, o, "pptp-echo-interval", o->pptp_echo_s, 60, O_PPTP_ECHO);
+    put_flag(f, o, o->pptp_nohostroute, "pptp-nohostroute", O_PPTP_NOHOSTROUTE);
 }
