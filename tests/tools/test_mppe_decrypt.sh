@@ -4,14 +4,21 @@
 # captures made by two libuppp sessions (mppe-capture-gen) in every
 # combination of MS-CHAP v1/v2 x MPPE 40/56/128 x stateless/stateful, with
 # and without loss, decrypt to exactly the packets the receiving session
-# delivered, as tshark reads them from the output; the other key inputs,
-# the password check, the pppd record format, and bad input with its exit
-# status.
+# delivered, as tshark reads them from the output; PPTP captures
+# (pptp-capture-gen: libuppp sessions over libuppp's GRE channels, control
+# connections built with its message builders) in every IP link type, with
+# many calls over two control connections, loss, reordering, duplicates, IP
+# fragments, segmented and retransmitted control messages, and without the
+# control connection; the real pptp-linux <-> pptpd captures of
+# tests/data/pptp if present; the other key inputs, the password check, the
+# pppd record format, and bad input with its exit status.
 #
 # usage: test_mppe_decrypt.sh PATH/TO/mppe-decrypt PATH/TO/mppe-capture-gen SHARED_DIR
-tool=${1:?usage: $0 mppe-decrypt mppe-capture-gen shared-dir}
+#                             [PATH/TO/pptp-capture-gen]
+tool=${1:?usage: $0 mppe-decrypt mppe-capture-gen shared-dir [pptp-capture-gen]}
 gen=${2:?}
 shared=${3:?}
+pgen=${4:-$(dirname "$gen")/pptp-capture-gen}
 # shellcheck source=tests/tools/lib.sh
 . "$(dirname "$0")/lib.sh"
 caps=$shared/captures
@@ -187,6 +194,109 @@ for c in "v2 128 stateless" "v2 56 stateful"; do
     fi
 done
 
+# ---- PPTP: GRE + the TCP 1723 control connection, each call a session.
+# pgen prints one line per call (user method bits mode delivered=N); the
+# summary must hold the same sessions, every frame the receiving session
+# decrypted decrypted here too, and tshark must read exactly the packets
+# the sessions delivered (sorted: calls interleave).
+sessions_of() {
+    sed -n 's/^session=[0-9]* \(user=.*\) frames=[0-9]* decrypted=\([0-9]*\) failed=.*/\1 delivered=\2/p' "$1" | sort
+}
+pptp_case() { # pptp_case EXIT WHAT -- GEN-ARGS...
+    local want=$1 what=$2
+    shift 3
+    "$pgen" "$tmp/p.pcap" "$tmp/p.txt" "$@" >"$tmp/p.calls" 2>/dev/null || {
+        fail "$what: generator"
+        return
+    }
+    expect "$want" "$what" -- --summary --password Gen-pw-1 -w "$tmp/p.out" "$tmp/p.pcap"
+    [ "$(sessions_of "$tmp/out")" = "$(sort "$tmp/p.calls")" ] ||
+        fail "$what: sessions differ: $(cat "$tmp/out") / $(cat "$tmp/p.calls")"
+    if [ $have_tshark = 1 ] && ! diff -q <(fields "$tmp/p.out" | sort) <(sort "$tmp/p.txt") >/dev/null; then
+        fail "$what: tshark fields differ from the packets delivered"
+    fi
+}
+for l in ether vlan sll sll2 raw ipv4; do
+    pptp_case 0 "pptp $l" -- $l 6 0 0 3 100
+    [ "$(grep -c 'frames=200 decrypted=200 failed=0$' "$tmp/out")" = 6 ] || fail "pptp $l: $(cat "$tmp/out")"
+    grep -q 'control-connections=2 calls=6 calls-guessed=0 ' "$tmp/err" || fail "pptp $l: $(cat "$tmp/err")"
+done
+# ICMP in the output with the right addresses and payload (call 0 is
+# 10.1.0.1 <-> 10.1.0.2; the payload starts "mppe-gen A").
+if [ $have_tshark = 1 ]; then
+    n=$(fields "$tmp/p.out" | grep -c $'^10.1.0.1\t10.1.0.2\t8\t6d7070652d67656e2041')
+    [ "$n" = 100 ] || fail "pptp: $n echo requests 10.1.0.1 -> 10.1.0.2 with A's payload"
+fi
+# Reordered and duplicated GRE: the receiver puts it back in order, so
+# even stateful MPPE loses nothing.
+pptp_case 0 "pptp reordered" -- ether 6 0 20 4 200
+[ "$(grep -c 'frames=400 decrypted=400 failed=0$' "$tmp/out")" = 6 ] || fail "reordered: $(cat "$tmp/out")"
+grep -q 'gre-duplicates=[1-9]' "$tmp/err" || fail "reordered: no duplicate counted: $(cat "$tmp/err")"
+# Loss, reordering, fragments and messy TCP at once: stateful sessions
+# lose what upppd's receiver lost (exit 1), the others only the lost frames.
+pptp_case 1 "pptp lossy" -- vlan 6 10 20 5 200 frag,tcpmess
+grep -q 'calls=6 calls-guessed=0 ' "$tmp/err" || fail "lossy: control messages lost: $(cat "$tmp/err")"
+grep -q 'tcp-gap-octets=0 ip-fragments=[1-9][0-9]* reassembled=[1-9][0-9]* fragments-lost=0' "$tmp/err" ||
+    fail "lossy: reassembly: $(cat "$tmp/err")"
+pptp_case 1 "pptp lossy sll2" -- sll2 4 10 0 6 150
+# Without the control connection (a 'proto gre' capture): paired by address.
+pptp_case 0 "pptp no control" -- raw 4 0 0 7 100 noctrl
+grep -q 'without their control connection' "$tmp/err" || fail "no control: $(cat "$tmp/err")"
+# Password check and a wrong password on PPTP.
+"$pgen" "$tmp/p.pcap" "$tmp/p.txt" sll 3 0 0 8 20 >/dev/null 2>&1 || fail "pptp check: generator"
+expect 0 "pptp check-password" -- --check-password x Gen-pw-1 "$tmp/p.pcap"
+[ "$(grep -c 'user=gen-user-[0-2] password=Gen-pw-1$' "$tmp/out")" = 3 ] || fail "pptp check: $(cat "$tmp/out")"
+expect 3 "pptp wrong password" -- --password nope "$tmp/p.pcap"
+grep -q 'wrong key' "$tmp/err" || fail "pptp wrong password: $(cat "$tmp/err")"
+# A first fragment missing: that GRE packet is lost, and said so (exit 1).
+"$pgen" "$tmp/p.pcap" "$tmp/p.txt" ether 1 0 0 9 50 frag >/dev/null 2>&1 || fail "pptp frag: generator"
+python3 - "$tmp/p.pcap" "$tmp/p2.pcap" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+out, off, dropped = bytearray(d[:24]), 24, 0
+while off < len(d):
+    cl = struct.unpack_from("<I", d, off + 8)[0]
+    rec = d[off:off + 16 + cl]
+    off += 16 + cl
+    ip = rec[16 + 14:]
+    first_frag = len(ip) > 20 and ip[9] == 47 and struct.unpack(">H", ip[6:8])[0] == 0x2000
+    if first_frag and not dropped and off > len(d) // 2:
+        dropped = 1
+        continue
+    out += rec
+open(sys.argv[2], "wb").write(out)
+PY
+expect 1 "pptp fragment missing" -- --summary --password Gen-pw-1 "$tmp/p2.pcap"
+grep -q 'fragments-lost=1$' "$tmp/err" || fail "fragment missing: $(cat "$tmp/err")"
+grep -q 'IP datagram(s) of GRE or TCP lost' "$tmp/err" || fail "fragment missing: message"
+# Truncated: what came before is decrypted, exit 1.
+size=$(stat -c %s "$tmp/p.pcap")
+head -c $((size * 2 / 3)) "$tmp/p.pcap" >"$tmp/p3.pcap"
+expect 1 "pptp truncated" -- --summary --password Gen-pw-1 "$tmp/p3.pcap"
+grep -q 'decrypted=[1-9]' "$tmp/out" || fail "pptp truncated: $(cat "$tmp/out")"
+# A link type not read: said so.
+python3 -c 'import struct,sys; open(sys.argv[1],"wb").write(struct.pack("<IHHiIII",0xa1b2c3d4,2,4,0,0,65535,105))' "$tmp/wifi.pcap"
+expect 2 "802.11 link type" -- --password x "$tmp/wifi.pcap"
+grep -q 'link type 105' "$tmp/err" || fail "802.11: $(cat "$tmp/err")"
+
+# ---- real PPTP captures (tests/data/pptp: pptp-linux <-> pptpd with MPPE,
+# recorded in the qemu bed), each with NAME.password beside it.
+data=$(cd "$(dirname "$0")/../data/pptp" 2>/dev/null && pwd)
+for c in ${data:+"$data"/*.pcap "$data"/*.pcapng}; do
+    [ -f "$c" ] || continue
+    pw=${c%.*}.password
+    [ -f "$pw" ] || {
+        fail "$c: no password file beside it"
+        continue
+    }
+    expect 0 "real $(basename "$c")" -- --summary --password-file "$pw" -w "$tmp/r.out" "$c"
+    grep -q 'decrypted=[1-9]' "$tmp/out" || fail "real $(basename "$c"): $(cat "$tmp/out")"
+    if [ $have_tshark = 1 ]; then
+        n=$(tshark -r "$tmp/r.out" -T fields -e ip.proto 2>/dev/null | grep -cE '^(1|6)$')
+        [ "$n" -ge 1 ] || fail "real $(basename "$c"): no ICMP or TCP packet in the output"
+    fi
+done
+
 # ---- bad input
 expect 3 "wrong password" -- --summary --password wrong "$caps/mschapv2-mppe128.hex"
 grep -q 'wrong key: the password does not answer' "$tmp/err" || fail "wrong password: message"
@@ -225,7 +335,7 @@ expect 2 "send without recv" -- --send-key 98134c550b405630632e67ae89c34be9 "$ca
 expect 2 "two keys" -- --password a --nt-hash 1efb50581482d84f9e57737b846a32b0 "$caps/mschapv2-mppe128.hex"
 expect 0 "help" -- --help
 for w in --password-file --nt-hash --send-key --wordlist --check-password --summary "Exit status" \
-    PPP_WITH_DIR "pppd record"; do
+    PPP_WITH_DIR "pppd record" PPTP GRE 1723 Ethernet 802.1Q SLL2 "raw IP" fragment; do
     grep -q -- "$w" "$tmp/out" || fail "--help does not mention $w"
 done
 
