@@ -48,19 +48,62 @@ static size_t find_header(const uint8_t *p, size_t n)
     return n;
 }
 
+static void resynced(struct md_tcp_dir *d)
+{
+    d->resync = 0;
+    d->carry_n = 0;
+    uppp_pptp_stream_init(&d->st);
+}
+
+/* Looking for a header in p: 1 if one starts in the octets carried over
+ * (they are in the reassembler now, p goes on after them), 0 with *skip
+ * set if one starts in p at *skip, or 0 with *skip = n if none: the last
+ * octets are carried over to the next segment. */
+static int seek_header(struct md_tcp_dir *d, const uint8_t *p, size_t n, size_t *skip)
+{
+    uint8_t tmp[2 * UPPP_PPTP_HEADER_LEN];
+    size_t keep = d->carry_n, take = n < UPPP_PPTP_HEADER_LEN ? n : UPPP_PPTP_HEADER_LEN;
+    memcpy(tmp, d->carry, keep);
+    memcpy(tmp + keep, p, take);
+    size_t k = find_header(tmp, keep + take);
+    if (k < keep) {
+        uint8_t head[UPPP_PPTP_HEADER_LEN];
+        size_t hn = keep - k, used = 0, ml = 0;
+        const uint8_t *m = NULL;
+        memcpy(head, d->carry + k, hn);
+        resynced(d);
+        /* Fewer octets than a header: the reassembler only keeps them. */
+        (void)uppp_pptp_stream_next(&d->st, head, hn, &used, &m, &ml);
+        return 1;
+    }
+    *skip = find_header(p, n);
+    if (*skip < n) {
+        resynced(d);
+        return 0;
+    }
+    size_t total = keep + n, nk = total < sizeof(d->carry) ? total : sizeof(d->carry);
+    for (size_t i = 0; i < nk; i++) {
+        size_t at = total - nk + i;
+        tmp[i] = at < keep ? d->carry[at] : p[at - keep];
+    }
+    memcpy(d->carry, tmp, nk);
+    d->carry_n = nk;
+    return 0;
+}
+
 /* Octets in order: to the message reassembler. */
 static int feed(struct md_tcp_dir *d, const uint8_t *p, size_t n, md_tcp_msg_fn cb, void *user,
                 struct md_tcp_stats *st)
 {
     while (n > 0) {
         if (d->resync) {
-            size_t k = find_header(p, n);
-            if (k == n)
-                return 0;
-            p += k;
-            n -= k;
-            d->resync = 0;
-            uppp_pptp_stream_init(&d->st);
+            size_t k = 0;
+            if (!seek_header(d, p, n, &k)) {
+                if (k == n)
+                    return 0;
+                p += k;
+                n -= k;
+            }
         }
         size_t used = 0, ml = 0;
         const uint8_t *m = NULL;

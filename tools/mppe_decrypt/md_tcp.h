@@ -40,6 +40,10 @@ struct md_tcp_dir {
     int started, resync;
     uint32_t next; /* sequence number of the next octet in order */
     struct uppp_pptp_stream st;
+    /* While resynchronising: the last octets seen, where a header may
+     * begin that the next segment completes. */
+    uint8_t carry[UPPP_PPTP_HEADER_LEN - 1];
+    size_t carry_n;
     struct md_tcp_held held[MD_TCP_HOLD];
     size_t nheld, held_bytes;
 };
