@@ -242,6 +242,13 @@ pptp_case 1 "pptp lossy sll2" -- sll2 4 10 0 6 150
 # Without the control connection (a 'proto gre' capture): paired by address.
 pptp_case 0 "pptp no control" -- raw 4 0 0 7 100 noctrl
 grep -q 'without their control connection' "$tmp/err" || fail "no control: $(cat "$tmp/err")"
+# pcapng (editcap converts): the same sessions.
+if command -v editcap >/dev/null; then
+    "$pgen" "$tmp/p.pcap" "$tmp/p.txt" sll2 3 0 0 10 50 >"$tmp/p.calls" 2>/dev/null || fail "pcapng: generator"
+    editcap -F pcapng "$tmp/p.pcap" "$tmp/p.pcapng" || fail "pcapng: editcap"
+    expect 0 "pptp pcapng" -- --summary --password Gen-pw-1 "$tmp/p.pcapng"
+    [ "$(sessions_of "$tmp/out")" = "$(sort "$tmp/p.calls")" ] || fail "pcapng: $(cat "$tmp/out")"
+fi
 # Password check and a wrong password on PPTP.
 "$pgen" "$tmp/p.pcap" "$tmp/p.txt" sll 3 0 0 8 20 >/dev/null 2>&1 || fail "pptp check: generator"
 expect 0 "pptp check-password" -- --check-password x Gen-pw-1 "$tmp/p.pcap"
