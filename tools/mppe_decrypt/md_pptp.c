@@ -70,7 +70,8 @@ struct md_pptp {
     /* timers: (call, direction) pairs with packets waiting */
     unsigned waiting;
     uint64_t min_due;
-    uint64_t now_us;
+    uint64_t now_us; /* the latest capture time: the receivers' clock */
+    uint64_t rec_us; /* the time stamp of the record at hand */
     /* the control message being handled comes from this side */
     struct conn *cur;
     int cur_side;
@@ -216,7 +217,9 @@ static void run_timers(struct md_pptp *p)
 /* Too many receivers hold packets: the one waiting longest gives up. */
 static void relieve(struct md_pptp *p)
 {
-    while (p->waiting > MD_PPTP_MAX_WAITING) {
+    /* Each round empties one receiver; the bound is a guard. */
+    for (int round = 0; round < 2 * MD_PPTP_MAX_CALLS && p->waiting > MD_PPTP_MAX_WAITING;
+         round++) {
         struct call *best = NULL;
         int bd = 0;
         for (size_t i = 0; i < MD_PPTP_MAX_CALLS; i++)
@@ -428,7 +431,7 @@ static int gre_input(struct md_pptp *p, const struct md_ipv4 *ip)
     if (sl < 0)
         return sl;
     for (int i = 0; i < STAMP_LEN; i++)
-        p->stamped[sl + i] = (uint8_t)(p->now_us >> (8 * (STAMP_LEN - 1 - i)));
+        p->stamped[sl + i] = (uint8_t)(p->rec_us >> (8 * (STAMP_LEN - 1 - i)));
     memcpy(p->stamped + sl + STAMP_LEN, ip->payload + hl, h.payload_len);
     uint64_t now = p->now_us / 1000;
     (void)uppp_pptp_gre_recv(c->rx[d], p->stamped, (size_t)sl + s.payload_len, now);
@@ -574,6 +577,7 @@ found:
 
 int md_pptp_input(struct md_pptp *p, uint64_t ts_us, const uint8_t *ipkt, size_t len)
 {
+    p->rec_us = ts_us;
     if (ts_us > p->now_us)
         p->now_us = ts_us; /* the receivers' clock never goes back */
     run_timers(p);
