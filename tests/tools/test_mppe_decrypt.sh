@@ -167,27 +167,31 @@ fi
 expect 0 "three sessions, password check" -- --check-password Gen-pw-1 "$tmp/multi.pcap"
 [ "$(grep -c 'password=Gen-pw-1$' "$tmp/out")" = 3 ] || fail "multi check: $(cat "$tmp/out")"
 
-# ---- link type PPP (9): no direction; the coherency counts tell them apart
+# ---- link types PPP (9) and PPP_HDLC (50): no direction; the coherency
+# counts tell them apart. PPP_HDLC frames start with FF 03 (tcpdump.org).
 to_dlt_ppp() {
-    python3 - "$1" "$2" <<'PY'
+    python3 - "$1" "$2" "$3" <<'PY'
 import struct, sys
 d = open(sys.argv[1], "rb").read()
+dlt = int(sys.argv[3])
 hdr = bytearray(d[:24])
-struct.pack_into("<I", hdr, 20, 9)
+struct.pack_into("<I", hdr, 20, dlt)
 out, off = bytearray(hdr), 24
 while off < len(d):
     ts, us, cl, _ = struct.unpack_from("<IIII", d, off)
     rec = d[off + 17:off + 16 + cl]  # without the direction octet
     off += 16 + cl
+    if dlt == 50 and rec[:2] != b"\xff\x03":
+        rec = b"\xff\x03" + rec
     out += struct.pack("<IIII", ts, us, len(rec), len(rec)) + rec
 open(sys.argv[2], "wb").write(out)
 PY
 }
-for c in "v2 128 stateless" "v2 56 stateful"; do
+for c in "9 v2 128 stateless" "9 v2 56 stateful" "50 v1 40 stateful"; do
     set -- $c
-    "$gen" "$tmp/g.pcap" "$tmp/g.txt" "$1" "$2" "$3" 0 5 200 2>/dev/null || fail "dlt ppp $c: generator"
-    to_dlt_ppp "$tmp/g.pcap" "$tmp/g9.pcap"
-    expect 0 "DLT_PPP $c" -- --summary --password Gen-pw-1 -w "$tmp/g.out" "$tmp/g9.pcap"
+    "$gen" "$tmp/g.pcap" "$tmp/g.txt" "$2" "$3" "$4" 0 5 200 2>/dev/null || fail "dlt ppp $c: generator"
+    to_dlt_ppp "$tmp/g.pcap" "$tmp/g9.pcap" "$1"
+    expect 0 "DLT $c" -- --summary --password Gen-pw-1 -w "$tmp/g.out" "$tmp/g9.pcap"
     grep -q "frames=400 decrypted=400 failed=0" "$tmp/out" || fail "DLT_PPP $c: $(cat "$tmp/out")"
     if [ $have_tshark = 1 ] && ! diff -q <(fields "$tmp/g.out") "$tmp/g.txt" >/dev/null; then
         fail "DLT_PPP $c: tshark fields differ from the packets sent"
