@@ -375,14 +375,25 @@ static void test_pptp_pairing(void **state)
     want_unit(p, MD_UNIT_LINK_END, 1, MD_DIR_A, 0);
     gre(p, PAC, PNS, 0x4000, 1, 'n');
     want_unit(p, MD_UNIT_FRAME, 4, MD_DIR_A, 'n');
-    assert_int_equal(md_pptp_stats(p)->calls, 3);
+    /* GRE of a call before its reply: guessed, then the reply adopts it
+     * (the same link, the same direction names). */
+    gre(p, PNS, PAC, 0x0500, 1, 'e');
+    want_unit(p, MD_UNIT_FRAME, 5, MD_DIR_B, 'e');
+    assert_int_equal(md_pptp_stats(p)->calls_guessed, 2);
+    m.u.ocrp.call_id = 0x0500;
+    m.u.ocrp.peer_call_id = 0x4005;
+    ctrl(p, 0, 1 + 3 * UPPP_PPTP_OCRP_LEN, &m);
+    assert_int_equal(md_pptp_next(p, &u), 0);
+    gre(p, PAC, PNS, 0x4005, 1, 'f');
+    want_unit(p, MD_UNIT_FRAME, 5, MD_DIR_A, 'f');
+    assert_int_equal(md_pptp_stats(p)->calls, 4);
     assert_int_equal(md_pptp_stats(p)->calls_guessed, 1);
     /* The end: every call over. */
     assert_int_equal(md_pptp_finish(p), 0);
     int ends = 0;
     while (md_pptp_next(p, &u) == 1)
         ends += u.kind == MD_UNIT_LINK_END;
-    assert_int_equal(ends, 3);
+    assert_int_equal(ends, 4);
     assert_int_equal(md_pptp_stats(p)->gre_dup, 1);
     md_pptp_del(p);
 }

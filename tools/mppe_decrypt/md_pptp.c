@@ -333,10 +333,54 @@ static int new_slot(struct md_pptp *p, struct call **out)
     return 0;
 }
 
+/* GRE of the call came before its reply (the capture lost the reply's
+ * first segment, or caught the packets out of order): the guessed call is
+ * this one. It keeps its link and its direction names, so the session on
+ * it goes on; only the keys come from the reply. Returns 1 if adopted. */
+static int adopt_guessed(struct md_pptp *p, uint32_t pac_ip, uint32_t pns_ip, uint16_t pac_cid,
+                         uint16_t pns_cid)
+{
+    for (size_t i = 0; p->calls != NULL && i < MD_PPTP_MAX_CALLS; i++) {
+        struct call *c = &p->calls[i];
+        if (!c->used || !c->guessed || c->ended)
+            continue;
+        uint16_t want[2];
+        if (c->ip[MD_DIR_A] == pac_ip && c->ip[MD_DIR_B] == pns_ip) {
+            want[MD_DIR_A] = pns_cid;
+            want[MD_DIR_B] = pac_cid;
+        } else if (c->ip[MD_DIR_A] == pns_ip && c->ip[MD_DIR_B] == pac_ip) {
+            want[MD_DIR_A] = pac_cid;
+            want[MD_DIR_B] = pns_cid;
+        } else {
+            continue;
+        }
+        int match = 0, clash = 0;
+        for (int d = 0; d < 2; d++)
+            if (c->have[d]) {
+                match |= c->key[d] == want[d];
+                clash |= c->key[d] != want[d];
+            }
+        if (!match || clash)
+            continue;
+        for (int d = 0; d < 2; d++) {
+            c->key[d] = want[d];
+            c->have[d] = 1;
+        }
+        c->guessed = 0;
+        c->conn = p->cur != NULL ? p->cur->id : 0;
+        p->st.calls_guessed--;
+        p->st.calls++;
+        return 1;
+    }
+    return 0;
+}
+
 /* A call the control connection set up (Outgoing- or Incoming-Call-Reply). */
 static int new_call(struct md_pptp *p, uint32_t pac_ip, uint32_t pns_ip, uint16_t pac_cid,
                     uint16_t pns_cid)
 {
+    if (adopt_guessed(p, pac_ip, pns_ip, pac_cid, pns_cid))
+        return 0;
     /* Calls that held these IDs before (ended, or guessed from GRE that
      * came before the reply) are over. */
     int d;
