@@ -141,8 +141,8 @@ static int drain(struct md_tcp_dir *d, md_tcp_msg_fn cb, void *user, struct md_t
             d->held[i] = d->held[--d->nheld];
             d->held_bytes -= h.len;
             int rc = 0;
-            if ((size_t)-rel < h.len) {
-                size_t skip = (size_t)-rel;
+            size_t skip = (uint32_t)(d->next - h.seq); /* rel <= 0: octets already had */
+            if (skip < h.len) {
                 d->next += (uint32_t)(h.len - skip);
                 rc = feed(d, h.data + skip, h.len - skip, cb, user, st);
             }
@@ -191,9 +191,9 @@ int md_tcp_segment(struct md_tcp_dir *d, uint32_t seq, int syn, const uint8_t *d
         return 0;
     int32_t rel = sdiff(seq, d->next);
     if (rel <= 0) {
-        if ((size_t)-rel >= len)
+        size_t skip = (uint32_t)(d->next - seq); /* -rel, also for INT32_MIN */
+        if (skip >= len)
             return 0; /* all seen before: a retransmission */
-        size_t skip = (size_t)-rel;
         d->next += (uint32_t)(len - skip);
         int rc = feed(d, data + skip, len - skip, cb, user, st);
         return rc != 0 ? rc : drain(d, cb, user, st);
