@@ -221,7 +221,8 @@ static void write_tcp(int conn, int from_pns, uint32_t seq, unsigned flags, cons
     t[12] = 5 << 4;
     t[13] = (uint8_t)flags;
     put16(t + 14, 65535);
-    memcpy(t + 20, d, n);
+    if (n > 0)
+        memcpy(t + 20, d, n);
     uint32_t pns = PNS_IP + (uint32_t)conn;
     write_ip(from_pns ? pns : PAC_IP, from_pns ? PAC_IP : pns, 6, t, 20 + n, from_pns);
 }

@@ -209,8 +209,8 @@ sessions_of() {
 pptp_case() { # pptp_case EXIT WHAT -- GEN-ARGS...
     local want=$1 what=$2
     shift 3
-    "$pgen" "$tmp/p.pcap" "$tmp/p.txt" "$@" >"$tmp/p.calls" 2>/dev/null || {
-        fail "$what: generator"
+    "$pgen" "$tmp/p.pcap" "$tmp/p.txt" "$@" >"$tmp/p.calls" 2>"$tmp/gen.err" || {
+        fail "$what: generator: $(cat "$tmp/gen.err")"
         return
     }
     expect "$want" "$what" -- --summary --password Gen-pw-1 -w "$tmp/p.out" "$tmp/p.pcap"
