@@ -280,6 +280,22 @@ PY
 expect 1 "pptp fragment missing" -- --summary --password Gen-pw-1 "$tmp/p2.pcap"
 grep -q 'fragments-lost=1$' "$tmp/err" || fail "fragment missing: $(cat "$tmp/err")"
 grep -q 'IP datagram(s) of GRE or TCP lost' "$tmp/err" || fail "fragment missing: message"
+# A small snapshot length cut the GRE packets: said so, exit 1.
+python3 - "$tmp/p.pcap" "$tmp/p4.pcap" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+out, off = bytearray(d[:24]), 24
+while off < len(d):
+    ts, us, cl, ol = struct.unpack_from("<IIII", d, off)
+    rec = d[off + 16:off + 16 + cl]
+    off += 16 + cl
+    if off > len(d) * 4 // 5:  # the handshake got through whole
+        rec = rec[:60]
+    out += struct.pack("<IIII", ts, us, len(rec), ol) + rec
+open(sys.argv[2], "wb").write(out)
+PY
+expect 1 "pptp snaplen" -- --password Gen-pw-1 "$tmp/p4.pcap"
+grep -q 'cut short by the capture.s snapshot length' "$tmp/err" || fail "snaplen: $(cat "$tmp/err")"
 # Truncated: what came before is decrypted, exit 1.
 size=$(stat -c %s "$tmp/p.pcap")
 head -c $((size * 2 / 3)) "$tmp/p.pcap" >"$tmp/p3.pcap"

@@ -306,8 +306,8 @@ static int check_passwords(const struct opts *o, const struct md_session *ss, si
 }
 
 /* What the PPTP reader saw (with --summary), and what it could not read.
- * Returns 1 if captured frames were lost to it (IP fragments never made
- * whole), which makes the exit status 1. */
+ * Returns 1 if captured frames were lost to it (packets cut by the snapshot
+ * length, IP fragments never made whole), which makes the exit status 1. */
 static int pptp_report(const struct md_input *in, int summary)
 {
     const struct md_ip_stats *ip = NULL;
@@ -330,6 +330,13 @@ static int pptp_report(const struct md_input *in, int summary)
                 "mppe-decrypt: %llu GRE call(s) without their control connection in the capture: "
                 "directions paired by address\n",
                 (unsigned long long)p->calls_guessed);
+    if (ip->truncated > 0) {
+        fprintf(stderr,
+                "mppe-decrypt: %llu IPv4 packet(s) cut short by the capture's snapshot length "
+                "and lost (capture with tcpdump -s 0)\n",
+                (unsigned long long)ip->truncated);
+        return 1;
+    }
     if (ip->frag_lost > 0) {
         fprintf(stderr,
                 "mppe-decrypt: %llu IP datagram(s) of GRE or TCP lost: fragments missing or "
