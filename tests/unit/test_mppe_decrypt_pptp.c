@@ -398,13 +398,37 @@ static void test_pptp_pairing(void **state)
     md_pptp_del(p);
 }
 
+/* Past MD_PPTP_MAX_WAITING receivers holding packets, the one waiting
+ * longest gives its gap up: what is buffered stays bounded. */
+static void test_pptp_waiting_bound(void **state)
+{
+    (void)state;
+    struct md_pptp *p;
+    assert_int_equal(md_pptp_new(&p), 0);
+    int calls = MD_PPTP_MAX_WAITING + 6, frames = 0;
+    struct md_unit u;
+    for (int i = 0; i < calls; i++) {
+        uint32_t host = 0x0a000001u + (uint32_t)i; /* a call per host, guessed */
+        gre(p, host, PAC, 1, 1, 'a');
+        gre(p, host, PAC, 1, 3, 'c'); /* 2 is missing: 3 waits */
+        while (md_pptp_next(p, &u) == 1)
+            frames += u.kind == MD_UNIT_FRAME;
+    }
+    /* Every first packet, and the third of the six that waited longest. */
+    assert_int_equal(frames, calls + 6);
+    assert_int_equal(md_pptp_finish(p), 0);
+    while (md_pptp_next(p, &u) == 1)
+        frames += u.kind == MD_UNIT_FRAME;
+    assert_int_equal(frames, 2 * calls);
+    md_pptp_del(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_link_ipv4),
-        cmocka_unit_test(test_ip_fragments),
-        cmocka_unit_test(test_tcp_reassembly),
-        cmocka_unit_test(test_pptp_pairing),
+        cmocka_unit_test(test_link_ipv4),          cmocka_unit_test(test_ip_fragments),
+        cmocka_unit_test(test_tcp_reassembly),     cmocka_unit_test(test_pptp_pairing),
+        cmocka_unit_test(test_pptp_waiting_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
