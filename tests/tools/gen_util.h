@@ -56,21 +56,60 @@ static inline size_t gen_icmp(uint8_t *p, uint32_t src, uint32_t dst, char tag, 
     p[11] = (uint8_t)sum;
     p[20] = 8; /* echo request */
     p[26] = (uint8_t)(seq >> 8);
-    p[27] = (uint8_t)seq;
+    /* The sequence number moves on by the payload per segment (seq / 5:
+     * the generators send every fifth packet as TCP), so that tshark sees
+     * new data, not retransmissions. */
+    uint32_t tseq = 1000u + 24u * (seq / 5);
+    for (int i = 0; i < 4; i++)
+        p[24 + i] = (uint8_t)(tseq >> (24 - 8 * i));
     char txt[32];
     snprintf(txt, sizeof(txt), "mppe-gen %c seq %05u....", tag, seq % 100000u);
     memcpy(p + 28, txt, 24);
     return len;
 }
 
-/* The expected line for a delivered IPv4 packet (others are not written). */
+/* A TCP segment (RFC 793 section 3.1) from src to dst, port 40123 to
+ * 40124 (no dissector claims them: tshark shows the payload as data), a
+ * 24-octet text payload naming the sender by tag. Returns its length. */
+#define GEN_TCP_LEN (20 + 20 + 24)
+static inline size_t gen_tcp(uint8_t *p, uint32_t src, uint32_t dst, char tag, unsigned seq)
+{
+    size_t len = gen_icmp(p, src, dst, tag, seq); /* the IPv4 header and text */
+    memmove(p + 40, p + 28, 24);
+    memset(p + 20, 0, 20);
+    p[3] = GEN_TCP_LEN;
+    p[9] = 6;
+    p[10] = p[11] = 0;
+    uint16_t sum = gen_ip_checksum(p, 20);
+    p[10] = (uint8_t)(sum >> 8);
+    p[11] = (uint8_t)sum;
+    p[20] = 0x9c, p[21] = 0xbb; /* 40123 */
+    p[22] = 0x9c, p[23] = 0xbc; /* 40124 */
+    /* The sequence number moves on by the payload per segment (seq / 5:
+     * the generators send every fifth packet as TCP), so that tshark sees
+     * new data, not retransmissions. */
+    uint32_t tseq = 1000u + 24u * (seq / 5);
+    for (int i = 0; i < 4; i++)
+        p[24 + i] = (uint8_t)(tseq >> (24 - 8 * i));
+    p[32] = 5 << 4;
+    p[33] = 0x18; /* PSH ACK */
+    p[34] = 0xff;
+    return len + 12;
+}
+
+/* The expected line for a delivered IPv4 packet (others are not written):
+ * ICMP with its type, TCP without (icmp.type empty), the payload as data. */
 static inline void gen_expect(FILE *f, uint16_t proto, const uint8_t *p, size_t len)
 {
     if (proto != 0x0021 || len < 28)
         return;
-    fprintf(f, "%u.%u.%u.%u\t%u.%u.%u.%u\t%u\t", p[12], p[13], p[14], p[15], p[16], p[17], p[18],
-            p[19], p[20]);
-    for (size_t i = 28; i < len; i++)
+    int tcp = p[9] == 6 && len >= 40;
+    fprintf(f, "%u.%u.%u.%u\t%u.%u.%u.%u\t", p[12], p[13], p[14], p[15], p[16], p[17], p[18],
+            p[19]);
+    if (!tcp)
+        fprintf(f, "%u", p[20]);
+    fputc('\t', f);
+    for (size_t i = tcp ? 40 : 28; i < len; i++)
         fprintf(f, "%02x", p[i]);
     fputc('\n', f);
 }

@@ -4,7 +4,8 @@
  * frames travel through libuppp's GRE channels (uppp/pptp_gre.h, RFC 2637
  * section 4) over a simulated network under a virtual clock, which loses a
  * share of the MPPE packets and delays others so that they arrive out of
- * order (and now and then twice). The control connections (RFC 2637
+ * order (and now and then twice). The traffic: ICMP echoes, every fifth
+ * packet a TCP segment instead. The control connections (RFC 2637
  * section 2) are built with libuppp's message builders (uppp/pptp_msg.h):
  * even calls are outgoing (OCRQ/OCRP), odd ones incoming (ICRQ/ICRP/ICCN),
  * spread over two control connections from two PNS addresses, with a
@@ -583,14 +584,16 @@ int main(int argc, char **argv)
         for (int i = 0; i < 2; i++)
             uppp_session_start(calls[c].e[i].s, now);
     run(UINT64_MAX, 1);
-    uint8_t pkt[GEN_ICMP_LEN];
+    uint8_t pkt[GEN_TCP_LEN];
     for (int n = 0; n < npkts; n++) {
         for (int c = 0; c < ncalls; c++)
             for (int i = 0; i < 2; i++) {
                 struct side *e = &calls[c].e[i];
                 uint32_t a = e->cfg.ip_local ? e->cfg.ip_local : calls[c].e[0].cfg.ip_remote;
                 uint32_t b = e->cfg.ip_local ? e->cfg.ip_remote : calls[c].e[0].cfg.ip_local;
-                size_t len = gen_icmp(pkt, a, b, i == 0 ? 'A' : 'B', (unsigned)n);
+                /* Every fifth packet is TCP, the others ICMP echoes. */
+                size_t len = n % 5 == 4 ? gen_tcp(pkt, a, b, i == 0 ? 'A' : 'B', (unsigned)n)
+                                        : gen_icmp(pkt, a, b, i == 0 ? 'A' : 'B', (unsigned)n);
                 uppp_session_send_ip(e->s, 0x0021, pkt, len, now);
             }
         run(now + 10, 0);

@@ -225,11 +225,15 @@ for l in ether vlan sll sll2 raw ipv4; do
     [ "$(grep -c 'frames=200 decrypted=200 failed=0$' "$tmp/out")" = 6 ] || fail "pptp $l: $(cat "$tmp/out")"
     grep -q 'control-connections=2 calls=6 calls-guessed=0 ' "$tmp/err" || fail "pptp $l: $(cat "$tmp/err")"
 done
-# ICMP in the output with the right addresses and payload (call 0 is
-# 10.1.0.1 <-> 10.1.0.2; the payload starts "mppe-gen A").
+# ICMP and TCP in the output with the right addresses and payload (call 0
+# is 10.1.0.1 <-> 10.1.0.2; the payload starts "mppe-gen A"; every fifth
+# packet is TCP from port 40123 to 40124).
 if [ $have_tshark = 1 ]; then
     n=$(fields "$tmp/p.out" | grep -c $'^10.1.0.1\t10.1.0.2\t8\t6d7070652d67656e2041')
-    [ "$n" = 100 ] || fail "pptp: $n echo requests 10.1.0.1 -> 10.1.0.2 with A's payload"
+    [ "$n" = 80 ] || fail "pptp: $n echo requests 10.1.0.1 -> 10.1.0.2 with A's payload"
+    n=$(tshark -r "$tmp/p.out" -T fields -e ip.src -e ip.dst -e tcp.srcport -e tcp.dstport -e data 2>/dev/null |
+        grep -c $'^10.1.0.2\t10.1.0.1\t40123\t40124\t6d7070652d67656e2042')
+    [ "$n" = 20 ] || fail "pptp: $n TCP segments 10.1.0.2:40123 -> 10.1.0.1:40124 with B's payload"
 fi
 # Reordered and duplicated GRE: the receiver puts it back in order, so
 # even stateful MPPE loses nothing.
