@@ -583,7 +583,9 @@ static int tcp_input(struct md_pptp *p, const struct md_ipv4 *ip)
                 goto found;
             }
     }
-    if (flags & MD_TCP_RST)
+    /* A new connection starts with a SYN, or data when the capture began
+     * after it; a bare ACK or FIN (the last of a closed one) starts none. */
+    if ((flags & MD_TCP_RST) || (!(flags & MD_TCP_SYN) && off == ip->len))
         return 0;
     if (slot == MD_PPTP_MAX_CONNS) {
         close_conn(p, oldest);
