@@ -9,6 +9,7 @@
  * Checks: no crash, no leak, no unbounded work; the tracker's counters
  * add up (decrypted + failed == frames for every session).
  */
+#define _GNU_SOURCE /* memmem */
 #include "md_run.h"
 
 #include <stdio.h>
@@ -34,13 +35,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct md_input *in;
     if (md_input_open(&in, fp, err, sizeof(err)) != 0)
         return 0;
-    /* The seeds' passwords: shared/captures' hex dumps and the pppd record
-     * made from one (first octet '#', a digit, or the record's time item
-     * 7) use testpass123; the pcaps of mppe-capture-gen and
-     * pptp-capture-gen Gen-pw-1. */
+    /* The seeds' passwords: user testuser (shared/captures, the pppd
+     * record made from one, tests/data/pptp's real capture) has
+     * testpass123; the generators' users (gen-user...) Gen-pw-1. */
     static struct md_creds creds;
     creds.kind = MD_CRED_PASSWORD;
-    int shared = data[0] == '#' || (data[0] >= '0' && data[0] <= '9') || data[0] == 7;
+    int shared = memmem(data, size, "testuser", 8) != NULL;
     snprintf(creds.password, sizeof(creds.password), "%s", shared ? "testpass123" : "Gen-pw-1");
     struct md_framer *fr = NULL;
     struct md_track *t = NULL;
