@@ -3,14 +3,21 @@
  * (mppe_capture_gen.c, pptp_capture_gen.c): a seeded PRNG, the ICMP echo
  * requests they send through libuppp sessions, and the line they write to
  * the expected file for each packet a session delivers: the fields tshark
- * prints for it (ip.src, ip.dst, icmp.type, data).
+ * prints for it (ip.src, ip.dst, icmp.type, data); and the sessions'
+ * secret and log callbacks.
  */
 #ifndef GEN_UTIL_H
 #define GEN_UTIL_H
 
+#include <uppp/session.h>
+
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* Every generated session's password. */
+#define PASSWORD "Gen-pw-1"
 
 /* ICMP echo with a 24-octet text payload. */
 #define GEN_ICMP_LEN (28 + 24)
@@ -112,6 +119,27 @@ static inline void gen_expect(FILE *f, uint16_t proto, const uint8_t *p, size_t 
     for (size_t i = tcp ? 40 : 28; i < len; i++)
         fprintf(f, "%02x", p[i]);
     fputc('\n', f);
+}
+
+/* uppp get_secret: PASSWORD for everyone. */
+static inline int gen_secret_cb(void *user, const struct uppp_secret_query *q,
+                                struct uppp_secret *out)
+{
+    (void)user;
+    (void)q;
+    memset(out, 0, sizeof(*out));
+    out->kind = UPPP_SECRET_PASSWORD;
+    snprintf(out->password, sizeof(out->password), "%s", PASSWORD);
+    return 0;
+}
+
+/* uppp log: to stderr when GEN_DEBUG is set. */
+static inline void gen_log_cb(void *user, int level, const char *line)
+{
+    (void)user;
+    (void)level;
+    if (getenv("GEN_DEBUG"))
+        fprintf(stderr, "%s\n", line);
 }
 
 #endif

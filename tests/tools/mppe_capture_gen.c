@@ -25,7 +25,6 @@
 
 #define QMAX 4096
 #define FMAX 4200
-#define PASSWORD "Gen-pw-1"
 
 struct frame {
     size_t len;
@@ -70,24 +69,6 @@ static int random_cb(void *user, void *buf, size_t len)
     for (size_t i = 0; i < len; i++)
         ((uint8_t *)buf)[i] = (uint8_t)(gen_rnd(&e->rng) >> 32);
     return 0;
-}
-
-static int secret_cb(void *user, const struct uppp_secret_query *q, struct uppp_secret *out)
-{
-    (void)user;
-    (void)q;
-    memset(out, 0, sizeof(*out));
-    out->kind = UPPP_SECRET_PASSWORD;
-    snprintf(out->password, sizeof(out->password), "%s", PASSWORD);
-    return 0;
-}
-
-static void log_cb(void *user, int level, const char *line)
-{
-    (void)user;
-    (void)level;
-    if (getenv("GEN_DEBUG"))
-        fprintf(stderr, "%s\n", line);
 }
 
 static int running(void)
@@ -194,8 +175,8 @@ int main(int argc, char **argv)
                                     .output = out_cb,
                                     .deliver = deliver_cb,
                                     .random = random_cb,
-                                    .get_secret = secret_cb,
-                                    .log = log_cb};
+                                    .get_secret = gen_secret_cb,
+                                    .log = gen_log_cb};
         if (uppp_session_new(&ends[i].s, &ends[i].cfg, &cb) != 0 ||
             uppp_session_start(ends[i].s, now) != 0) {
             fprintf(stderr, "session setup failed\n");

@@ -42,7 +42,6 @@
 #define MAXCALLS 64
 #define MAXFLIGHT 65536
 #define PKTMAX 4200
-#define PASSWORD "Gen-pw-1"
 #define PAC_IP 0xc6336401u /* 198.51.100.1 */
 #define PNS_IP 0xc000020au /* 192.0.2.10, + the connection's index */
 #define NCONN 2
@@ -335,24 +334,6 @@ static int random_cb(void *user, void *buf, size_t len)
     return 0;
 }
 
-static int secret_cb(void *user, const struct uppp_secret_query *q, struct uppp_secret *out)
-{
-    (void)user;
-    (void)q;
-    memset(out, 0, sizeof(*out));
-    out->kind = UPPP_SECRET_PASSWORD;
-    snprintf(out->password, sizeof(out->password), "%s", PASSWORD);
-    return 0;
-}
-
-static void log_cb(void *user, int level, const char *line)
-{
-    (void)user;
-    (void)level;
-    if (getenv("GEN_DEBUG"))
-        fprintf(stderr, "%s\n", line);
-}
-
 /* Timers before arrivals at the same instant, as the decryptor runs them. */
 static void run(uint64_t until, int stop_when_up)
 {
@@ -447,8 +428,8 @@ static void setup_call(int c)
                                     .output = out_cb,
                                     .deliver = deliver_cb,
                                     .random = random_cb,
-                                    .get_secret = secret_cb,
-                                    .log = log_cb};
+                                    .get_secret = gen_secret_cb,
+                                    .log = gen_log_cb};
         if (uppp_session_new(&k->e[i].s, &k->e[i].cfg, &cb) != 0) {
             fprintf(stderr, "session setup failed\n");
             exit(1);
