@@ -9,18 +9,26 @@
  * as master keys, as from RADIUS), then PACKETS IPv4 packets of SIZE
  * octets encrypted by libuppp's sender, stateless or stateful.
  *
+ * The same frames once more as PPTP would carry them, each in an IPv4 +
+ * enhanced GRE packet (RFC 2637 section 4.1), through the PPTP path
+ * (md_pptp: IPv4, GRE header, libuppp's GRE receiver, the frame queue)
+ * before md_track: what PPTP costs on top.
+ *
  * Prints key=value lines, one per mode:
- *   mode=stateless|stateful packets=N size=S decrypt_mbps=X rc4_mbps=Y
- *   ratio=X/Y goal=G met=yes|no
- * Goals (issue 11): 0.5 stateless (a key change per packet), 0.9 stateful.
+ *   mode=stateless|stateful|pptp-stateless|pptp-stateful packets=N size=S
+ *   decrypt_mbps=X rc4_mbps=Y ratio=X/Y goal=G met=yes|no
+ * Goals (issue 11): 0.5 stateless (a key change per packet), 0.9 stateful;
+ * the PPTP lines are held to the same.
  *
  * usage: decrypt-bench [PACKETS [SIZE]]
  */
+#include "md_pptp.h"
 #include "md_track.h"
 #include "md_wire.h"
 
 #include <uppp/err.h>
 #include <uppp/mppe.h>
+#include <uppp/pptp_gre.h>
 
 #include <openssl/evp.h>
 #include <openssl/provider.h>
@@ -31,6 +39,8 @@
 
 #define MAX_SIZE 1500
 #define FRAME_CAP (MAX_SIZE + 8)
+/* IPv4 header + GRE header with a sequence number in front of a frame. */
+#define WRAP_LEN (20 + 12)
 #define ROUNDS 5
 
 static const uint8_t send_key[16] = "bench-send-key!";
@@ -38,7 +48,7 @@ static const uint8_t recv_key[16] = "bench-recv-key!";
 
 struct frame {
     size_t len;
-    uint8_t d[FRAME_CAP];
+    uint8_t d[WRAP_LEN + FRAME_CAP];
 };
 
 static double now_s(void)
@@ -66,7 +76,45 @@ static size_t make_ctrl(uint8_t *f, uint16_t proto, uint8_t code, const uint8_t 
     return vn + 6;
 }
 
-static struct md_track *new_session(const struct md_creds *c, int stateless)
+/* Put frame f (n octets) in an IPv4 + GRE packet at out; from_a says which
+ * host sends it. Returns the packet's length. */
+static size_t wrap(uint8_t *out, const uint8_t *f, size_t n, int from_a, uint32_t seq)
+{
+    static const uint8_t a[4] = {192, 0, 2, 1}, b[4] = {192, 0, 2, 2};
+    struct uppp_gre_hdr h = {
+        .payload_len = (uint16_t)n, .call_id = from_a ? 7 : 9, .has_seq = 1, .seq = seq};
+    memmove(out + WRAP_LEN, f, n); /* first: f may be out itself */
+    memset(out, 0, 20);
+    out[0] = 0x45;
+    out[2] = (uint8_t)((n + WRAP_LEN) >> 8);
+    out[3] = (uint8_t)(n + WRAP_LEN);
+    out[8] = 64;
+    out[9] = MD_IPPROTO_GRE;
+    memcpy(out + 12, from_a ? a : b, 4);
+    memcpy(out + 16, from_a ? b : a, 4);
+    if (uppp_gre_build(&h, out + 20, 12) != 12)
+        die("uppp_gre_build");
+    return n + WRAP_LEN;
+}
+
+/* Frames to the tracker, through the PPTP path if p is not NULL. */
+static void feed(struct md_track *t, struct md_pptp *p, struct md_unit *u, uint32_t seq)
+{
+    if (p == NULL) {
+        md_track_frame(t, u);
+        return;
+    }
+    static uint8_t pkt[WRAP_LEN + FRAME_CAP];
+    size_t n = wrap(pkt, u->data, u->len, u->dir == MD_DIR_A, seq);
+    if (md_pptp_input(p, seq, pkt, n) != 0)
+        die("md_pptp_input");
+    struct md_unit q;
+    while (md_pptp_next(p, &q) == 1)
+        if (q.kind == MD_UNIT_FRAME)
+            md_track_frame(t, &q);
+}
+
+static struct md_track *new_session(const struct md_creds *c, int stateless, struct md_pptp *p)
 {
     struct md_track *t;
     struct md_track_config tc = {.creds = c};
@@ -78,23 +126,23 @@ static struct md_track *new_session(const struct md_creds *c, int stateless)
     memset(v, 0x11, sizeof(v));
     v[0] = MD_MSCHAP2_CHAL_LEN;
     u.len = make_ctrl(f, MD_PROTO_CHAP, MD_CHAP_CHALLENGE, v, 17);
-    md_track_frame(t, &u);
+    feed(t, p, &u, 1);
     v[0] = MD_MSCHAP_RESP_LEN;
     memcpy(v + 50, "bench", 5);
     u.dir = MD_DIR_B;
     u.len = make_ctrl(f, MD_PROTO_CHAP, MD_CHAP_RESPONSE, v, 55);
-    md_track_frame(t, &u);
+    feed(t, p, &u, 1);
     u.dir = MD_DIR_A;
     u.len = make_ctrl(f, MD_PROTO_CHAP, MD_CHAP_SUCCESS, (const uint8_t *)"S=", 2);
-    md_track_frame(t, &u);
+    feed(t, p, &u, 2);
     /* CCP Configure-Ack with MPPE 128, H as asked (RFC 3078 section 2). */
     uint8_t opt[6] = {UPPP_CCP_OPT_MPPE, 6, stateless ? 1 : 0, 0, 0, 0x40};
     u.len = make_ctrl(f, MD_PROTO_CCP, MD_CP_CONF_ACK, opt, 6);
-    md_track_frame(t, &u);
+    feed(t, p, &u, 3);
     return t;
 }
 
-static int run_mode(int stateless, int npk, size_t size)
+static int run_mode(int stateless, int pptp, int npk, size_t size)
 {
     struct md_creds c;
     memset(&c, 0, sizeof(c));
@@ -122,6 +170,8 @@ static int run_mode(int stateless, int npk, size_t size)
         if (n < 0)
             die("uppp_mppe_encrypt");
         fr[i].len = (size_t)n + 1;
+        if (pptp) /* the GRE sequence numbers go on after the handshake's 3 */
+            fr[i].len = wrap(fr[i].d, fr[i].d, fr[i].len, 1, (uint32_t)i + 4);
     }
     uppp_mppe_del(tx);
 
@@ -135,15 +185,26 @@ static int run_mode(int stateless, int npk, size_t size)
     double best_md = 0, best_rc4 = 0;
     double bytes = (double)npk * (double)(size + 2);
     for (int r = 0; r < ROUNDS; r++) {
-        struct md_track *t = new_session(&c, stateless);
+        struct md_pptp *p = NULL;
+        if (pptp && md_pptp_new(&p) != 0)
+            die("md_pptp_new");
+        struct md_track *t = new_session(&c, stateless, p);
         double t0 = now_s();
         struct md_unit u = {.dir = MD_DIR_A, .kind = MD_UNIT_FRAME};
         for (int i = 0; i < npk; i++) {
+            if (p != NULL) {
+                if (md_pptp_input(p, (uint64_t)i + 4, fr[i].d, fr[i].len) != 0)
+                    die("md_pptp_input");
+                while (md_pptp_next(p, &u) == 1)
+                    md_track_frame(t, &u);
+                continue;
+            }
             u.data = fr[i].d;
             u.len = fr[i].len;
             md_track_frame(t, &u);
         }
         double dt = now_s() - t0;
+        md_pptp_del(p);
         size_t ns;
         const struct md_session *s = md_track_sessions(t, &ns);
         if (ns != 1 || s->decrypted != (uint64_t)npk)
@@ -159,8 +220,9 @@ static int run_mode(int stateless, int npk, size_t size)
         for (int i = 0; i < npk; i++) {
             int outl;
             /* The same copy out of the capture as the tool makes. */
-            memcpy(scratch, fr[i].d + 3, fr[i].len - 3);
-            if (EVP_EncryptUpdate(ctx, scratch, &outl, scratch, (int)(fr[i].len - 3)) != 1)
+            size_t at = pptp ? WRAP_LEN + 3 : 3;
+            memcpy(scratch, fr[i].d + at, fr[i].len - at);
+            if (EVP_EncryptUpdate(ctx, scratch, &outl, scratch, (int)(fr[i].len - at)) != 1)
                 die("EVP_EncryptUpdate failed");
         }
         dt = now_s() - t0;
@@ -175,8 +237,10 @@ static int run_mode(int stateless, int npk, size_t size)
     double ratio = best_md / best_rc4, goal = stateless ? 0.5 : 0.9;
     printf("mode=%s packets=%d size=%zu decrypt_mbps=%.1f rc4_mbps=%.1f ratio=%.2f goal=%.1f "
            "met=%s\n",
-           stateless ? "stateless" : "stateful", npk, size, best_md, best_rc4, ratio, goal,
-           ratio >= goal ? "yes" : "no");
+           pptp        ? (stateless ? "pptp-stateless" : "pptp-stateful")
+           : stateless ? "stateless"
+                       : "stateful",
+           npk, size, best_md, best_rc4, ratio, goal, ratio >= goal ? "yes" : "no");
     return ratio >= goal;
 }
 
@@ -188,7 +252,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: decrypt-bench [PACKETS [SIZE (20..%d)]]\n", MAX_SIZE);
         return 2;
     }
-    int ok = run_mode(1, npk, size);
-    ok &= run_mode(0, npk, size);
+    int ok = run_mode(1, 0, npk, size);
+    ok &= run_mode(0, 0, npk, size);
+    ok &= run_mode(1, 1, npk, size);
+    ok &= run_mode(0, 1, npk, size);
     return ok ? 0 : 1;
 }

@@ -1,13 +1,15 @@
 /*
  * Fuzz target for mppe-decrypt's capture parser and session tracker
  * (tools/mppe_decrypt/): the input is a whole capture file (pcap/pcapng
- * through libpcap, pppd record, or hex dump), run through the framer
+ * through libpcap, PPP or PPTP link types, pppd record, or hex dump; the
+ * PPTP parsers alone are fuzzed by mppe_decrypt_pptp), run through the framer
  * (RFC 1662 deframing) and the tracker (CHAP, CCP, MPPE decryption) with
  * the password of the seed captures, so decryption is reached too.
  *
  * Checks: no crash, no leak, no unbounded work; the tracker's counters
  * add up (decrypted + failed == frames for every session).
  */
+#define _GNU_SOURCE /* memmem */
 #include "md_run.h"
 
 #include <stdio.h>
@@ -33,9 +35,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct md_input *in;
     if (md_input_open(&in, fp, err, sizeof(err)) != 0)
         return 0;
-    static struct md_creds creds; /* seeds: shared/captures and mppe-capture-gen */
+    /* The seeds' passwords: user testuser (shared/captures, the pppd
+     * record made from one, tests/data/pptp's real capture) has
+     * testpass123; the generators' users (gen-user...) Gen-pw-1. */
+    static struct md_creds creds;
     creds.kind = MD_CRED_PASSWORD;
-    snprintf(creds.password, sizeof(creds.password), "%s", size & 1 ? "testpass123" : "Gen-pw-1");
+    int shared = memmem(data, size, "testuser", 8) != NULL;
+    snprintf(creds.password, sizeof(creds.password), "%s", shared ? "testpass123" : "Gen-pw-1");
     struct md_framer *fr = NULL;
     struct md_track *t = NULL;
     struct md_track_config tc = {.creds = &creds};

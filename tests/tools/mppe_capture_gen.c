@@ -13,6 +13,8 @@
  * usage: mppe-capture-gen OUT.pcap EXPECTED.txt v1|v2 40|56|128
  *                         stateless|stateful LOSS_PERCENT SEED PACKETS
  */
+#include "gen_util.h"
+
 #include <uppp/err.h>
 #include <uppp/session.h>
 
@@ -23,7 +25,6 @@
 
 #define QMAX 4096
 #define FMAX 4200
-#define PASSWORD "Gen-pw-1"
 
 struct frame {
     size_t len;
@@ -46,16 +47,6 @@ static uint64_t now = 1, rng = 12345;
 static int loss_pct;
 static unsigned dropped;
 
-static uint64_t rnd(uint64_t *st)
-{
-    uint64_t x = *st ? *st : 0x9e3779b97f4a7c15ull;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *st = x;
-    return x * 2685821657736338717ull;
-}
-
 static void out_cb(void *user, const uint8_t *data, size_t len)
 {
     struct end *e = user;
@@ -69,39 +60,15 @@ static void out_cb(void *user, const uint8_t *data, size_t len)
 static void deliver_cb(void *user, uint16_t proto, const uint8_t *p, size_t len)
 {
     (void)user;
-    if (proto != 0x0021 || len < 28)
-        return;
-    fprintf(expected, "%u.%u.%u.%u\t%u.%u.%u.%u\t%u\t", p[12], p[13], p[14], p[15], p[16], p[17],
-            p[18], p[19], p[20]);
-    for (size_t i = 28; i < len; i++)
-        fprintf(expected, "%02x", p[i]);
-    fputc('\n', expected);
+    gen_expect(expected, proto, p, len);
 }
 
 static int random_cb(void *user, void *buf, size_t len)
 {
     struct end *e = user;
     for (size_t i = 0; i < len; i++)
-        ((uint8_t *)buf)[i] = (uint8_t)(rnd(&e->rng) >> 32);
+        ((uint8_t *)buf)[i] = (uint8_t)(gen_rnd(&e->rng) >> 32);
     return 0;
-}
-
-static int secret_cb(void *user, const struct uppp_secret_query *q, struct uppp_secret *out)
-{
-    (void)user;
-    (void)q;
-    memset(out, 0, sizeof(*out));
-    out->kind = UPPP_SECRET_PASSWORD;
-    snprintf(out->password, sizeof(out->password), "%s", PASSWORD);
-    return 0;
-}
-
-static void log_cb(void *user, int level, const char *line)
-{
-    (void)user;
-    (void)level;
-    if (getenv("GEN_DEBUG"))
-        fprintf(stderr, "%s\n", line);
 }
 
 static int running(void)
@@ -121,7 +88,7 @@ static void move_one(struct end *e)
     /* Loss hits MPPE data only (protocol 0x00FD, PFC or not), so that the
      * handshake, CCP and its Reset-Requests get through. */
     int mppe = (f->d[0] == 0xfd) || (f->len > 1 && f->d[0] == 0 && f->d[1] == 0xfd);
-    if (mppe && loss_pct && (int)(rnd(&rng) % 100) < loss_pct) {
+    if (mppe && loss_pct && (int)(gen_rnd(&rng) % 100) < loss_pct) {
         dropped++;
         return;
     }
@@ -161,34 +128,6 @@ static void run(uint64_t until, int stop_running)
     }
     if (now < until && !stop_running)
         now = until;
-}
-
-static size_t make_icmp(uint8_t *p, int from_a, unsigned seq)
-{
-    size_t len = 28 + 24;
-    memset(p, 0, len);
-    p[0] = 0x45;
-    p[3] = (uint8_t)len;
-    p[5] = (uint8_t)seq;
-    p[8] = 64;
-    p[9] = 1;
-    uint8_t a[4] = {10, 0, 0, 1}, b[4] = {10, 0, 0, 2};
-    memcpy(p + 12, from_a ? a : b, 4);
-    memcpy(p + 16, from_a ? b : a, 4);
-    uint32_t sum = 0;
-    for (int i = 0; i < 20; i += 2)
-        sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    p[10] = (uint8_t)(~sum >> 8);
-    p[11] = (uint8_t)~sum;
-    p[20] = 8; /* echo request */
-    p[26] = (uint8_t)(seq >> 8);
-    p[27] = (uint8_t)seq;
-    char txt[32];
-    snprintf(txt, sizeof(txt), "mppe-gen %c seq %05u....", from_a ? 'A' : 'B', seq % 100000u);
-    memcpy(p + 28, txt, 24);
-    return len;
 }
 
 int main(int argc, char **argv)
@@ -236,8 +175,8 @@ int main(int argc, char **argv)
                                     .output = out_cb,
                                     .deliver = deliver_cb,
                                     .random = random_cb,
-                                    .get_secret = secret_cb,
-                                    .log = log_cb};
+                                    .get_secret = gen_secret_cb,
+                                    .log = gen_log_cb};
         if (uppp_session_new(&ends[i].s, &ends[i].cfg, &cb) != 0 ||
             uppp_session_start(ends[i].s, now) != 0) {
             fprintf(stderr, "session setup failed\n");
@@ -252,7 +191,8 @@ int main(int argc, char **argv)
     uint8_t pkt[64];
     for (int i = 0; i < npkts; i++) {
         for (int a = 0; a < 2; a++) {
-            size_t n = make_icmp(pkt, a == 0, (unsigned)i);
+            size_t n = gen_icmp(pkt, a == 0 ? 0x0a000001 : 0x0a000002,
+                                a == 0 ? 0x0a000002 : 0x0a000001, a == 0 ? 'A' : 'B', (unsigned)i);
             uppp_session_send_ip(ends[a].s, 0x0021, pkt, n, now);
         }
         run(now + 10, 0);

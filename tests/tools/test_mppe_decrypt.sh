@@ -4,14 +4,21 @@
 # captures made by two libuppp sessions (mppe-capture-gen) in every
 # combination of MS-CHAP v1/v2 x MPPE 40/56/128 x stateless/stateful, with
 # and without loss, decrypt to exactly the packets the receiving session
-# delivered, as tshark reads them from the output; the other key inputs,
-# the password check, the pppd record format, and bad input with its exit
-# status.
+# delivered, as tshark reads them from the output; PPTP captures
+# (pptp-capture-gen: libuppp sessions over libuppp's GRE channels, control
+# connections built with its message builders) in every IP link type, with
+# many calls over two control connections, loss, reordering, duplicates, IP
+# fragments, segmented and retransmitted control messages, and without the
+# control connection; the real pptp-linux <-> pptpd captures of
+# tests/data/pptp if present; the other key inputs, the password check, the
+# pppd record format, and bad input with its exit status.
 #
 # usage: test_mppe_decrypt.sh PATH/TO/mppe-decrypt PATH/TO/mppe-capture-gen SHARED_DIR
-tool=${1:?usage: $0 mppe-decrypt mppe-capture-gen shared-dir}
+#                             [PATH/TO/pptp-capture-gen]
+tool=${1:?usage: $0 mppe-decrypt mppe-capture-gen shared-dir [pptp-capture-gen]}
 gen=${2:?}
 shared=${3:?}
+pgen=${4:-$(dirname "$gen")/pptp-capture-gen}
 # shellcheck source=tests/tools/lib.sh
 . "$(dirname "$0")/lib.sh"
 caps=$shared/captures
@@ -160,31 +167,187 @@ fi
 expect 0 "three sessions, password check" -- --check-password Gen-pw-1 "$tmp/multi.pcap"
 [ "$(grep -c 'password=Gen-pw-1$' "$tmp/out")" = 3 ] || fail "multi check: $(cat "$tmp/out")"
 
-# ---- link type PPP (9): no direction; the coherency counts tell them apart
+# ---- link types PPP (9) and PPP_HDLC (50): no direction; the coherency
+# counts tell them apart. PPP_HDLC frames start with FF 03 (tcpdump.org).
 to_dlt_ppp() {
-    python3 - "$1" "$2" <<'PY'
+    python3 - "$1" "$2" "$3" <<'PY'
 import struct, sys
 d = open(sys.argv[1], "rb").read()
+dlt = int(sys.argv[3])
 hdr = bytearray(d[:24])
-struct.pack_into("<I", hdr, 20, 9)
+struct.pack_into("<I", hdr, 20, dlt)
 out, off = bytearray(hdr), 24
 while off < len(d):
     ts, us, cl, _ = struct.unpack_from("<IIII", d, off)
     rec = d[off + 17:off + 16 + cl]  # without the direction octet
     off += 16 + cl
+    if dlt == 50 and rec[:2] != b"\xff\x03":
+        rec = b"\xff\x03" + rec
     out += struct.pack("<IIII", ts, us, len(rec), len(rec)) + rec
 open(sys.argv[2], "wb").write(out)
 PY
 }
-for c in "v2 128 stateless" "v2 56 stateful"; do
+for c in "9 v2 128 stateless" "9 v2 56 stateful" "50 v1 40 stateful"; do
     set -- $c
-    "$gen" "$tmp/g.pcap" "$tmp/g.txt" "$1" "$2" "$3" 0 5 200 2>/dev/null || fail "dlt ppp $c: generator"
-    to_dlt_ppp "$tmp/g.pcap" "$tmp/g9.pcap"
-    expect 0 "DLT_PPP $c" -- --summary --password Gen-pw-1 -w "$tmp/g.out" "$tmp/g9.pcap"
+    "$gen" "$tmp/g.pcap" "$tmp/g.txt" "$2" "$3" "$4" 0 5 200 2>/dev/null || fail "dlt ppp $c: generator"
+    to_dlt_ppp "$tmp/g.pcap" "$tmp/g9.pcap" "$1"
+    expect 0 "DLT $c" -- --summary --password Gen-pw-1 -w "$tmp/g.out" "$tmp/g9.pcap"
     grep -q "frames=400 decrypted=400 failed=0" "$tmp/out" || fail "DLT_PPP $c: $(cat "$tmp/out")"
     if [ $have_tshark = 1 ] && ! diff -q <(fields "$tmp/g.out") "$tmp/g.txt" >/dev/null; then
         fail "DLT_PPP $c: tshark fields differ from the packets sent"
     fi
+done
+
+# ---- PPTP: GRE + the TCP 1723 control connection, each call a session.
+# pgen prints one line per call (user method bits mode delivered=N); the
+# summary must hold the same sessions, every frame the receiving session
+# decrypted decrypted here too, and tshark must read exactly the packets
+# the sessions delivered (sorted: calls interleave).
+sessions_of() {
+    sed -n 's/^session=[0-9]* \(user=.*\) frames=[0-9]* decrypted=\([0-9]*\) failed=.*/\1 delivered=\2/p' "$1" | sort
+}
+pptp_case() { # pptp_case EXIT WHAT -- GEN-ARGS...
+    local want=$1 what=$2
+    shift 3
+    "$pgen" "$tmp/p.pcap" "$tmp/p.txt" "$@" >"$tmp/p.calls" 2>"$tmp/gen.err" || {
+        fail "$what: generator: $(cat "$tmp/gen.err")"
+        return
+    }
+    expect "$want" "$what" -- --summary --password Gen-pw-1 -w "$tmp/p.out" "$tmp/p.pcap"
+    [ "$(sessions_of "$tmp/out")" = "$(sort "$tmp/p.calls")" ] ||
+        fail "$what: sessions differ: $(cat "$tmp/out") / $(cat "$tmp/p.calls")"
+    if [ $have_tshark = 1 ] && ! diff -q <(fields "$tmp/p.out" | sort) <(sort "$tmp/p.txt") >/dev/null; then
+        fail "$what: tshark fields differ from the packets delivered"
+    fi
+}
+for l in ether vlan sll sll2 raw ipv4; do
+    pptp_case 0 "pptp $l" -- $l 6 0 0 3 100
+    [ "$(grep -c 'frames=200 decrypted=200 failed=0$' "$tmp/out")" = 6 ] || fail "pptp $l: $(cat "$tmp/out")"
+    grep -q 'control-connections=2 calls=6 calls-guessed=0 ' "$tmp/err" || fail "pptp $l: $(cat "$tmp/err")"
+done
+# ICMP and TCP in the output with the right addresses and payload (call 0
+# is 10.1.0.1 <-> 10.1.0.2; the payload starts "mppe-gen A"; every fifth
+# packet is TCP from port 40123 to 40124).
+if [ $have_tshark = 1 ]; then
+    n=$(fields "$tmp/p.out" | grep -c $'^10.1.0.1\t10.1.0.2\t8\t6d7070652d67656e2041')
+    [ "$n" = 80 ] || fail "pptp: $n echo requests 10.1.0.1 -> 10.1.0.2 with A's payload"
+    n=$(tshark -r "$tmp/p.out" -T fields -e ip.src -e ip.dst -e tcp.srcport -e tcp.dstport -e data 2>/dev/null |
+        grep -c $'^10.1.0.2\t10.1.0.1\t40123\t40124\t6d7070652d67656e2042')
+    [ "$n" = 20 ] || fail "pptp: $n TCP segments 10.1.0.2:40123 -> 10.1.0.1:40124 with B's payload"
+fi
+# Reordered and duplicated GRE: the receiver puts it back in order, so
+# even stateful MPPE loses nothing.
+pptp_case 0 "pptp reordered" -- ether 6 0 20 4 200
+[ "$(grep -c 'frames=400 decrypted=400 failed=0$' "$tmp/out")" = 6 ] || fail "reordered: $(cat "$tmp/out")"
+grep -q 'gre-duplicates=[1-9]' "$tmp/err" || fail "reordered: no duplicate counted: $(cat "$tmp/err")"
+# Loss, reordering, fragments and messy TCP at once: stateful sessions
+# lose what upppd's receiver lost (exit 1), the others only the lost frames.
+pptp_case 1 "pptp lossy" -- vlan 6 10 20 5 200 frag,tcpmess
+grep -q 'calls=6 calls-guessed=0 ' "$tmp/err" || fail "lossy: control messages lost: $(cat "$tmp/err")"
+grep -q 'tcp-gap-octets=0 ip-fragments=[1-9][0-9]* reassembled=[1-9][0-9]* fragments-lost=0' "$tmp/err" ||
+    fail "lossy: reassembly: $(cat "$tmp/err")"
+pptp_case 1 "pptp lossy sll2" -- sll2 4 10 0 6 150
+# Without the control connection (a 'proto gre' capture): paired by address.
+pptp_case 0 "pptp no control" -- raw 4 0 0 7 100 noctrl
+grep -q 'without their control connection' "$tmp/err" || fail "no control: $(cat "$tmp/err")"
+# pcapng (editcap converts): the same sessions.
+if command -v editcap >/dev/null; then
+    "$pgen" "$tmp/p.pcap" "$tmp/p.txt" sll2 3 0 0 10 50 >"$tmp/p.calls" 2>/dev/null || fail "pcapng: generator"
+    editcap -F pcapng "$tmp/p.pcap" "$tmp/p.pcapng" || fail "pcapng: editcap"
+    expect 0 "pptp pcapng" -- --summary --password Gen-pw-1 "$tmp/p.pcapng"
+    [ "$(sessions_of "$tmp/out")" = "$(sort "$tmp/p.calls")" ] || fail "pcapng: $(cat "$tmp/out")"
+fi
+# Password check and a wrong password on PPTP.
+"$pgen" "$tmp/p.pcap" "$tmp/p.txt" sll 3 0 0 8 20 >/dev/null 2>&1 || fail "pptp check: generator"
+expect 0 "pptp check-password" -- --check-password x Gen-pw-1 "$tmp/p.pcap"
+[ "$(grep -c 'user=gen-user-[0-2] password=Gen-pw-1$' "$tmp/out")" = 3 ] || fail "pptp check: $(cat "$tmp/out")"
+expect 3 "pptp wrong password" -- --password nope "$tmp/p.pcap"
+grep -q 'wrong key' "$tmp/err" || fail "pptp wrong password: $(cat "$tmp/err")"
+# A first fragment missing: that GRE packet is lost, and said so (exit 1).
+"$pgen" "$tmp/p.pcap" "$tmp/p.txt" ether 1 0 0 9 50 frag >/dev/null 2>&1 || fail "pptp frag: generator"
+python3 - "$tmp/p.pcap" "$tmp/p2.pcap" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+out, off, dropped = bytearray(d[:24]), 24, 0
+while off < len(d):
+    cl = struct.unpack_from("<I", d, off + 8)[0]
+    rec = d[off:off + 16 + cl]
+    off += 16 + cl
+    ip = rec[16 + 14:]
+    first_frag = len(ip) > 20 and ip[9] == 47 and struct.unpack(">H", ip[6:8])[0] == 0x2000
+    if first_frag and not dropped and off > len(d) // 2:
+        dropped = 1
+        continue
+    out += rec
+open(sys.argv[2], "wb").write(out)
+PY
+expect 1 "pptp fragment missing" -- --summary --password Gen-pw-1 "$tmp/p2.pcap"
+grep -q 'fragments-lost=1$' "$tmp/err" || fail "fragment missing: $(cat "$tmp/err")"
+grep -q 'IP datagram(s) of GRE or TCP lost' "$tmp/err" || fail "fragment missing: message"
+# A small snapshot length cut the GRE packets: said so, exit 1.
+python3 - "$tmp/p.pcap" "$tmp/p4.pcap" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+out, off = bytearray(d[:24]), 24
+while off < len(d):
+    ts, us, cl, ol = struct.unpack_from("<IIII", d, off)
+    rec = d[off + 16:off + 16 + cl]
+    off += 16 + cl
+    if off > len(d) * 4 // 5:  # the handshake got through whole
+        rec = rec[:60]
+    out += struct.pack("<IIII", ts, us, len(rec), ol) + rec
+open(sys.argv[2], "wb").write(out)
+PY
+expect 1 "pptp snaplen" -- --password Gen-pw-1 "$tmp/p4.pcap"
+grep -q 'cut short by the capture.s snapshot length' "$tmp/err" || fail "snaplen: $(cat "$tmp/err")"
+# Truncated: what came before is decrypted, exit 1.
+size=$(stat -c %s "$tmp/p.pcap")
+head -c $((size * 2 / 3)) "$tmp/p.pcap" >"$tmp/p3.pcap"
+expect 1 "pptp truncated" -- --summary --password Gen-pw-1 "$tmp/p3.pcap"
+grep -q 'decrypted=[1-9]' "$tmp/out" || fail "pptp truncated: $(cat "$tmp/out")"
+# A link type not read: said so.
+python3 -c 'import struct,sys; open(sys.argv[1],"wb").write(struct.pack("<IHHiIII",0xa1b2c3d4,2,4,0,0,65535,105))' "$tmp/wifi.pcap"
+expect 2 "802.11 link type" -- --password x "$tmp/wifi.pcap"
+grep -q 'link type 105' "$tmp/err" || fail "802.11: $(cat "$tmp/err")"
+
+# ---- real PPTP captures (tests/data/pptp, from the pptp-vm branch: see its
+# README.md for how they were made and their secrets). Each file has its
+# expectations here; a new file without them fails until it gets some.
+data=$(dirname "$0")/../data/pptp
+for c in "$data"/*.pcap "$data"/*.pcapng; do
+    [ -f "$c" ] || continue
+    case $(basename "$c") in
+    pptp-linux-pptpd-v2-128-stateless.pcap)
+        # pptp-linux 1.10.0 -> pptpd 1.4.0 (pppd 2.4.9, Linux ppp_mppe),
+        # testuser/testpass123; a pcapng despite its name, Ethernet.
+        what="real pptp-linux -> pptpd"
+        expect 0 "$what" -- --summary --password testpass123 -w "$tmp/r.out" "$c"
+        want="session=1 user=testuser method=mschapv2 bits=128 mode=stateless frames=150 decrypted=150 failed=0"
+        [ "$(cat "$tmp/out")" = "$want" ] || fail "$what: summary '$(cat "$tmp/out")'"
+        # One call by its control connection; the 1468-byte pings came
+        # in IP fragments, all made whole.
+        grep -q "control-connections=1 calls=1 calls-guessed=0 " "$tmp/err" || fail "$what: $(cat "$tmp/err")"
+        grep -q 'reassembled=[1-9][0-9]* fragments-lost=0$' "$tmp/err" || fail "$what: $(cat "$tmp/err")"
+        if [ $have_tshark = 1 ]; then
+            # 3 pings of 56 and 3 of 1468 octets each way, between the
+            # PPP addresses (192.0.2.1 pptpd, 192.0.2.2 the client).
+            for t in "192.0.2.2 192.0.2.1 8 84" "192.0.2.2 192.0.2.1 8 1496" \
+                "192.0.2.1 192.0.2.2 0 84" "192.0.2.1 192.0.2.2 8 1496" "192.0.2.2 192.0.2.1 0 1496"; do
+                n=$(tshark -r "$tmp/r.out" -T fields -e ip.src -e ip.dst -e icmp.type -e ip.len 2>/dev/null |
+                    grep -c "^${t// /$'\t'}\$")
+                [ "$n" = 3 ] || fail "$what: $n ICMP '$t' (src dst type ip.len), want 3"
+            done
+            # The TCP transfers' first segments with data, client to port 5001.
+            n=$(tshark -r "$tmp/r.out" -T fields -e ip.src -e ip.dst -e tcp.dstport -e tcp.len 2>/dev/null |
+                grep -cE $'^192.0.2.2\t192.0.2.1\t5001\t[1-9]')
+            [ "$n" -ge 50 ] || fail "$what: $n TCP segments with data to 192.0.2.1:5001"
+        fi
+        expect 0 "$what: check-password" -- --check-password nope testpass123 "$c"
+        grep -qx 'session=1 user=testuser password=testpass123' "$tmp/out" || fail "$what: $(cat "$tmp/out")"
+        expect 3 "$what: wrong password" -- --password testpass124 "$c"
+        ;;
+    *) fail "$(basename "$c"): a capture in tests/data/pptp without expectations in this test" ;;
+    esac
 done
 
 # ---- bad input
@@ -225,7 +388,7 @@ expect 2 "send without recv" -- --send-key 98134c550b405630632e67ae89c34be9 "$ca
 expect 2 "two keys" -- --password a --nt-hash 1efb50581482d84f9e57737b846a32b0 "$caps/mschapv2-mppe128.hex"
 expect 0 "help" -- --help
 for w in --password-file --nt-hash --send-key --wordlist --check-password --summary "Exit status" \
-    PPP_WITH_DIR "pppd record"; do
+    PPP_WITH_DIR "pppd record" PPTP GRE 1723 Ethernet 802.1Q SLL2 "raw IP" fragment; do
     grep -q -- "$w" "$tmp/out" || fail "--help does not mention $w"
 done
 

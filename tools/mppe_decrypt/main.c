@@ -1,7 +1,8 @@
 /*
  * mppe-decrypt: decrypt the MPPE traffic (RFC 3078) of captured PPP
  * sessions authenticated with MS-CHAPv1 (RFC 2433) or MS-CHAPv2 (RFC 2759),
- * keyed as RFC 3079 says, into a raw-IP pcap; or test passwords against the
+ * keyed as RFC 3079 says, into a raw-IP pcap (PPP captures, or PPTP ones:
+ * GRE and its control connection, RFC 2637); or test passwords against the
  * captured MS-CHAP responses. The command line and exit codes live here;
  * the work is in md_*.c.
  */
@@ -9,6 +10,7 @@
 #include "md_frame.h"
 #include "md_keys.h"
 #include "md_out.h"
+#include "md_pptp.h"
 #include "md_run.h"
 #include "md_track.h"
 
@@ -44,6 +46,21 @@ static const char help_text[] =
     "  pcap, pcapng     link types PPP (9), PPP_HDLC (50), PPP_WITH_DIR (204);\n"
     "                   without a direction (9, 50) each MPPE frame is given to\n"
     "                   the direction whose coherency count it continues\n"
+    "  pcap, pcapng     PPTP (RFC 2637) over IPv4 in link types Ethernet (1,\n"
+    "                   802.1Q/802.1ad tags too), Linux cooked SLL (113) and\n"
+    "                   SLL2 (276), raw IP (101) and IPV4 (228): GRE (IP\n"
+    "                   protocol 47) carries each call's PPP frames; the TCP\n"
+    "                   port 1723 control connection, put back in order, pairs\n"
+    "                   a call's two GRE directions (Outgoing-/Incoming-Call-\n"
+    "                   Reply hold both Call IDs). Each call is a link of its\n"
+    "                   own; many calls and control connections may share the\n"
+    "                   capture. GRE goes through upppd's receiver: reordered\n"
+    "                   packets are put back in sequence order (300 ms of\n"
+    "                   capture time for a gap, as pptp-linux), duplicates\n"
+    "                   dropped. IP fragments are reassembled (16 datagrams at\n"
+    "                   once); a fragment that never completes is a lost frame\n"
+    "                   (exit status 1). Without the control connection in the\n"
+    "                   capture, GRE directions are paired by address\n"
     "  pppd record      the file of pppd's 'record' option: the async HDLC line\n"
     "                   bytes each way, deframed here (RFC 1662)\n"
     "  hex dump         '<seconds> A>P|P>A wire=... ppp=<hex> fcs=ok' lines, as\n"
@@ -78,7 +95,9 @@ static const char help_text[] =
     "                       bits=40|56|128 mode=stateless|stateful frames=F\n"
     "                       decrypted=D failed=X\n"
     "                       (U escaped as pppd prints names; bits=none\n"
-    "                       mode=none when CCP was not seen)\n"
+    "                       mode=none when CCP was not seen); for PPTP also a\n"
+    "                       line 'mppe-decrypt: pptp: ...' of counters on\n"
+    "                       stderr (calls, GRE lost and duplicated, fragments)\n"
     "\n"
     "Password check (no decryption):\n"
     "  --check-password WORD...  candidates, up to the next option\n"
@@ -91,8 +110,10 @@ static const char help_text[] =
     "\n"
     "Exit status:\n"
     "  0  every MPPE frame decrypted (check mode: every session's password found)\n"
-    "  1  some frames failed (lost, undecryptable, outside a session), or the\n"
-    "     capture is truncated (check mode: no candidate matched a session)\n"
+    "  1  some frames failed (lost, undecryptable, outside a session, IP\n"
+    "     fragments never made whole, packets cut by the snapshot length), or\n"
+    "     the capture is truncated (check mode: no candidate matched a\n"
+    "     session)\n"
     "  2  usage error, or the capture cannot be read at all\n"
     "  3  no MS-CHAP handshake in the capture (the message says which part is\n"
     "     missing), or the key is wrong (the password does not answer the\n"
@@ -285,6 +306,48 @@ static int check_passwords(const struct opts *o, const struct md_session *ss, si
     return all ? EXIT_ALL_OK : EXIT_SOME_FAILED;
 }
 
+/* What the PPTP reader saw (with --summary), and what it could not read.
+ * Returns 1 if captured frames were lost to it (packets cut by the snapshot
+ * length, IP fragments never made whole), which makes the exit status 1. */
+static int pptp_report(const struct md_input *in, int summary)
+{
+    const struct md_ip_stats *ip = NULL;
+    const struct md_pptp_stats *p = md_input_pptp(in, &ip);
+    if (p == NULL)
+        return 0;
+    if (summary)
+        fprintf(stderr,
+                "mppe-decrypt: pptp: control-connections=%llu calls=%llu calls-guessed=%llu "
+                "gre=%llu gre-lost=%llu gre-duplicates=%llu gre-bad=%llu control-bad=%llu "
+                "tcp-gap-octets=%llu ip-fragments=%llu reassembled=%llu fragments-lost=%llu\n",
+                (unsigned long long)p->conns, (unsigned long long)p->calls,
+                (unsigned long long)p->calls_guessed, (unsigned long long)p->gre,
+                (unsigned long long)p->gre_lost, (unsigned long long)p->gre_dup,
+                (unsigned long long)p->gre_bad, (unsigned long long)p->ctrl_bad,
+                (unsigned long long)p->tcp.gaps, (unsigned long long)ip->fragments,
+                (unsigned long long)ip->reassembled, (unsigned long long)ip->frag_lost);
+    if (p->calls_guessed > 0)
+        fprintf(stderr,
+                "mppe-decrypt: %llu GRE call(s) without their control connection in the capture: "
+                "directions paired by address\n",
+                (unsigned long long)p->calls_guessed);
+    if (ip->truncated > 0) {
+        fprintf(stderr,
+                "mppe-decrypt: %llu IPv4 packet(s) cut short by the capture's snapshot length "
+                "and lost (capture with tcpdump -s 0)\n",
+                (unsigned long long)ip->truncated);
+        return 1;
+    }
+    if (ip->frag_lost > 0) {
+        fprintf(stderr,
+                "mppe-decrypt: %llu IP datagram(s) of GRE or TCP lost: fragments missing or "
+                "more than %d datagrams in reassembly at once\n",
+                (unsigned long long)ip->frag_lost, MD_FRAG_SLOTS);
+        return 1;
+    }
+    return 0;
+}
+
 /* What part of the handshake is missing, for exit status 3. */
 static void no_handshake(const struct md_track_stats *st)
 {
@@ -347,6 +410,8 @@ int main(int argc, char **argv)
         truncated = 1;
     }
 
+    if (pptp_report(in, o.summary))
+        truncated = 1;
     size_t n;
     const struct md_session *ss = md_track_sessions(t, &n);
     const struct md_track_stats *st = md_track_stats(t);

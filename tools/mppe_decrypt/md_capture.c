@@ -1,10 +1,13 @@
 /*
  * Capture readers (md_capture.h): pcap/pcapng via libpcap with PPP link
- * types (tcpdump.org LINKTYPE_PPP, PPP_HDLC, PPP_WITH_DIR), pppd's record
- * file (pppd(8) "record"), and the shared/captures hex dumps.
+ * types (tcpdump.org LINKTYPE_PPP, PPP_HDLC, PPP_WITH_DIR) or link types
+ * carrying IP, where PPTP is demultiplexed (md_ip.h, md_pptp.h); pppd's
+ * record file (pppd(8) "record"), and the shared/captures hex dumps.
  */
 #include "md_capture.h"
+#include "md_ip.h"
 #include "md_keys.h"
+#include "md_pptp.h"
 #include "md_wire.h"
 
 #include <uppp/err.h>
@@ -22,6 +25,8 @@ struct md_input {
     pcap_t *pcap;
     int dlt;
     int pcapng;
+    struct md_pptp *pptp; /* link types carrying IP */
+    int eof;
     uint64_t skipped;
     char err[256];
     /* record: the clock in tenths of a second past rec_base */
@@ -44,9 +49,9 @@ static void set_err(struct md_input *in, const char *fmt, ...)
 
 /* ------------------------------------------------------------------ pcap */
 
-/* One decoder per link type: the record's octets to a unit. PPTP's GRE
- * demultiplexer will add Ethernet, Linux SLL/SLL2 and raw IP here. Returns
- * 1 with *u filled, 0 to skip the record. */
+/* One decoder per PPP link type: the record's octets to a unit. Returns 1
+ * with *u filled, 0 to skip the record. Link types carrying IP go to the
+ * PPTP demultiplexer instead (md_link_carries_ip()). */
 typedef int (*link_decode_fn)(const uint8_t *p, size_t n, struct md_unit *u);
 
 static int decode_ppp(const uint8_t *p, size_t n, struct md_unit *u)
@@ -89,18 +94,46 @@ static link_decode_fn find_decoder(int dlt)
     return NULL;
 }
 
+/* A record of a link type carrying IP: to the PPTP demultiplexer, which
+ * queues the frames it completes. */
+static int pcap_ip_record(struct md_input *in, uint64_t ts_us, const uint8_t *p, size_t n)
+{
+    const uint8_t *ip;
+    size_t len;
+    if (!md_link_ipv4(in->dlt, p, n, &ip, &len)) {
+        in->skipped++;
+        return 0;
+    }
+    return md_pptp_input(in->pptp, ts_us, ip, len);
+}
+
 static int pcap_next_unit(struct md_input *in, struct md_unit *u)
 {
     link_decode_fn dec = find_decoder(in->dlt);
     for (;;) {
+        if (in->pptp != NULL && md_pptp_next(in->pptp, u))
+            return 1;
+        if (in->eof)
+            return in->err[0] != '\0' ? UPPP_ERR_PARSE : 0;
         struct pcap_pkthdr *h;
         const u_char *p;
         int rc = pcap_next_ex(in->pcap, &h, &p);
-        if (rc == PCAP_ERROR_BREAK)
-            return 0;
-        if (rc != 1) {
+        if (rc != 1 && rc != PCAP_ERROR_BREAK)
             set_err(in, "%s", pcap_geterr(in->pcap));
-            return UPPP_ERR_PARSE;
+        if (rc != 1) {
+            /* The end, or a truncated file: what the PPTP receivers still
+             * hold comes out first. */
+            in->eof = 1;
+            if (in->pptp != NULL && (rc = md_pptp_finish(in->pptp)) != 0)
+                return rc;
+            continue;
+        }
+        if (in->pptp != NULL) {
+            rc = pcap_ip_record(in, (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec, p,
+                                h->caplen);
+            if (rc != 0)
+                return rc;
+            continue;
         }
         /* libpcap checks caplen against the snapshot length; bound it to
          * what a PPP frame can be here too. */
@@ -271,10 +304,15 @@ int md_input_open(struct md_input **out, FILE *fp, char *err, size_t errlen)
         }
         in->fp = NULL; /* pcap_close() closes it */
         in->dlt = pcap_datalink(in->pcap);
-        if (find_decoder(in->dlt) == NULL) {
+        if (md_link_carries_ip(in->dlt) && md_pptp_new(&in->pptp) != 0) {
+            md_input_close(in);
+            return UPPP_ERR_NOMEM;
+        }
+        if (find_decoder(in->dlt) == NULL && in->pptp == NULL) {
             const char *name = pcap_datalink_val_to_name(in->dlt);
             snprintf(err, errlen,
-                     "link type %d (%s) is not read yet: PPP, PPP_SERIAL and PPP_WITH_DIR are",
+                     "link type %d (%s) is not read: PPP, PPP_SERIAL, PPP_WITH_DIR, and for "
+                     "PPTP Ethernet, LINUX_SLL, LINUX_SLL2, RAW and IPV4 are",
                      in->dlt, name ? name : "unknown");
             md_input_close(in);
             return UPPP_ERR_PARSE;
@@ -309,7 +347,7 @@ int md_input_open(struct md_input **out, FILE *fp, char *err, size_t errlen)
 
 int md_input_next(struct md_input *in, struct md_unit *u)
 {
-    if (in->err[0] != '\0')
+    if (in->err[0] != '\0' && in->fmt != FMT_PCAP)
         return UPPP_ERR_PARSE;
     switch (in->fmt) {
     case FMT_PCAP:
@@ -345,12 +383,22 @@ uint64_t md_input_skipped(const struct md_input *in)
     return in->skipped;
 }
 
+const struct md_pptp_stats *md_input_pptp(const struct md_input *in, const struct md_ip_stats **ip)
+{
+    if (in->pptp == NULL)
+        return NULL;
+    if (ip != NULL)
+        *ip = md_pptp_ip_stats(in->pptp);
+    return md_pptp_stats(in->pptp);
+}
+
 void md_input_close(struct md_input *in)
 {
     if (in == NULL)
         return;
     if (in->pcap != NULL)
         pcap_close(in->pcap);
+    md_pptp_del(in->pptp);
     if (in->fp != NULL)
         fclose(in->fp);
     free(in->buf);

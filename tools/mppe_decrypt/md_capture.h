@@ -9,10 +9,11 @@
  * line at a time (at most MD_MAX_FRAME, MD_REC_MAX_DATA or MD_HEX_MAX_LINE
  * octets) and hands it out by pointer, valid until the next call.
  *
- * PPTP (GRE plus the TCP 1723 control connection) is meant to plug in as
- * more link types in the pcap reader's table (md_capture.c, link_types[]):
- * such a decoder turns an IP packet into units of kind MD_UNIT_FRAME whose
- * `link` names the call, so one capture can carry many links.
+ * PPTP (GRE plus the TCP 1723 control connection, md_pptp.h) comes in
+ * pcaps of link types that carry IP (Ethernet, Linux SLL/SLL2, raw IP):
+ * each call is a link of its own, its GRE payloads units of kind
+ * MD_UNIT_FRAME whose `link` names the call, so one capture carries many
+ * links; MD_UNIT_LINK_END says a call is over and its link number free.
  */
 #ifndef MD_CAPTURE_H
 #define MD_CAPTURE_H
@@ -27,8 +28,9 @@
 enum md_dir { MD_DIR_A = 0, MD_DIR_B = 1, MD_DIR_UNKNOWN = 2 };
 
 enum md_unit_kind {
-    MD_UNIT_FRAME = 0, /* one PPP frame: [FF 03] Protocol Information, no FCS */
-    MD_UNIT_HDLC = 1,  /* async HDLC line bytes, to go through the deframer */
+    MD_UNIT_FRAME = 0,    /* one PPP frame: [FF 03] Protocol Information, no FCS */
+    MD_UNIT_HDLC = 1,     /* async HDLC line bytes, to go through the deframer */
+    MD_UNIT_LINK_END = 2, /* no data: `link` is over (a PPTP call ended) */
 };
 
 struct md_unit {
@@ -59,6 +61,12 @@ const char *md_input_format(const struct md_input *in);
 const char *md_input_error(const struct md_input *in);
 /* Records skipped as of a link type or kind the tool does not read. */
 uint64_t md_input_skipped(const struct md_input *in);
+
+struct md_pptp_stats;
+struct md_ip_stats;
+/* PPTP's counters (and, through ip, IPv4's) for link types carrying IP;
+ * NULL for the others. */
+const struct md_pptp_stats *md_input_pptp(const struct md_input *in, const struct md_ip_stats **ip);
 
 /* Close the file and free; NULL is fine. */
 void md_input_close(struct md_input *in);

@@ -15,7 +15,10 @@ int md_run(struct md_input *in, struct md_framer *fr, struct md_track *t)
         int rc = md_input_next(in, &u);
         if (rc <= 0)
             return rc;
-        rc = md_framer_feed(fr, &u, to_track, t);
+        if (u.kind == MD_UNIT_LINK_END)
+            rc = md_track_link_end(t, u.link);
+        else
+            rc = md_framer_feed(fr, &u, to_track, t);
         if (rc != 0)
             return rc;
     }

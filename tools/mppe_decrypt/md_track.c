@@ -54,6 +54,7 @@ struct md_track {
     struct md_track_stats st;
     struct link *links;
     size_t nlinks, caplinks;
+    size_t last; /* the link of the last frame: frames come in runs */
     struct md_session *sess;
     size_t nsess, capsess;
     uint8_t scratch[2][MD_MAX_FRAME];
@@ -103,9 +104,13 @@ void md_track_del(struct md_track *t)
 
 static struct link *find_link(struct md_track *t, uint32_t id)
 {
+    if (t->last < t->nlinks && t->links[t->last].id == id)
+        return &t->links[t->last];
     for (size_t i = 0; i < t->nlinks; i++)
-        if (t->links[i].id == id)
+        if (t->links[i].id == id) {
+            t->last = i;
             return &t->links[i];
+        }
     if (t->nlinks == MD_MAX_LINKS)
         return NULL;
     if (t->nlinks == t->caplinks) {
@@ -445,6 +450,18 @@ int md_track_frame(struct md_track *t, const struct md_unit *u)
         t->st.other_protocol++;
         return 0;
     }
+}
+
+int md_track_link_end(struct md_track *t, uint32_t id)
+{
+    for (size_t i = 0; i < t->nlinks; i++)
+        if (t->links[i].id == id) {
+            link_end_session(&t->links[i]);
+            t->links[i] = t->links[--t->nlinks];
+            t->last = 0;
+            break;
+        }
+    return 0;
 }
 
 const struct md_session *md_track_sessions(const struct md_track *t, size_t *n)

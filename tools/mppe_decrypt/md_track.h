@@ -19,7 +19,8 @@
 /* The most sessions one capture may hold; later ones are not tracked and
  * their frames are counted as orphans. */
 #define MD_MAX_SESSIONS 100000
-/* The most links (PPTP calls) tracked at once. */
+/* The most links (PPTP calls) tracked at once; the PPTP reader ends calls
+ * before it has more (MD_PPTP_MAX_CALLS). */
 #define MD_MAX_LINKS 4096
 
 enum md_key_state {
@@ -65,6 +66,11 @@ void md_track_del(struct md_track *t);
  * UPPP_ERR_CRYPTO / UPPP_ERR_CRYPTO_UNAVAILABLE; malformed packets are
  * counted, not errors. */
 int md_track_frame(struct md_track *t, const struct md_unit *frame);
+
+/* The link is over (a PPTP call ended): its session state is freed and
+ * its slot reused; a frame on the same link number later starts afresh.
+ * Returns 0 (also for a link never seen). */
+int md_track_link_end(struct md_track *t, uint32_t link);
 
 /* Sessions so far, in order; valid until the next md_track_frame(). */
 const struct md_session *md_track_sessions(const struct md_track *t, size_t *n);

@@ -18,6 +18,36 @@
 /* One direction octet (0: received by the capturing host, else sent), then
  * a frame as MD_DLT_PPP (LINKTYPE_PPP_WITH_DIR). */
 #define MD_DLT_PPP_WITH_DIR 204
+/* Link types that carry IP, where PPTP is found (GRE and TCP 1723). The
+ * values are libpcap's DLT_ numbers as pcap_datalink() reports them: the
+ * file's LINKTYPE_RAW (101) comes back as DLT_RAW, 12 on Linux (pcap.h's
+ * DLT_RAW is used for it in md_ip.c). */
+#define MD_DLT_EN10MB 1       /* Ethernet II, 802.1Q/802.1ad tags inside */
+#define MD_DLT_LINUX_SLL 113  /* Linux cooked v1: 16-octet header */
+#define MD_DLT_IPV4 228       /* LINKTYPE_IPV4: a bare IPv4 packet */
+#define MD_DLT_LINUX_SLL2 276 /* Linux cooked v2: 20-octet header */
+#define MD_ETH_HDR_LEN 14
+#define MD_SLL_HDR_LEN 16
+#define MD_SLL2_HDR_LEN 20
+#define MD_ETHERTYPE_IPV4 0x0800
+#define MD_ETHERTYPE_VLAN 0x8100 /* 802.1Q */
+#define MD_ETHERTYPE_QINQ 0x88a8 /* 802.1ad */
+#define MD_ETHERTYPE_QINQ_OLD 0x9100
+#define MD_VLAN_TAG_LEN 4
+#define MD_MAX_VLAN_TAGS 4 /* nested tags followed; more are not IP to us */
+
+/* IPv4 (RFC 791 section 3.1) and the two protocols PPTP uses. */
+#define MD_IPV4_MIN_HDR 20
+#define MD_IPPROTO_TCP 6
+#define MD_IPPROTO_GRE 47
+#define MD_IP_MF 0x2000
+#define MD_IP_OFFMASK 0x1fff
+/* TCP header (RFC 793 section 3.1): flags in octet 13. */
+#define MD_TCP_MIN_HDR 20
+#define MD_TCP_FIN 0x01
+#define MD_TCP_SYN 0x02
+#define MD_TCP_RST 0x04
+
 /* Output: a raw IPv4 or IPv6 packet, the version nibble tells which
  * (LINKTYPE_RAW). */
 #define MD_LINKTYPE_RAW 101
