@@ -14,6 +14,7 @@
 
 #include "crypto.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -205,7 +206,18 @@ int main(int argc, char **argv)
     r.link.lock = o.lock;
     r.link.lock_dir = getenv("UPPPD_LOCKDIR") ? getenv("UPPPD_LOCKDIR") : "/var/lock";
     r.link.pty_cmd = o.pty_cmd[0] ? o.pty_cmd : NULL;
-    r.link.notty = o.notty || (!o.device[0] && !o.pty_cmd[0]);
+    r.link.notty = o.notty || (!o.device[0] && !o.pty_cmd[0] && !o.pptp_host[0]);
+    if (o.pptp_host[0]) {
+        r.pptp_host = o.pptp_host;
+        r.pptp_port = (uint16_t)o.pptp_port;
+        r.pptp_reorder_ms = (uint32_t)o.pptp_reorder_ms;
+        r.pptp_echo_s = (uint32_t)o.pptp_echo_s;
+        r.pptp_hostroute = !o.pptp_nohostroute;
+        struct in_addr lb = {0};
+        if (o.pptp_localbind[0] && inet_pton(AF_INET, o.pptp_localbind, &lb) != 1)
+            lb.s_addr = 0; /* checked by the option parser */
+        r.pptp_localbind = lb.s_addr;
+    }
     r.connect_cmd = o.connect_cmd[0] ? o.connect_cmd : NULL;
     r.disconnect_cmd = o.disconnect_cmd[0] ? o.disconnect_cmd : NULL;
     r.ifname = o.ifname[0] ? o.ifname : NULL;

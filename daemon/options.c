@@ -84,6 +84,7 @@ const char *const upppd_opt_group_title[G_COUNT] = {
     [G_IPV6] = "IPv6",
     [G_LCP] = "LCP",
     [G_IFLOG] = "Interface and logging",
+    [G_PPTP] = "PPTP client",
 };
 
 /* Entries whose help is NULL are aliases of the entry above with the same
@@ -315,6 +316,23 @@ const struct opt_def upppd_opt_table[] = {
     {"nologfd", O_NOLOG, G_IFLOG, NULL, NULL},
     {"dump", O_DUMP, G_IFLOG, NULL, "Print the options in effect, then go on."},
     {"dryrun", O_DRYRUN, G_IFLOG, NULL, "Print the options in effect and exit."},
+
+    {"pptp", O_PPTP, G_PPTP, "HOST",
+     "Be a PPTP client: connect to HOST (a name or address) on TCP port 1723, place one "
+     "call and run PPP over its GRE data channel; replaces pty \"pptp HOST --nolaunchpppd\". "
+     "No device, pty or notty may be given."},
+    {"pptp-port", O_PPTP_PORT, G_PPTP, "N", "Connect to TCP port N instead of 1723."},
+    {"pptp-reorder-timeout", O_PPTP_REORDER, G_PPTP, "MS",
+     "Wait up to MS milliseconds (0 to 10000, default 300) for a missing GRE packet before "
+     "giving it up; pptp-linux's --timeout in seconds times 1000."},
+    {"pptp-localbind", O_PPTP_LOCALBIND, G_PPTP, "ADDR",
+     "Send TCP and GRE from the local IPv4 address ADDR (pptp-linux's --localbind)."},
+    {"pptp-echo-interval", O_PPTP_ECHO, G_PPTP, "N",
+     "Send a PPTP Echo-Request after N seconds without a control message (default 60, "
+     "as pptp-linux; 0: never)."},
+    {"pptp-nohostroute", O_PPTP_NOHOSTROUTE, G_PPTP, NULL,
+     "With defaultroute, do not add a host route to the PPTP server through the old "
+     "gateway (pptp-linux's --nohostroute)."},
 };
 
 const size_t upppd_opt_table_len = sizeof(upppd_opt_table) / sizeof(upppd_opt_table[0]);
@@ -690,6 +708,32 @@ int upppd_opt_apply(struct upppd_opts *o, const struct opt_def *d, const char *a
         if ((rc = str_arg(o, pc, d->name, arg, o->pty_cmd, sizeof(o->pty_cmd))) < 0)
             return rc;
         break;
+    case O_PPTP:
+        if (pc->tty_file)
+            return fixed_in_tty_file(o, pc, d->name);
+        if (arg[0] == 0)
+            return upppd_opt_errorf(o, pc, "the pptp option needs a host");
+        rc = str_arg(o, pc, d->name, arg, o->pptp_host, sizeof(o->pptp_host));
+        break;
+    case O_PPTP_PORT:
+        rc = int_arg(o, pc, d->name, arg, 1, 65535, &o->pptp_port);
+        break;
+    case O_PPTP_REORDER:
+        rc = int_arg(o, pc, d->name, arg, 0, 10000, &o->pptp_reorder_ms);
+        break;
+    case O_PPTP_LOCALBIND: {
+        uint32_t a;
+        if (ipv4(arg, &a) < 0)
+            return upppd_opt_errorf(o, pc, "invalid IPv4 address '%s' for pptp-localbind", arg);
+        rc = str_arg(o, pc, d->name, arg, o->pptp_localbind, sizeof(o->pptp_localbind));
+        break;
+    }
+    case O_PPTP_ECHO:
+        rc = int_arg(o, pc, d->name, arg, 0, 3600, &o->pptp_echo_s);
+        break;
+    case O_PPTP_NOHOSTROUTE:
+        o->pptp_nohostroute = 1;
+        break;
     case O_NOTTY:
         if (pc->tty_file)
             return fixed_in_tty_file(o, pc, d->name);
@@ -1005,7 +1049,13 @@ int upppd_opts_finish(struct upppd_opts *o)
     if ((o->pty_cmd[0] != 0 || o->notty) && o->device[0] != 0)
         return upppd_opt_errorf(o, &none, "%s option precludes specifying device name",
                                 o->notty ? "notty" : "pty");
-    o->default_device = o->device[0] == 0 && o->pty_cmd[0] == 0 && !o->notty;
+    if (o->pptp_host[0] != 0 && (o->pty_cmd[0] != 0 || o->notty || o->device[0] != 0))
+        return upppd_opt_errorf(o, &none, "pptp option is incompatible with the %s option",
+                                o->pty_cmd[0] ? "pty"
+                                : o->notty    ? "notty"
+                                              : "device name");
+    o->default_device =
+        o->device[0] == 0 && o->pty_cmd[0] == 0 && !o->notty && o->pptp_host[0] == 0;
 
     /* Authentication (auth.c auth_check_options()). */
     o->auth_required = o->priv.auth_required;

@@ -128,6 +128,14 @@ struct upppd_opts {
     int dryrun;
     char call_name[UPPPD_NAME_LEN]; /* last "call" value (CALL_FILE for scripts) */
 
+    /* ---- PPTP client (RFC 2637; each maps a pptp-linux flag) ---- */
+    char pptp_host[UPPPD_NAME_LEN]; /* "pptp HOST": the link is a PPTP call; "" = none */
+    int pptp_port;                  /* TCP port (1723) */
+    int pptp_reorder_ms;            /* reorder wait, ms (300: pptp-linux --timeout 0.3) */
+    char pptp_localbind[64];        /* --localbind: IPv4 source address; "" = any */
+    int pptp_echo_s;                /* Echo-Request interval, s (60); 0 = none */
+    int pptp_nohostroute;           /* --nohostroute */
+
     /* ---- Where options come from; set by upppd_opts_init() ---- */
     char etc[UPPPD_PATH_LEN]; /* $UPPPD_ETC or /etc/ppp */
     int no_files;             /* 1: "file" and "call" are errors (fuzzing) */
@@ -142,7 +150,8 @@ struct upppd_opts {
 };
 
 /* pppd's defaults: uppp_config_init(), maxfail 10, holdoff 30, modem, logfd
- * 1, unit -1; etc from $UPPPD_ETC (or /etc/ppp). */
+ * 1, unit -1; PPTP port 1723, reorder wait 300 ms, echo every 60 s; etc from $UPPPD_ETC (or
+ * /etc/ppp). */
 void upppd_opts_init(struct upppd_opts *o);
 
 /* Free what init and parsing allocated and wipe the password. */
@@ -177,8 +186,8 @@ int upppd_opts_load_all(struct upppd_opts *o, int argc, char *const argv[], cons
 /*
  * Check the options as a whole and derive cfg (MPPE policy and strengths,
  * authentication bits, our name). Errors: device with pty or notty, pty
- * with notty, MPPE required with noccp or with every strength removed.
- * Returns 0 or UPPP_ERR_PARSE with o->error set.
+ * with notty, pptp with a device, pty or notty, MPPE required with noccp or with every strength
+ * removed. Returns 0 or UPPP_ERR_PARSE with o->error set.
  */
 int upppd_opts_finish(struct upppd_opts *o);
 

@@ -358,4 +358,12 @@ void upppd_opts_dump(const struct upppd_opts *o, FILE *f)
     }
     put_flag(f, o, o->dump, "dump", O_DUMP);
     put_flag(f, o, o->dryrun, "dryrun", O_DRYRUN);
+
+    /* PPTP client */
+    put_str(f, o, "pptp", o->pptp_host, O_PPTP);
+    put_int(f, o, "pptp-port", o->pptp_port, 1723, O_PPTP_PORT);
+    put_int(f, o, "pptp-reorder-timeout", o->pptp_reorder_ms, 300, O_PPTP_REORDER);
+    put_str(f, o, "pptp-localbind", o->pptp_localbind, O_PPTP_LOCALBIND);
+    put_int(f, o, "pptp-echo-interval", o->pptp_echo_s, 60, O_PPTP_ECHO);
+    put_flag(f, o, o->pptp_nohostroute, "pptp-nohostroute", O_PPTP_NOHOSTROUTE);
 }

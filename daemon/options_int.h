@@ -115,10 +115,17 @@ enum opt_id {
     O_NOLOG,
     O_DUMP,
     O_DRYRUN,
+    /* PPTP client */
+    O_PPTP,
+    O_PPTP_PORT,
+    O_PPTP_REORDER,
+    O_PPTP_LOCALBIND,
+    O_PPTP_ECHO,
+    O_PPTP_NOHOSTROUTE,
     O_COUNT
 };
 
-enum opt_group { G_FILES, G_LINK, G_AUTH, G_MPPE, G_IP, G_IPV6, G_LCP, G_IFLOG, G_COUNT };
+enum opt_group { G_FILES, G_LINK, G_AUTH, G_MPPE, G_IP, G_IPV6, G_LCP, G_IFLOG, G_PPTP, G_COUNT };
 
 struct opt_def {
     const char *name; /* as typed; "<device>" etc. for the words matched by shape */

@@ -43,6 +43,9 @@ void upppd_opts_init(struct upppd_opts *o)
     o->holdoff = 30;
     o->logfd = 1;
     o->unit = -1;
+    o->pptp_port = 1723;
+    o->pptp_reorder_ms = 300;
+    o->pptp_echo_s = 60;
     const char *etc = getenv("UPPPD_ETC");
     snprintf(o->etc, sizeof(o->etc), "%s", etc != NULL && etc[0] != 0 ? etc : "/etc/ppp");
 }
@@ -308,7 +311,7 @@ int upppd_opts_load_all(struct upppd_opts *o, int argc, char *const argv[], cons
         rc = upppd_opts_parse_argv(scout, argc, argv);
     if (rc != 0) {
         memcpy(o->error, scout->error, sizeof(o->error));
-    } else if (scout->pty_cmd[0] == 0 && !scout->notty) {
+    } else if (scout->pty_cmd[0] == 0 && !scout->notty && scout->pptp_host[0] == 0) {
         if (scout->device[0] != 0)
             memcpy(tty, scout->device, sizeof(tty));
         else if (stdin_tty != NULL)

@@ -9,7 +9,11 @@
 #define _GNU_SOURCE
 #include "run.h"
 
+#include "gre_sock.h"
+#include "hooks.h"
 #include "loop.h"
+#include "pptp_link.h"
+#include "route.h"
 #include "scripts.h"
 #include "sess.h"
 #include "tun.h"
@@ -19,7 +23,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <pwd.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
@@ -52,7 +55,15 @@ struct ctx {
     int child_status;              /* wait status of the pty command, once reaped */
     int mppe_bits, mppe_stateless; /* as negotiated, for the summary */
     struct uppp_status final;
-    struct uppp_status script_st; /* addresses and names the scripts keep seeing */
+    struct upppd_hooks hooks; /* the scripts' view of the link */
+    /* PPTP (r->pptp_host): the process's raw GRE socket, opened once for
+     * every link under persist, the current call, the host route. */
+    struct upppd_gre_sock gs;
+    int gs_open;
+    struct upppd_pptp_link pl;
+    uint32_t pptp_server; /* network byte order */
+    uint32_t hr_gw;
+    char hr_dev[UPPPD_ROUTE_DEV_LEN]; /* "" = no host route added */
 };
 
 #define FROM(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
@@ -86,158 +97,19 @@ static int on_check_addr(void *user, const char *peer, uint32_t addr)
     return c->r->check_addr(c->r->secrets, peer, addr);
 }
 
-static void ip_str(uint32_t a, char *buf, size_t cap)
+/* The hook scripts (hooks.c) with this link's arguments. */
+static void run_script(struct ctx *c, const char *name, enum upppd_hook_kind kind, int wait_ms)
 {
-    struct in_addr in = {.s_addr = htonl(a)};
-    inet_ntop(AF_INET, &in, buf, (socklen_t)cap);
-}
-
-/* pppd sets IPLOCAL/IPREMOTE, LLLOCAL/LLREMOTE, PEERNAME and DNS1/DNS2 in
- * its script environment when they become known and never clears them, so
- * ip-down, ipv6-down and auth-down see the values that were in use. The
- * session has cleared its copies by then: fill st from what was kept. */
-static void script_keep(struct ctx *c, struct uppp_status *st)
-{
-    struct uppp_status *k = &c->script_st;
-    if (st->ip_local) {
-        k->ip_local = st->ip_local;
-        k->ip_remote = st->ip_remote;
-    } else {
-        st->ip_local = k->ip_local;
-        st->ip_remote = k->ip_remote;
-    }
-    if (st->ipv6_up) {
-        k->ipv6_up = 1;
-        k->ipv6_local = st->ipv6_local;
-        k->ipv6_remote = st->ipv6_remote;
-    } else if (k->ipv6_up) {
-        st->ipv6_up = 1;
-        st->ipv6_local = k->ipv6_local;
-        st->ipv6_remote = k->ipv6_remote;
-    }
-    if (st->peer_name[0])
-        memcpy(k->peer_name, st->peer_name, sizeof(k->peer_name));
-    else
-        memcpy(st->peer_name, k->peer_name, sizeof(st->peer_name));
-    if (st->dns[0] || st->dns[1])
-        memcpy(k->dns, st->dns, sizeof(k->dns));
-    else
-        memcpy(st->dns, k->dns, sizeof(st->dns));
-}
-
-/* The name of the real user who ran us, or the uid: pppd's auth-up
- * "user-name" and PPPLOGNAME ("the username of the real user-id"). */
-static void real_user(char *buf, size_t cap)
-{
-    struct passwd *pw = getpwuid(getuid());
-    if (pw != NULL && pw->pw_name != NULL)
-        snprintf(buf, cap, "%s", pw->pw_name);
-    else
-        snprintf(buf, cap, "%u", (unsigned)getuid());
-}
-
-/* The peer's name as scripts see it. pppd cleans the name with "%v" as it
- * receives it (chap-new.c, upap.c), so its scripts (PEERNAME, auth-up's
- * peer-name argument) never get a control character. The library keeps the
- * name as sent (the secret and its address rules are looked up by it, so a
- * UTF-8 name in the secrets file matches, which pppd's cleaned "M-" form
- * never would); it is cleaned here, as pppd does. */
-static void script_peer_name(const struct uppp_status *st, char *buf, size_t cap)
-{
-    uppp_escape(buf, cap, st->peer_name, strlen(st->peer_name), UPPP_ESCAPE_VISIBLE);
-}
-
-/* pppd's script environment and arguments. */
-static void script_env(struct ctx *c, struct upppd_env *e, const struct uppp_status *st)
-{
-    char a[INET6_ADDRSTRLEN], user[256];
-    upppd_env_set(e, "PATH", "/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin");
-    upppd_env_set(e, "IFNAME", "%s", c->tun ? c->tun->name : "");
-    upppd_env_set(e, "DEVICE", "%s", c->link.name);
-    upppd_env_set(e, "SPEED", "%u", c->r->link.speed);
-    upppd_env_set(e, "PPPD_PID", "%d", (int)getpid());
-    real_user(user, sizeof(user));
-    upppd_env_set(e, "PPPLOGNAME", "%s", user);
-    upppd_env_set(e, "ORIG_UID", "%u", (unsigned)getuid());
-    if (st->peer_name[0]) {
-        char peer[sizeof(st->peer_name) * 4];
-        script_peer_name(st, peer, sizeof(peer));
-        upppd_env_set(e, "PEERNAME", "%s", peer);
-    }
-    if (st->ip_local) {
-        ip_str(st->ip_local, a, sizeof(a));
-        upppd_env_set(e, "IPLOCAL", "%s", a);
-        ip_str(st->ip_remote, a, sizeof(a));
-        upppd_env_set(e, "IPREMOTE", "%s", a);
-    }
-    if (st->dns[0]) {
-        ip_str(st->dns[0], a, sizeof(a));
-        upppd_env_set(e, "DNS1", "%s", a);
-    }
-    if (st->dns[1]) {
-        ip_str(st->dns[1], a, sizeof(a));
-        upppd_env_set(e, "DNS2", "%s", a);
-    }
-    if (st->ipv6_up) {
-        upppd_format_ll(st->ipv6_local, a, sizeof(a));
-        upppd_env_set(e, "LLLOCAL", "%s", a);
-        upppd_format_ll(st->ipv6_remote, a, sizeof(a));
-        upppd_env_set(e, "LLREMOTE", "%s", a);
-    }
-    if (c->r->ipparam)
-        upppd_env_set(e, "IPPARAM", "%s", c->r->ipparam);
-    if (c->r->linkname)
-        upppd_env_set(e, "LINKNAME", "%s", c->r->linkname);
-    if (c->r->call_file)
-        upppd_env_set(e, "CALL_FILE", "%s", c->r->call_file);
-    upppd_env_set(e, "CONNECT_TIME", "%llu", (unsigned long long)((mono_ms() - c->t_start) / 1000));
-    upppd_env_set(e, "BYTES_SENT", "%llu", (unsigned long long)st->bytes_out);
-    upppd_env_set(e, "BYTES_RCVD", "%llu", (unsigned long long)st->bytes_in);
-}
-
-enum script_kind { SCRIPT_IP, SCRIPT_IPV6, SCRIPT_AUTH };
-
-/* Run /etc/ppp/<name>; wait for it when wait_ms > 0. The arguments are
- * pppd 2.4.9's: "interface tty speed local remote ipparam" for the ip and
- * ipv6 scripts (link-local addresses for ipv6), "interface peer-name
- * user-name tty speed" for auth-up and auth-down. */
-static void run_script(struct ctx *c, const char *name, enum script_kind kind, int wait_ms)
-{
-    char path[512];
-    snprintf(path, sizeof(path), "%s/%s", c->r->etc_dir, name);
-    struct uppp_status st;
-    uppp_session_status(c->sess.s, &st);
-    script_keep(c, &st);
-    struct upppd_env env = {0};
-    script_env(c, &env, &st);
-    char speed[16], l[256], rm[64];
-    char *ifname = c->tun ? c->tun->name : (char *)"";
-    snprintf(speed, sizeof(speed), "%u", c->r->link.speed);
-    if (kind == SCRIPT_IPV6) {
-        upppd_format_ll(st.ipv6_local, l, sizeof(l));
-        upppd_format_ll(st.ipv6_remote, rm, sizeof(rm));
-    } else if (kind == SCRIPT_IP) {
-        ip_str(st.ip_local, l, sizeof(l));
-        ip_str(st.ip_remote, rm, sizeof(rm));
-    } else {
-        real_user(l, sizeof(l));
-    }
-    char *argv[] = {
-        path, ifname, c->link.name, speed, l, rm, (char *)(c->r->ipparam ? c->r->ipparam : ""),
-        NULL};
-    char peer[sizeof(st.peer_name) * 4];
-    script_peer_name(&st, peer, sizeof(peer));
-    char *auth_argv[] = {path, ifname, peer, l, c->link.name, speed, NULL};
-    pid_t pid = upppd_script_start(path, kind == SCRIPT_AUTH ? auth_argv : argv, &env);
-    upppd_env_free(&env);
-    if (pid <= 0)
-        return;
-    upppd_logf(c->log, LOG_DEBUG, "Script %s started (pid %d)", path, (int)pid);
-    if (wait_ms > 0) {
-        int ws = upppd_script_wait(pid, wait_ms);
-        upppd_logf(c->log, LOG_DEBUG, "Script %s finished (pid %d), status = 0x%x", path, (int)pid,
-                   ws < 0 ? 0xff : ws);
-    }
+    c->hooks.etc_dir = c->r->etc_dir;
+    c->hooks.ifname = c->tun ? c->tun->name : "";
+    c->hooks.device = c->link.name;
+    c->hooks.speed = c->r->link.speed;
+    c->hooks.ipparam = c->r->ipparam;
+    c->hooks.linkname = c->r->linkname;
+    c->hooks.call_file = c->r->call_file;
+    c->hooks.t_start = c->t_start;
+    c->hooks.log = c->log;
+    upppd_hook_run(&c->hooks, c->sess.s, name, kind, wait_ms);
 }
 
 static void write_resolv(struct ctx *c, const struct uppp_status *st)
@@ -251,10 +123,44 @@ static void write_resolv(struct ctx *c, const struct uppp_status *st)
     }
     for (int i = 0; i < 2; i++)
         if (st->dns[i]) {
-            ip_str(st->dns[i], a, sizeof(a));
+            upppd_ip_str(st->dns[i], a, sizeof(a));
             fprintf(f, "nameserver %s\n", a);
         }
     fclose(f);
+}
+
+/* pptp-linux (unless --nohostroute) keeps the server reachable through
+ * the route it has now, so that moving the default route onto the tunnel
+ * does not route the tunnel into itself; the route goes when IP does. Only
+ * a route through a gateway needs it: an on-link server stays on-link. */
+static void pptp_hostroute(struct ctx *c, int add)
+{
+    char err[256];
+    if (!add) {
+        if (c->hr_dev[0] != 0 &&
+            upppd_route_host(0, c->pptp_server, c->hr_gw, c->hr_dev, err, sizeof(err)) < 0)
+            upppd_logf(c->log, LOG_WARNING, "%s", err);
+        c->hr_dev[0] = 0;
+        return;
+    }
+    if (!c->r->pptp_host || !c->r->pptp_hostroute || c->hr_dev[0] != 0)
+        return;
+    uint32_t gw = 0;
+    char dev[UPPPD_ROUTE_DEV_LEN];
+    if (upppd_route_lookup(c->pptp_server, c->tun ? c->tun->name : NULL, &gw, dev) < 0 || gw == 0)
+        return;
+    if (upppd_route_host(1, c->pptp_server, gw, dev, err, sizeof(err)) < 0) {
+        /* EEXIST: the admin has one already; it stays theirs. */
+        if (errno != EEXIST)
+            upppd_logf(c->log, LOG_WARNING, "%s", err);
+        return;
+    }
+    c->hr_gw = gw;
+    snprintf(c->hr_dev, sizeof(c->hr_dev), "%s", dev);
+    char a[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &(struct in_addr){.s_addr = c->pptp_server}, a, sizeof(a));
+    inet_ntop(AF_INET, &(struct in_addr){.s_addr = gw}, g, sizeof(g));
+    upppd_logf(c->log, LOG_INFO, "Added host route to PPTP server %s via %s dev %s", a, g, dev);
 }
 
 static void ip_up(struct ctx *c)
@@ -271,15 +177,17 @@ static void ip_up(struct ctx *c)
         if (upppd_tun_set_mtu(c->tun, st.ip_mtu, err, sizeof(err)) < 0 ||
             upppd_tun_set_ipv4(c->tun, st.ip_local, st.ip_remote, err, sizeof(err)) < 0)
             upppd_logf(c->log, LOG_ERR, "%s", err);
-        run_script(c, "ip-pre-up", SCRIPT_IP, 5000);
+        run_script(c, "ip-pre-up", UPPPD_HOOK_IP, 5000);
         if (upppd_tun_set_up(c->tun, 1, err, sizeof(err)) < 0)
             upppd_logf(c->log, LOG_ERR, "%s", err);
+        if (c->r->defaultroute)
+            pptp_hostroute(c, 1);
         if (c->r->defaultroute &&
             upppd_tun_default_route(c->tun, 1, c->r->replacedefaultroute, err, sizeof(err)) < 0)
             upppd_logf(c->log, LOG_WARNING, "%s", err);
     }
     upppd_logf(c->log, LOG_INFO, "MTU of %s set to %u", c->tun ? c->tun->name : "-", st.ip_mtu);
-    run_script(c, "ip-up", SCRIPT_IP, 0);
+    run_script(c, "ip-up", UPPPD_HOOK_IP, 0);
     if (c->r->updetach_fd >= 0) {
         if (write(c->r->updetach_fd, "u", 1) < 0) {
             /* the parent is gone: nothing to tell */
@@ -297,7 +205,8 @@ static void ip_down(struct ctx *c)
     char err[256];
     if (c->tun && c->tun->default_route)
         upppd_tun_default_route(c->tun, 0, 0, err, sizeof(err));
-    run_script(c, "ip-down", SCRIPT_IP, 5000);
+    pptp_hostroute(c, 0);
+    run_script(c, "ip-down", UPPPD_HOOK_IP, 5000);
 }
 
 static void ipv6_up(struct ctx *c)
@@ -314,7 +223,7 @@ static void ipv6_up(struct ctx *c)
             upppd_tun_add_ipv6_ll(c->tun, st.ipv6_local, err, sizeof(err)) < 0)
             upppd_logf(c->log, LOG_ERR, "%s", err);
     }
-    run_script(c, "ipv6-up", SCRIPT_IPV6, 0);
+    run_script(c, "ipv6-up", UPPPD_HOOK_IPV6, 0);
 }
 
 static void on_event(void *user, const struct uppp_event *ev)
@@ -326,7 +235,7 @@ static void on_event(void *user, const struct uppp_event *ev)
         uppp_session_status(c->sess.s, &st);
         if (st.auth_peer && !c->auth_up) {
             c->auth_up = 1;
-            run_script(c, "auth-up", SCRIPT_AUTH, 0);
+            run_script(c, "auth-up", UPPPD_HOOK_AUTH, 0);
         }
         break;
     }
@@ -348,7 +257,7 @@ static void on_event(void *user, const struct uppp_event *ev)
         break;
     case UPPP_EVENT_IPV6_DOWN:
         if (c->ipv6_up)
-            run_script(c, "ipv6-down", SCRIPT_IPV6, 5000);
+            run_script(c, "ipv6-down", UPPPD_HOOK_IPV6, 5000);
         c->ipv6_up = 0;
         break;
     default:
@@ -363,7 +272,7 @@ static void on_signal_holdoff(struct ctx *c)
     struct signalfd_siginfo si;
     while (read(c->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
         if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
-            c->terminating = 1;
+            c->terminating++; /* counted: a PPTP teardown ends at a new one */
 }
 
 static void on_signal(struct upppd_watch *w, uint32_t events)
@@ -521,6 +430,123 @@ static int link_up(struct ctx *c)
     return 0;
 }
 
+/* ---- a PPTP call as the link (pptp_link.h) ---- */
+
+static void pptp_frame(void *user, const uint8_t *frame, size_t len)
+{
+    struct ctx *c = user;
+    if (c->sess.s != NULL)
+        upppd_sess_input_frame(&c->sess, frame, len);
+}
+
+/* The call or the control connection went away under a running session:
+ * for PPP that is the line hanging up, as pppd sees pptp-linux exit. */
+static void pptp_down(void *user, const char *why)
+{
+    struct ctx *c = user;
+    (void)why; /* pptp_link logged it */
+    if (c->sess.s != NULL)
+        upppd_sess_hangup(&c->sess, "Modem hangup");
+}
+
+static void sess_send_frame(void *user, const uint8_t *frame, size_t len)
+{
+    struct ctx *c = user;
+    upppd_pptp_link_send(&c->pl, frame, len);
+}
+
+static void on_link_params(void *user, const struct uppp_link_params *p)
+{
+    struct ctx *c = user;
+    if (c->r->pptp_host)
+        upppd_pptp_link_set_accm(&c->pl, p->send_accm, p->recv_accm);
+}
+
+/* Run the loop until the link reaches UPPPD_PPTP_CLOSED (or UP when
+ * up_too), a terminating signal comes, or until (UPPPD_TIMER_NONE: no
+ * bound). Signals are only counted meanwhile (there is no session).
+ * Returns 1 if a signal ended the wait. */
+static int pptp_wait(struct ctx *c, int up_too, uint64_t until)
+{
+    int before = c->terminating;
+    c->in_holdoff = 1;
+    for (;;) {
+        enum upppd_pptp_link_state st = c->pl.state;
+        if (st == UPPPD_PPTP_CLOSED || (up_too && st == UPPPD_PPTP_UP) || c->terminating != before)
+            break;
+        uint64_t now = mono_ms();
+        if (now >= until)
+            break;
+        int wait = until == UPPPD_TIMER_NONE ? -1 : (int)(until - now);
+        if (upppd_loop_run_once(&c->loop, wait) < 0)
+            break;
+    }
+    c->in_holdoff = 0;
+    return c->terminating != before;
+}
+
+/* Orderly teardown (Call-Clear-Request, Stop-Control-Connection-Request,
+ * TCP close: uppp_pptp_ctrl bounds each step at 3 s, this bounds the
+ * whole), cut short by a new signal. */
+static void pptp_link_down(struct ctx *c)
+{
+    upppd_pptp_link_stop(&c->pl);
+    if (pptp_wait(c, 0, mono_ms() + 10000))
+        upppd_logf(c->log, LOG_NOTICE, "PPTP teardown cut short by a signal");
+    upppd_pptp_link_free(&c->pl);
+}
+
+/* TCP, control connection and call. Returns 0 when the call is up, 8
+ * when it could not be set up (pppd's "connect script failed"), 5 on a
+ * signal, 1 without a raw GRE socket. */
+static int pptp_link_up(struct ctx *c)
+{
+    struct upppd_run *r = c->r;
+    char err[512];
+    c->link.rfd = c->link.wfd = -1;
+    c->link.child = 0;
+    /* Scripts get the server as their tty argument and DEVICE. */
+    snprintf(c->link.name, sizeof(c->link.name), "%s", r->pptp_host);
+    if (upppd_pptp_resolve(r->pptp_host, &c->pptp_server, err, sizeof(err)) < 0) {
+        upppd_logf(c->log, LOG_ERR, "%s", err);
+        return 8;
+    }
+    if (!c->gs_open) {
+        if (upppd_gre_sock_open(&c->gs, &c->loop, r->pptp_localbind) < 0) {
+            upppd_logf(c->log, LOG_ERR, "cannot open a raw GRE socket: %s%s", strerror(errno),
+                       errno == EPERM ? " (PPTP needs CAP_NET_RAW)" : "");
+            return 1;
+        }
+        c->gs_open = 1;
+    }
+    struct upppd_pptp_link_params p = {
+        .host = r->pptp_host,
+        .server = c->pptp_server,
+        .port = r->pptp_port ? r->pptp_port : 1723,
+        .localbind = r->pptp_localbind,
+        .reorder_ms = r->pptp_reorder_ms,
+        .echo_ms = r->pptp_echo_s * 1000,
+    };
+    struct upppd_pptp_link_ops ops = {
+        .user = c, .frame = pptp_frame, .down = pptp_down, .log = on_log};
+    if (upppd_pptp_link_open(&c->pl, &c->loop, &c->gs, &p, &ops) < 0) {
+        upppd_logf(c->log, LOG_ERR, "%s", c->pl.fail);
+        upppd_pptp_link_free(&c->pl);
+        return 8;
+    }
+    if (pptp_wait(c, 1, UPPPD_TIMER_NONE)) {
+        upppd_logf(c->log, LOG_NOTICE, "Terminating on signal while setting up the PPTP call");
+        pptp_link_down(c);
+        return 5;
+    }
+    if (c->pl.state == UPPPD_PPTP_UP)
+        return 0;
+    upppd_logf(c->log, LOG_ERR, "PPTP call to %s failed%s%s", c->link.name,
+               c->pl.fail[0] ? ": " : "", c->pl.fail);
+    pptp_link_down(c);
+    return 8;
+}
+
 /* A new session on the open link, watched by the loop. Returns 0, or
  * pppd's status (the link is then closed). */
 static int session_up(struct ctx *c)
@@ -531,6 +557,7 @@ static int session_up(struct ctx *c)
         .log = on_log,
         .get_secret = on_secret,
         .check_addr = on_check_addr,
+        .link_params = on_link_params,
     };
     int rc = upppd_sess_init(&c->sess, &c->loop, &c->r->cfg, &ops);
     if (rc != 0) {
@@ -542,12 +569,20 @@ static int session_up(struct ctx *c)
     }
     c->ip_up = c->ipv6_up = c->auth_up = c->reached_running = 0;
     c->mppe_bits = c->mppe_stateless = 0;
-    memset(&c->script_st, 0, sizeof(c->script_st));
+    memset(&c->hooks.keep, 0, sizeof(c->hooks.keep));
     /* epoll refuses (EPERM) what it cannot watch: a regular file or
      * /dev/null given to notty as stdin or stdout. Ignored, that left a
      * link that never read a byte and an LCP timeout 30 s later, so fail
      * now and say why. pppd polls such input, reads EOF and hangs up (exit
      * 16); upppd exits 7, as for a device it cannot use. */
+    if (c->r->pptp_host) {
+        if (upppd_sess_attach_frames(&c->sess, c->tun ? c->tun->fd : -1,
+                                     c->tun ? c->tun->name : NULL, sess_send_frame, c) == 0)
+            return 0;
+        upppd_logf(c->log, LOG_ERR, "cannot watch the TUN device: %s", strerror(errno));
+        upppd_sess_free(&c->sess);
+        return 1;
+    }
     if (upppd_sess_attach(&c->sess, c->link.rfd, c->link.wfd, c->tun ? c->tun->fd : -1,
                           c->tun ? c->tun->name : NULL) < 0) {
         upppd_logf(c->log, LOG_ERR,
@@ -588,9 +623,9 @@ static void session_down(struct ctx *c)
     if (c->ip_up)
         ip_down(c);
     if (c->ipv6_up)
-        run_script(c, "ipv6-down", SCRIPT_IPV6, 5000);
+        run_script(c, "ipv6-down", UPPPD_HOOK_IPV6, 5000);
     if (c->auth_up)
-        run_script(c, "auth-down", SCRIPT_AUTH, 5000);
+        run_script(c, "auth-down", UPPPD_HOOK_AUTH, 5000);
     if (c->tun)
         upppd_tun_set_up(c->tun, 0, err, sizeof(err));
     log_summary(c);
@@ -630,11 +665,15 @@ static int link_down(struct ctx *c)
 /* One connection: link up, session, until it dies. Returns pppd's status. */
 static int one_link(struct ctx *c)
 {
-    int rc = link_up(c);
+    int pptp = c->r->pptp_host != NULL;
+    int rc = pptp ? pptp_link_up(c) : link_up(c);
     if (rc == 0)
         rc = session_up(c);
-    if (rc != 0)
+    if (rc != 0) {
+        if (pptp && c->pl.state != UPPPD_PPTP_IDLE && c->pl.ctrl != NULL)
+            pptp_link_down(c);
         return rc;
+    }
     upppd_logf(c->log, LOG_INFO, "Connect: %s <--> %s", c->tun ? c->tun->name : "-", c->link.name);
     c->t_start = mono_ms();
     upppd_sess_start(&c->sess, c->t_start);
@@ -643,7 +682,11 @@ static int one_link(struct ctx *c)
             break;
     upppd_sess_detach(&c->sess);
     session_down(c);
-    int pty_failed = link_down(c);
+    int pty_failed = 0;
+    if (pptp)
+        pptp_link_down(c);
+    else
+        pty_failed = link_down(c);
     upppd_sess_free(&c->sess);
     return pty_failed ? 9 : (int)c->final.end;
 }
@@ -732,6 +775,8 @@ int upppd_run(struct upppd_run *r)
     c.log = r->log;
     c.sfd = -1;
     upppd_loop_timer_init(&c.limits, on_limits);
+    if (r->pptp_host)
+        r->cfg.framing = UPPP_FRAMING_NONE; /* whole frames over GRE, no HDLC */
     if (upppd_loop_init(&c.loop) < 0 || signals_open(&c) < 0) {
         upppd_logf(c.log, LOG_ERR, "out of resources: %s", strerror(errno));
         return 1;
@@ -748,6 +793,8 @@ int upppd_run(struct upppd_run *r)
     status = persist(&c);
 out:
     write_pidfiles(&c, 0);
+    if (c.gs_open)
+        upppd_gre_sock_close(&c.gs);
     if (c.tun)
         upppd_tun_close(&tun);
     if (c.sfd >= 0)

@@ -1,5 +1,6 @@
 /*
- * One upppd run: open the link, drive a uppp_session on the daemon's event
+ * One upppd run: open the link (a device, a pty, stdin, or a PPTP call),
+ * drive a uppp_session on the daemon's event
  * loop (loop.h, sess.h: link, TUN, one signalfd, one timerfd for every
  * timer), configure TUN and run scripts as the session's events say, and
  * repeat under `persist`. Returns pppd's exit status.
@@ -30,6 +31,15 @@ struct upppd_run {
     int persist, maxfail, holdoff_s;
     unsigned idle_s, maxconnect_s;
     int updetach_fd; /* write a byte here when IP is up (updetach), or -1 */
+
+    /* PPTP client (pptp_link.h): when pptp_host is set the link is a PPTP
+     * call to it instead of a device, pty or stdin. */
+    const char *pptp_host;
+    uint16_t pptp_port;
+    uint32_t pptp_localbind; /* IPv4, network byte order; 0 = any */
+    uint32_t pptp_reorder_ms;
+    uint32_t pptp_echo_s;
+    int pptp_hostroute; /* with defaultroute: keep the server reachable via the old gateway */
 
     /* Secrets, through the daemon's secrets module. */
     void *secrets;

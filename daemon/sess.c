@@ -1,6 +1,7 @@
 /*
  * One session on the event loop (see sess.h): link bytes in and out (async
- * HDLC, RFC 1662, framed by the library), IP between the session and a TUN
+ * HDLC, RFC 1662, framed by the library) or whole frames through the
+ * owner (PPTP), IP between the session and a TUN
  * fd or the owner, and the session's deadline kept in the loop's heap.
  */
 #define _GNU_SOURCE
@@ -95,6 +96,13 @@ static int obuf_room(struct upppd_sess *x, size_t len)
 static void on_output(void *user, const uint8_t *data, size_t len)
 {
     struct upppd_sess *x = user;
+    if (x->send_frame != NULL) {
+        /* A datagram link has no stream to batch into: each frame goes
+         * out on its own, now. */
+        x->send_frame(x->frame_user, data, len);
+        upppd_loop_defer(x->loop, &x->after);
+        return;
+    }
     if (!obuf_room(x, len))
         return;
     memcpy(x->obuf + x->olen, data, len);
@@ -145,6 +153,13 @@ static int on_check_addr(void *user, const char *peer, uint32_t addr)
 {
     struct upppd_sess *x = user;
     return x->ops.check_addr ? x->ops.check_addr(x->ops.user, peer, addr) : 1;
+}
+
+static void on_link_params(void *user, const struct uppp_link_params *p)
+{
+    struct upppd_sess *x = user;
+    if (x->ops.link_params)
+        x->ops.link_params(x->ops.user, p);
 }
 
 /* The library takes its randomness from us (challenges, magic numbers,
@@ -289,6 +304,7 @@ int upppd_sess_init(struct upppd_sess *x, struct upppd_loop *loop, const struct 
         .get_secret = on_secret,
         .check_addr = on_check_addr,
         .log = on_log,
+        .link_params = on_link_params,
     };
     return uppp_session_new(&x->s, cfg, &cb);
 }
@@ -297,6 +313,7 @@ int upppd_sess_attach(struct upppd_sess *x, int rfd, int wfd, int tunfd, const c
 {
     x->rfd = rfd;
     x->wfd = wfd;
+    x->send_frame = NULL;
     x->tunfd = tunfd;
     snprintf(x->tun_name, sizeof(x->tun_name), "%s", tun_name ? tun_name : "-");
     x->w_link = (struct upppd_watch){.fd = rfd, .cb = on_link};
@@ -322,6 +339,35 @@ int upppd_sess_attach(struct upppd_sess *x, int rfd, int wfd, int tunfd, const c
     }
     x->watching = 1;
     return 0;
+}
+
+int upppd_sess_attach_frames(struct upppd_sess *x, int tunfd, const char *tun_name,
+                             upppd_sess_send_frame_fn send_frame, void *user)
+{
+    if (send_frame == NULL) {
+        errno = EINVAL;
+        return -1;
+    }
+    x->rfd = x->wfd = -1;
+    x->tunfd = tunfd;
+    x->send_frame = send_frame;
+    x->frame_user = user;
+    snprintf(x->tun_name, sizeof(x->tun_name), "%s", tun_name ? tun_name : "-");
+    x->w_tun = (struct upppd_watch){.fd = tunfd, .cb = on_tun};
+    x->out_armed = x->tun_paused = x->link_dead = 0;
+    x->olen = 0;
+    if (tunfd >= 0 && upppd_loop_watch(x->loop, &x->w_tun, EPOLLIN) < 0)
+        return -1;
+    x->watching = 1;
+    return 0;
+}
+
+void upppd_sess_input_frame(struct upppd_sess *x, const uint8_t *frame, size_t len)
+{
+    if (uppp_session_is_dead(x->s))
+        return;
+    uppp_session_input_frame(x->s, frame, len, upppd_loop_now());
+    upppd_loop_defer(x->loop, &x->after);
 }
 
 void upppd_sess_start(struct upppd_sess *x, uint64_t now)
@@ -357,8 +403,9 @@ void upppd_sess_detach(struct upppd_sess *x)
     if (x->olen > 0 && x->wfd >= 0 && !x->link_dead)
         flush_output(x);
     if (x->watching) {
-        upppd_loop_unwatch(x->loop, &x->w_link);
-        if (x->wfd != x->rfd)
+        if (x->rfd >= 0)
+            upppd_loop_unwatch(x->loop, &x->w_link);
+        if (x->wfd != x->rfd && x->wfd >= 0)
             upppd_loop_unwatch(x->loop, &x->w_out);
         if (x->tunfd >= 0)
             upppd_loop_unwatch(x->loop, &x->w_tun);

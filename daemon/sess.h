@@ -4,6 +4,12 @@
  * the uppp_session, the link output buffer with TUN backpressure, and the
  * session's node in the loop's timer heap. Many of these share one loop.
  *
+ * Two kinds of link: an fd carrying async HDLC (upppd_sess_attach), or
+ * whole frames moved by the owner (upppd_sess_attach_frames; the session
+ * is configured with UPPP_FRAMING_NONE): each frame the session emits goes
+ * to the owner's send_frame callback at once, and the owner feeds what it
+ * received with upppd_sess_input_frame (PPTP's GRE, one call per session).
+ *
  * Without a TUN fd, received IP goes to the owner's deliver callback (a
  * server routing by address, or a test). Everything the session reports
  * (events, log lines, secrets, address checks) goes to the owner's ops.
@@ -27,7 +33,13 @@ struct upppd_sess_ops {
     void (*log)(void *user, int level, const char *line);
     int (*get_secret)(void *user, const struct uppp_secret_query *q, struct uppp_secret *out);
     int (*check_addr)(void *user, const char *peer, uint32_t addr);
+    /* What LCP agreed (ACCMs for PPTP's Set-Link-Info); see session.h. */
+    void (*link_params)(void *user, const struct uppp_link_params *p);
 };
+
+/* Frame mode: one PPP frame (no HDLC) for the owner to send. It runs
+ * inside the session's callbacks: it must not call back into the session. */
+typedef void (*upppd_sess_send_frame_fn)(void *user, const uint8_t *frame, size_t len);
 
 struct upppd_sess {
     struct upppd_loop *loop;
@@ -40,9 +52,11 @@ struct upppd_sess {
     uint8_t *obuf;                 /* link output not yet written */
     size_t olen, ocap;
     int watching, out_armed, tun_paused;
-    int link_dead;          /* a link write failed: hang up at the end of the pass */
-    uint64_t last_activity; /* last IP packet either way (idle option) */
-    char tun_name[16];      /* for log lines */
+    int link_dead;                       /* a link write failed: hang up at the end of the pass */
+    uint64_t last_activity;              /* last IP packet either way (idle option) */
+    char tun_name[16];                   /* for log lines */
+    upppd_sess_send_frame_fn send_frame; /* frame mode when set */
+    void *frame_user;
 };
 
 /* Create the uppp_session (cfg is copied). Returns 0 or the library's
@@ -53,6 +67,15 @@ int upppd_sess_init(struct upppd_sess *x, struct upppd_loop *loop, const struct 
  * for log lines). The fds stay the caller's. Returns 0, or -1 with errno
  * (EPERM: a regular file or /dev/null cannot be watched). */
 int upppd_sess_attach(struct upppd_sess *x, int rfd, int wfd, int tunfd, const char *tun_name);
+/* Frame mode: no link fd; frames go to send_frame(user, ...) and come in
+ * through upppd_sess_input_frame. The session must have been created with
+ * framing UPPP_FRAMING_NONE. TUN as in upppd_sess_attach. Returns 0, -1
+ * with errno (the TUN fd cannot be watched; EINVAL: no send_frame). */
+int upppd_sess_attach_frames(struct upppd_sess *x, int tunfd, const char *tun_name,
+                             upppd_sess_send_frame_fn send_frame, void *user);
+/* Frame mode: one PPP frame the owner received (borrowed for the call).
+ * Ignored once the session is dead. */
+void upppd_sess_input_frame(struct upppd_sess *x, const uint8_t *frame, size_t len);
 /* Start LCP at now and send what it produced. */
 void upppd_sess_start(struct upppd_sess *x, uint64_t now);
 /* The owner called into x->s directly (a close on a signal): flush and

@@ -240,6 +240,64 @@ static void test_link(void **state)
     expect_error("holdoff 5x", "invalid numeric parameter '5x' for holdoff option");
 }
 
+/* ---- PPTP client: each option maps a pptp-linux flag ---- */
+
+static void test_pptp(void **state)
+{
+    (void)state;
+    struct upppd_opts *o = new_opts();
+    assert_int_equal(run_line(o, "pptp vpn.example.com"), 0);
+    assert_string_equal(o->pptp_host, "vpn.example.com");
+    /* pptp-linux's defaults: port 1723, --timeout 0.3 s, Echo every 60 s. */
+    assert_int_equal(o->pptp_port, 1723);
+    assert_int_equal(o->pptp_reorder_ms, 300);
+    assert_int_equal(o->pptp_echo_s, 60);
+    assert_string_equal(o->pptp_localbind, "");
+    assert_int_equal(o->pptp_nohostroute, 0);
+    assert_int_equal(o->default_device, 0); /* no tty needed */
+    del_opts(o);
+
+    o = new_opts();
+    assert_int_equal(run_line(o, "pptp 192.0.2.1 pptp-port 10723 pptp-reorder-timeout 0 "
+                                 "pptp-localbind 192.0.2.7 pptp-echo-interval 0 pptp-nohostroute "
+                                 "defaultroute"),
+                     0);
+    assert_string_equal(o->pptp_host, "192.0.2.1");
+    assert_int_equal(o->pptp_port, 10723);
+    assert_int_equal(o->pptp_reorder_ms, 0);
+    assert_string_equal(o->pptp_localbind, "192.0.2.7");
+    assert_int_equal(o->pptp_echo_s, 0);
+    assert_int_equal(o->pptp_nohostroute, 1);
+    del_opts(o);
+
+    /* From a file, as "call vpn" would read it. */
+    o = new_opts();
+    assert_int_equal(run_text(o, "pptp \"vpn.corp\"\npptp-reorder-timeout 1000\n"), 0);
+    assert_string_equal(o->pptp_host, "vpn.corp");
+    assert_int_equal(o->pptp_reorder_ms, 1000);
+    del_opts(o);
+
+    expect_error("pptp", "too few parameters for option pptp");
+    expect_error("pptp x pty y", "pptp option is incompatible with the pty option");
+    expect_error("pptp x notty", "pptp option is incompatible with the notty option");
+    expect_error("pptp x /dev/null", "pptp option is incompatible with the device name option");
+    expect_error("pptp x pptp-port 0", "pptp-port value must be between 1 and 65535");
+    expect_error("pptp x pptp-port 65536", "pptp-port value must be between 1 and 65535");
+    expect_error("pptp x pptp-reorder-timeout 10001",
+                 "pptp-reorder-timeout value must be between 0 and 10000");
+    expect_error("pptp x pptp-reorder-timeout 0.3",
+                 "invalid numeric parameter '0.3' for pptp-reorder-timeout option");
+    expect_error("pptp x pptp-echo-interval -1",
+                 "pptp-echo-interval value must be between 0 and 3600");
+    expect_error("pptp x pptp-localbind host.example",
+                 "invalid IPv4 address 'host.example' for pptp-localbind");
+    struct upppd_opts *e = new_opts();
+    char *argv[] = {"pptp", ""};
+    assert_int_equal(upppd_opts_parse_argv(e, 2, argv), UPPP_ERR_PARSE);
+    assert_string_equal(e->error, "the pptp option needs a host");
+    del_opts(e);
+}
+
 /* ---- Identity and authentication ---- */
 
 struct auth_row {
@@ -1017,6 +1075,12 @@ static void roundtrip(const char *line)
     assert_int_equal(a->logfd, b->logfd);
     assert_int_equal(a->dump, b->dump);
     assert_int_equal(a->dryrun, b->dryrun);
+    assert_string_equal(a->pptp_host, b->pptp_host);
+    assert_int_equal(a->pptp_port, b->pptp_port);
+    assert_int_equal(a->pptp_reorder_ms, b->pptp_reorder_ms);
+    assert_string_equal(a->pptp_localbind, b->pptp_localbind);
+    assert_int_equal(a->pptp_echo_s, b->pptp_echo_s);
+    assert_int_equal(a->pptp_nohostroute, b->pptp_nohostroute);
     free(text);
     del_opts(a);
     del_opts(b);
@@ -1042,6 +1106,9 @@ static void test_dump(void **state)
     roundtrip("notty mppe required,no40,no56,stateless");
     roundtrip("notty mppe no128 auth");
     roundtrip("notty nomppe-40 nomppe-56 nomppe-128");
+    roundtrip("pptp vpn.example.com pptp-port 1724 pptp-reorder-timeout 0 pptp-localbind 10.9.8.7 "
+              "pptp-echo-interval 0 pptp-nohostroute defaultroute require-mppe-128");
+    roundtrip("pptp 2001:db8::1 pptp-reorder-timeout 10000");
 
     /* Quoting survives, the password is hidden, sources are named. */
     struct upppd_opts *o = new_opts();
@@ -1072,7 +1139,7 @@ int main(void)
         cmocka_unit_test(test_iflog),     cmocka_unit_test(test_errors),
         cmocka_unit_test(test_syntax),    cmocka_unit_test(test_order),
         cmocka_unit_test(test_file_call), cmocka_unit_test(test_help_and_man),
-        cmocka_unit_test(test_dump),
+        cmocka_unit_test(test_dump),      cmocka_unit_test(test_pptp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
