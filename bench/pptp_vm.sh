@@ -31,7 +31,7 @@ it=$root/tests/interop
 . "$it/pptp-lib.sh"
 
 UPPPD=$(readlink -m "${UPPPD:-$root/build/normal/daemon/upppd}")
-UPPPD_PPTPD=$(readlink -m "${UPPPD_PPTPD:-$root/build/normal/daemon/upppd-pptpd}")
+UPPPD_PPTPD=$(readlink -m "${UPPPD_PPTPD:-$root/build/normal/daemon/pptpd/upppd-pptpd}")
 A_BYTES=${BENCH_BYTES_A:-4194304}
 B_BYTES=${BENCH_BYTES_B:-16777216}
 C_BYTES=${BENCH_BYTES_C:-33554432}

@@ -20,7 +20,7 @@
 #            N; TCG keeps a core busy per VM)
 #   PATTERN  shell globs on case names (default: all)
 # Env: UPPPD (build/normal/daemon/upppd), UPPPD_PPTPD
-#   (build/normal/daemon/upppd-pptpd), PPTP_BYTES (1048576), PPTP_KEEP=1
+#   (build/normal/daemon/pptpd/upppd-pptpd), PPTP_BYTES (1048576), PPTP_KEEP=1
 #   (keep /tmp/upppd-pptp.*), PPTP_VERBOSE=1 (every case's checks),
 #   PPTP_SAVE_PCAP=DIR (save a small pptp-linux<->pptpd capture there).
 # Cases whose binaries are missing fail (loudly), they are not skipped.
@@ -37,7 +37,7 @@ root=$(cd "$here/../.." && pwd)
 . "$here/pptp-lib.sh"
 
 PV_UPPPD=$(readlink -m "${UPPPD:-$root/build/normal/daemon/upppd}")
-PV_UPPPD_PPTPD=$(readlink -m "${UPPPD_PPTPD:-$root/build/normal/daemon/upppd-pptpd}")
+PV_UPPPD_PPTPD=$(readlink -m "${UPPPD_PPTPD:-$root/build/normal/daemon/pptpd/upppd-pptpd}")
 BYTES=${PPTP_BYTES:-1048576}
 PASSWORD=testpass123
 SRV_IP=10.99.0.10 # the pptpd guest
@@ -393,7 +393,6 @@ case_s() {
     {
         pv_pppd_server "$auth" "$bits" "$mode" | grep -vE '^(nobsdcomp|nodeflate|novj)$'
         [[ $mode == stateful ]] && echo "request-mppe-stateful"
-        echo "logfile $CASE_DIR/upppd.log"
     } >"$CASE_DIR/upppd.options"
     cat >"$CASE_DIR/pptpd.conf" <<EOF
 option $CASE_DIR/upppd.options
@@ -405,8 +404,8 @@ EOF
     : >"$UP_LOG"
     pv_capture_start
     UPPPD_ETC=$CASE_DIR/upppd-etc UPPPD_RUNDIR=$CASE_DIR/upppd-run \
-        ip netns exec "$PV_NS" "$PV_UPPPD_PPTPD" -f -c "$CASE_DIR/pptpd.conf" \
-        </dev/null >"$CASE_DIR/upppd-pptpd.out" 2>&1 &
+        ip netns exec "$PV_NS" "$PV_UPPPD_PPTPD" -f -d -c "$CASE_DIR/pptpd.conf" \
+        </dev/null >"$UP_LOG" 2>&1 &
     UP_PID=$!
     local i vms=(v1 v2 v3)
     for i in 1 2 3; do
@@ -444,7 +443,7 @@ EOF
         pv_check_host_traffic "v$i" "v$i"
     done
     mx_check "upppd-pptpd: MPPE $bits-bit $mode enabled 3 times" mx_eq \
-        "$(cat "$UP_LOG" "$CASE_DIR/upppd-pptpd.out" | grep -c "MPPE $bits-bit $mode compression enabled")" 3
+        "$(grep -c "MPPE $bits-bit $mode compression enabled" "$UP_LOG")" 3
     mx_check "v1, v3 pppd exit 5 (SIGTERM)" mx_eq "$(vm_result v1 pppd-exit rc) $(vm_result v3 pppd-exit rc)" "5 5"
     mx_check "v2 pppd exit 16 (hung up by the server)" mx_eq "$(vm_result v2 pppd-exit rc)" 16
     mx_check "upppd-pptpd exit 0 on SIGTERM" mx_eq "$up_rc" 0
