@@ -35,6 +35,8 @@ root=$(cd "$here/../.." && pwd)
 . "$here/matrix-lib.sh"
 # shellcheck source=pptp-lib.sh
 . "$here/pptp-lib.sh"
+# shellcheck source=case-runner.sh
+. "$here/case-runner.sh"
 
 PV_UPPPD=$(readlink -m "${UPPPD:-$root/build/normal/daemon/upppd}")
 PV_UPPPD_PPTPD=$(readlink -m "${UPPPD_PPTPD:-$root/build/normal/daemon/pptpd/upppd-pptpd}")
@@ -510,21 +512,8 @@ while getopts "lj:" o; do
     esac
 done
 shift $((OPTIND - 1))
-selected=()
-for spec in "${CASES[@]}"; do
-    name=${spec%% *}
-    if (($# == 0)); then
-        selected+=("$spec")
-        continue
-    fi
-    for pat in "$@"; do
-        # shellcheck disable=SC2053 # glob on purpose
-        if [[ $name == $pat ]]; then
-            selected+=("$spec")
-            break
-        fi
-    done
-done
+cr_select "$@"
+selected=("${CR_SELECTED[@]}")
 if ((list)); then
     printf '%s\n' "${selected[@]}"
     exit 0
@@ -552,41 +541,8 @@ trap cleanup_all EXIT
 
 T0=$(now)
 echo "pptp interop: ${#selected[@]} cases, $slots VM slots, upppd $PV_UPPPD"
-declare -A running=() weight=()
-used=0 passed=0 failed=0
-finish() {
-    local pid=$1 name=${running[$1]}
-    used=$((used - weight[$1]))
-    unset "running[$pid]" "weight[$pid]"
-    local line
-    line=$(cat "$PV_TMP/$name.result" 2>/dev/null) || line="FAIL $name ? (the case did not finish)"
-    echo "$line"
-    if [[ $line == PASS* ]]; then
-        passed=$((passed + 1))
-        [[ ${PPTP_VERBOSE:-0} == 1 ]] && sed 's/^/    /' "$PV_TMP/$name.out"
-    else
-        failed=$((failed + 1))
-        sed 's/^/    /' "$PV_TMP/$name.out"
-    fi
-}
-for spec in "${selected[@]}"; do
-    name=${spec%% *}
-    w=$(case_vms "$name")
-    ((w > slots)) && w=$slots
-    while ((${#running[@]} && used + w > slots)); do
-        wait -n -p done_pid "${!running[@]}"
-        finish "$done_pid"
-    done
-    (run_one "$spec") >"$PV_TMP/$name.out" 2>&1 &
-    running[$!]=$name
-    weight[$!]=$w
-    used=$((used + w))
-done
-while ((${#running[@]})); do
-    wait -n -p done_pid "${!running[@]}"
-    finish "$done_pid"
-done
+CR_TMP=$PV_TMP CR_VERBOSE=${PPTP_VERBOSE:-0} cr_run "$slots" case_vms
 echo
 echo "total $(since "$T0")s"
-echo "$passed passed, $failed failed"
-((failed == 0))
+echo "$CR_PASSED passed, $CR_FAILED failed"
+((CR_FAILED == 0))
