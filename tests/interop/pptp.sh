@@ -47,6 +47,7 @@ SRV_IP=10.99.0.10 # the pptpd guest
 PPP_SRV=192.0.2.1 # the PPP addresses pptpd / upppd-pptpd hand out
 # name kind auth bits mode killer [extra]
 #   kind: ll | c | s; killer: who is sent SIGTERM (client | server).
+# shellcheck disable=SC2034 # read by case-runner.sh
 CASES=(
     "ll-v2-128-stateless ll v2 128 stateless client"
     "ll-v2-40-stateless ll v2 40 stateless server"
@@ -84,7 +85,7 @@ pv_host_traffic() {
     pv_in_ns ping -c 3 -i 0.2 -W 5 "$peer" >"$f.ping56" 2>&1 || rc=$?
     echo "$rc" >"$f.ping56.rc"
     rc=0
-    pv_in_ns ping -c 3 -i 0.2 -W 5 -M do -s $((mtu - 28)) "$peer" >"$f.pingmtu" 2>&1 || rc=$?
+    pv_in_ns ping -c 3 -i 0.2 -W 5 -M "do" -s $((mtu - 28)) "$peer" >"$f.pingmtu" 2>&1 || rc=$?
     echo "$rc $mtu" >"$f.pingmtu.rc"
     rc=0
     pv_in_ns timeout 240 socat -u OPEN:"$f.to" TCP:"$peer":"$sport",retry=1000,interval=0.2 \
@@ -242,7 +243,6 @@ case_ll() {
     cli_cid=$(awk -F'\t' -v s="$cli_ip" '$2 == s && $4 == 7 {print $5; exit}' <<<"$tr")
     local gap
     gap=$(awk -v a="$t_sccrp" -v b="$t_ocrq" 'BEGIN { printf "%.2f", b - a }')
-    fact_ocrq_delay=$gap
     mx_check "fact: pptp-linux waits >= 1.5 s between SCCRP and OCRQ (${gap}s)" \
         awk -v g="$gap" 'BEGIN { exit !(g >= 1.5) }'
     mx_check "fact: pptpd's first Call ID is 0" mx_eq "$first_cid" 0
@@ -259,7 +259,6 @@ case_ll() {
     ends=$(awk -F'\t' -v c="$cli_ip" '{ who = ($2 == c) ? "cli" : "srv";
         if ($4 != "") printf "%s:%s ", who, $4; else if ($7 == 1) printf "%s:FIN ", who;
         else if ($8 == 1) printf "%s:RST ", who }' <<<"$(awk -F'\t' '$4 >= 9 || $4 == 3 || $4 == 4 || $7 == 1 || $8 == 1' <<<"$tr")")
-    fact_ends=$ends
     if [[ $killer == client ]]; then
         # pppd's pty closed under pptp-linux: it clears the call and closes TCP.
         mx_check "fact: pptp-linux sends CCRQ, then FIN, no StopCCRQ; pptpd answers with FIN, no CDN ($ends)" \
@@ -312,10 +311,10 @@ pv_upppd_client_start() {
 }
 
 case_c() {
-    local auth=$1 bits=$2 mode=$3 killer=$4 extra=${5:-}
+    local auth=$1 bits=$2 mode=$3 killer=$4 variant=${5:-}
     local pass=$PASSWORD lossy=0 vmargs=()
-    [[ $extra == wrongpass ]] && pass=wrongpass
-    [[ $extra == netem ]] && lossy=1 vmargs=(NETEM="$NETEM")
+    [[ $variant == wrongpass ]] && pass=wrongpass
+    [[ $variant == netem ]] && lossy=1 vmargs=(NETEM="$NETEM")
     if ! "$PV_UPPPD" --help 2>&1 | grep -E '(^|[^-])pptp ' >/dev/null; then
         echo "  FAIL $PV_UPPPD has no 'pptp HOST' option (branch pptp-client not merged or not built)"
         return 1
@@ -323,7 +322,7 @@ case_c() {
     pv_pppd_server "$auth" "$bits" "$mode" >"$CASE_DIR/srv.options"
     pv_secrets "$CASE_DIR/srv-sec" "$PASSWORD"
     local script=-
-    if [[ $extra != wrongpass ]]; then
+    if [[ $variant != wrongpass ]]; then
         pv_guest_script "$CASE_DIR/srv.sh" 5002 192.0.2.2 5001 "$BYTES"
         script=$CASE_DIR/srv.sh
     fi
@@ -337,7 +336,7 @@ case_c() {
     [[ $auth == v1 ]] && up_mppe+=(refuse-mschap-v2)
     pv_upppd_client_start "$pass" name testuser remotename pptpd noauth noipdefault "${up_mppe[@]}" \
         pptp "$SRV_IP"
-    if [[ $extra == wrongpass ]]; then
+    if [[ $variant == wrongpass ]]; then
         mx_upppd_wait 90
         up_rc=$?
         vm_wait srv 60
@@ -474,21 +473,21 @@ pv_dump_case() {
 }
 
 run_one() {
-    local name kind auth bits mode killer extra
-    read -r name kind auth bits mode killer extra <<<"$1"
+    local name kind auth bits mode killer variant
+    read -r name kind auth bits mode killer variant <<<"$1"
     CASE_DIR=$PV_TMP/$name
     mkdir -p "$CASE_DIR"
     VM_RUNDIR=$CASE_DIR
     VM_SKIP_SETUP=1 vm_init || return 1
     trap 'pv_capture_stop; [[ -n ${UP_PID:-} ]] && kill -KILL "$UP_PID" 2>/dev/null; vm_cleanup; pv_net_down' EXIT
     local case_ok=1 detail="" t0 t_boot='?' t_up='?' t_test='?' t_term='?' up_rc
-    echo "== $name: $kind, auth $auth, MPPE $bits $mode, SIGTERM to $killer ${extra:-}"
+    echo "== $name: $kind, auth $auth, MPPE $bits $mode, SIGTERM to $killer ${variant:-}"
     t0=$(now)
     pv_net_up "pv$$-${name:0:20}" || { echo "  FAIL cannot create the namespace"; case_ok=0; }
     if ((case_ok)); then
         case $kind in
         ll) case_ll "$auth" "$bits" "$mode" "$killer" || case_ok=0 ;;
-        c) case_c "$auth" "$bits" "$mode" "$killer" "${extra:-}" || case_ok=0 ;;
+        c) case_c "$auth" "$bits" "$mode" "$killer" "${variant:-}" || case_ok=0 ;;
         s) case_s "$auth" "$bits" "$mode" || case_ok=0 ;;
         esac
     fi
