@@ -45,7 +45,7 @@ BYTES=${PPTP_BYTES:-1048576}
 PASSWORD=testpass123
 SRV_IP=10.99.0.10 # the pptpd guest
 PPP_SRV=192.0.2.1 # the PPP addresses pptpd / upppd-pptpd hand out
-# name kind auth bits mode killer [extra]
+# name kind auth bits mode killer [variant]
 #   kind: ll | c | s; killer: who is sent SIGTERM (client | server).
 # shellcheck disable=SC2034 # read by case-runner.sh
 CASES=(
