@@ -49,15 +49,16 @@ PPP_SRV=192.0.2.1 # the PPP addresses pptpd / upppd-pptpd hand out
 #   kind: ll | c | s; killer: who is sent SIGTERM (client | server).
 # shellcheck disable=SC2034 # read by case-runner.sh
 CASES=(
-    # First: the slowest, beside the one-guest cases in the other slot.
+    # First the slowest, then the one-guest cases that run beside it (the
+    # runner starts cases in this order).
     "c-v2-128-stateful-netem c v2 128 stateful client netem"
-    "ll-v2-128-stateless ll v2 128 stateless client"
-    "ll-v2-40-stateless ll v2 40 stateless server"
     "c-v2-128-stateless c v2 128 stateless client"
     "c-v2-128-stateful c v2 128 stateful server"
     "c-v1-128-stateless c v1 128 stateless client"
     "c-v2-40-stateless c v2 40 stateless server"
     "c-v2-wrongpass c v2 128 stateless - wrongpass"
+    "ll-v2-128-stateless ll v2 128 stateless client"
+    "ll-v2-40-stateless ll v2 40 stateless server"
     "s-v2-128-stateless-x3 s v2 128 stateless mixed"
     "s-v2-128-stateful-x3 s v2 128 stateful mixed"
 )
