@@ -46,6 +46,8 @@ root=$(cd "$here/../.." && pwd)
 . "$here/vm-lib.sh"
 # shellcheck source=matrix-lib.sh
 . "$here/matrix-lib.sh"
+# shellcheck source=case-runner.sh
+. "$here/case-runner.sh"
 
 MX_UPPPD=$(readlink -f "${UPPPD:-$root/build/normal/daemon/upppd}")
 MX_RELAY=$(readlink -f "${HDLC_RELAY:-$root/build/normal/tests/hdlc-relay}")
@@ -516,21 +518,8 @@ while getopts "lj:" o; do
     esac
 done
 shift $((OPTIND - 1))
-selected=()
-for spec in "${CASES[@]}"; do
-    name=${spec%% *}
-    if (($# == 0)); then
-        selected+=("$spec")
-        continue
-    fi
-    for pat in "$@"; do
-        # shellcheck disable=SC2053 # glob match on purpose
-        if [[ $name == $pat ]]; then
-            selected+=("$spec")
-            break
-        fi
-    done
-done
+cr_select "$@"
+selected=("${CR_SELECTED[@]}")
 if ((list)); then
     printf '%s\n' "${selected[@]}"
     exit 0
@@ -563,41 +552,8 @@ trap cleanup_all EXIT
 
 T0=$(now)
 echo "interop matrix: ${#selected[@]} cases, $jobs at a time, upppd $MX_UPPPD"
-declare -A running=()
-results=()
-passed=0 failed=0
-
-finish() {
-    local pid=$1 name=${running[$1]}
-    unset "running[$pid]"
-    local line
-    line=$(cat "$MX_TMP/$name.result" 2>/dev/null) || line="FAIL $name ? (the case did not finish)"
-    results+=("$line")
-    echo "$line"
-    if [[ $line == PASS* ]]; then
-        passed=$((passed + 1))
-        [[ ${MATRIX_VERBOSE:-0} == 1 ]] && sed 's/^/    /' "$MX_TMP/$name.out"
-    else
-        failed=$((failed + 1))
-        sed 's/^/    /' "$MX_TMP/$name.out"
-    fi
-}
-
-for spec in "${selected[@]}"; do
-    while ((${#running[@]} >= jobs)); do
-        wait -n -p done_pid "${!running[@]}"
-        finish "$done_pid"
-    done
-    name=${spec%% *}
-    (run_one "$spec") >"$MX_TMP/$name.out" 2>&1 &
-    running[$!]=$name
-done
-while ((${#running[@]})); do
-    wait -n -p done_pid "${!running[@]}"
-    finish "$done_pid"
-done
-
+CR_TMP=$MX_TMP CR_VERBOSE=${MATRIX_VERBOSE:-0} cr_run "$jobs" cr_one_slot
 echo
 echo "total $(since "$T0")s"
-echo "$passed passed, $failed failed"
-((failed == 0))
+echo "$CR_PASSED passed, $CR_FAILED failed"
+((CR_FAILED == 0))

@@ -11,7 +11,9 @@
 #   - initramfs-base.cpio: busybox (static), the host's pppd with the shared
 #     libraries ldd names, the PPP kernel modules with their dependencies (from
 #     modprobe --show-depends against the unpacked tree), and the guest files
-#     in tests/interop/guest/ (/init, ip-up, the helper library).
+#     in tests/interop/guest/ (/init, ip-up, the helper library);
+#   - initramfs-pptp.cpio (setup-pptp.sh): pptpd, pptp-linux, virtio-net and
+#     tun, an overlay for the PPTP cases.
 # A second run with nothing changed only checks stamps and exits.
 #
 # Cache: $INTEROP_CACHE, default <repo>/build/interop-cache.
@@ -153,7 +155,9 @@ if [[ ! -s $cache/initramfs-base.cpio || $(cat "$cache/initramfs.stamp" 2>/dev/n
     cp "$here/guest/init" "$st/init"
     cp "$here/guest/ip-up" "$here/guest/ip-down" "$here/guest/ipv6-up" "$st/etc/ppp/"
     cp "$here/guest/pppvm.sh" "$st/lib/pppvm/pppvm.sh"
-    chmod 755 "$st/init" "$st"/etc/ppp/ip-up "$st"/etc/ppp/ip-down "$st"/etc/ppp/ipv6-up
+    cp "$here/guest/pptpd-mode" "$here/guest/pppd-wrap" "$st/lib/pppvm/"
+    chmod 755 "$st/init" "$st"/etc/ppp/ip-up "$st"/etc/ppp/ip-down "$st"/etc/ppp/ipv6-up \
+        "$st/lib/pppvm/pppd-wrap"
     printf 'root:x:0:0:root:/root:/bin/sh\n' >"$st/etc/passwd"
     printf 'root:x:0:\n' >"$st/etc/group"
     # pppd reads /etc/ppp/options unconditionally: keep it empty so each case
@@ -168,6 +172,10 @@ if [[ ! -s $cache/initramfs-base.cpio || $(cat "$cache/initramfs.stamp" 2>/dev/n
     echo "$key" >"$cache/initramfs.stamp"
 fi
 
+# The PPTP overlay (pptpd, pptp-linux, virtio-net, tun): its own image and
+# stamp, so the base image and the pppd matrix do not depend on it.
+INTEROP_CACHE=$cache bash "$here/setup-pptp.sh" "$cache" "$kver"
+
 bios=/usr/share/qemu/qboot.rom
 [[ -f $bios ]] || { log "$bios missing (qemu-system-data)"; exit 1; }
 
@@ -176,6 +184,7 @@ cat >"$cache/vm.env.tmp" <<EOF
 VM_KERNEL_VERSION=$kver
 VM_KERNEL=$cache/vmlinux
 VM_INITRD_BASE=$cache/initramfs-base.cpio
+VM_INITRD_PPTP=$cache/initramfs-pptp.cpio
 VM_BIOS=$bios
 EOF
 mv "$cache/vm.env.tmp" "$cache/vm.env"

@@ -42,6 +42,11 @@
 # bytes), VM_MEM (MiB, default 256), VM_KEEP=1 keeps VM_RUNDIR on exit,
 # VM_APPEND (more kernel arguments), VM_QEMU_EXTRA (more qemu arguments,
 # split on spaces).
+# PPTP cases (issue 10): VM_PPTP=1 appends the initramfs-pptp.cpio overlay
+# (pptpd, pptp-linux, virtio-net, tun); VM_INITRD_EXTRA (cpio files, split on
+# spaces) comes after it; VM_TAP=NAME gives the guest a virtio-net NIC on
+# that existing tap device, with VM_MAC (default derived from the tap's name),
+# qemu then running in network namespace VM_NETNS (where the tap is).
 
 VM_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 declare -gA VM_PID=()
@@ -104,7 +109,19 @@ vm_start() {
     # over earlier ones; cpio pads each archive to 512 bytes, which keeps the
     # second one aligned.
     (cd "$d/cfg" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$d/config.cpio"
-    cat "$VM_INITRD_BASE" "$d/config.cpio" >"$d/initrd.cpio"
+    local extra=()
+    [[ ${VM_PPTP:-0} == 1 ]] && extra+=("$VM_INITRD_PPTP")
+    # shellcheck disable=SC2206 # a word list on purpose
+    extra+=(${VM_INITRD_EXTRA:-})
+    cat "$VM_INITRD_BASE" "${extra[@]}" "$d/config.cpio" >"$d/initrd.cpio"
+    local nic=() netns=()
+    if [[ -n ${VM_TAP:-} ]]; then
+        local mac=${VM_MAC:-52:54:00:$(md5sum <<<"$VM_TAP" | sed 's/^\(..\)\(..\)\(..\).*/\1:\2:\3/')}
+        nic=(-netdev "tap,id=n0,ifname=$VM_TAP,script=no,downscript=no"
+            -device "virtio-net-pci,netdev=n0,mac=$mac")
+        # ip netns exec execs qemu: $! stays qemu's pid.
+        [[ -n ${VM_NETNS:-} ]] && netns=(ip netns exec "$VM_NETNS")
+    fi
 
     VM_SOCK=$d/ppp.sock
     VM_LOG=$d/console.log
@@ -120,7 +137,7 @@ vm_start() {
     # tens of seconds with RCU stall warnings. HPET as the clocksource keeps
     # guest time (and so pppd's timers) honest.
     # shellcheck disable=SC2086 # VM_QEMU_EXTRA is a word list
-    qemu-system-x86_64 \
+    "${netns[@]}" qemu-system-x86_64 \
         -M pc,accel=tcg -m "${VM_MEM:-256}" -smp 1 \
         -nodefaults -no-user-config -display none -no-reboot \
         -bios "$VM_BIOS" -kernel "$VM_KERNEL" -initrd "$d/initrd.cpio" \
@@ -128,7 +145,7 @@ vm_start() {
         -chardev file,id=con,path="$VM_LOG" -serial chardev:con \
         -chardev socket,id=ppp,path="$VM_SOCK",server=on,wait=off -serial chardev:ppp \
         -chardev socket,id=ctl,path="$d/ctl.sock",server=on,wait=off -serial chardev:ctl \
-        ${VM_QEMU_EXTRA:-} </dev/null >"$d/qemu.out" 2>&1 &
+        "${nic[@]}" ${VM_QEMU_EXTRA:-} </dev/null >"$d/qemu.out" 2>&1 &
     VM_PID[$name]=$!
     echo "${VM_PID[$name]}" >"$d/qemu.pid"
     date +%s.%N >"$d/start-time"

@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Issue 10's VM benchmark: one TCP transfer (busybox nc, guest to guest)
+# between the same two qemu guests on the PPTP bed's bridge, three ways,
+# in one run:
+#   (a) anchor: pptp-linux 1.10.0 + pppd -> pptpd 1.4.0 + pppd, MPPE-128
+#       stateless in the guests' kernel (ppp_mppe), GRE in pptp/pptpctrl
+#   (b) upppd: `upppd pptp HOST` -> upppd-pptpd, MPPE-128 stateless, all
+#       in user space (the binaries, their libraries and OpenSSL's legacy
+#       provider are carried into the initramfs)
+#   (c) raw: the same transfer over the guests' Ethernet, no tunnel
+# and prints
+#   pptp_vm anchor_MBps=A upppd_MBps=B raw_MBps=C ratio_anchor=B/A ratio_raw=B/C
+# (MB = 10^6 bytes, over the sender's nc time measured in the guest). The
+# goal (issue 10): ratio_anchor >= 10, ratio_raw >= 0.5. Under TCG the
+# absolute numbers mean little; the ratios from one run are what count.
+# Not run in CI: each way boots two guests (~1 minute of two busy cores).
+#
+# usage: bench/pptp_vm.sh          (root; ./scripts/build.sh normal first)
+# Env: UPPPD, UPPPD_PPTPD (build/normal/daemon/...), BENCH_BYTES_A (4 MiB),
+#   BENCH_BYTES_B (16 MiB), BENCH_BYTES_C (32 MiB), BENCH_KEEP=1 (keep the
+#   run directory), PPTP_VM_ONLY="a c" (run only those ways).
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+it=$root/tests/interop
+# shellcheck source=../tests/interop/vm-lib.sh
+. "$it/vm-lib.sh"
+# shellcheck source=../tests/interop/matrix-lib.sh
+. "$it/matrix-lib.sh"
+# shellcheck source=../tests/interop/pptp-lib.sh
+. "$it/pptp-lib.sh"
+
+UPPPD=$(readlink -m "${UPPPD:-$root/build/normal/daemon/upppd}")
+UPPPD_PPTPD=$(readlink -m "${UPPPD_PPTPD:-$root/build/normal/daemon/pptpd/upppd-pptpd}")
+A_BYTES=${BENCH_BYTES_A:-4194304}
+B_BYTES=${BENCH_BYTES_B:-16777216}
+C_BYTES=${BENCH_BYTES_C:-33554432}
+ONLY=${PPTP_VM_ONLY:-a b c}
+SRV_IP=10.99.0.10 CLI_IP=10.99.0.11
+PASSWORD=benchpass123
+
+[[ $(id -u) == 0 ]] || { echo "pptp_vm: needs root" >&2; exit 2; }
+INTEROP_CACHE=${INTEROP_CACHE:-$root/build/interop-cache}
+export INTEROP_CACHE
+VM_KEEP=${BENCH_KEEP:-0}
+VM_MEM=512
+vm_init || exit 1
+trap 'vm_cleanup; pv_net_down' EXIT
+D=$VM_RUNDIR
+log() { echo "pptp_vm: $*" >&2; }
+
+# The overlay with upppd and upppd-pptpd: every library ldd names, and the
+# legacy provider (MD4 and DES for MS-CHAP) where libcrypto looks for it.
+upppd_overlay() {
+    local st=$D/upppd-root b lib
+    rm -rf "$st"
+    mkdir -p "$st/usr/sbin"
+    for b in "$UPPPD" "$UPPPD_PPTPD"; do
+        [[ -x $b ]] || { log "$b missing: ./scripts/build.sh normal (with pptp-client and pptp-server)"; return 1; }
+        cp "$b" "$st/usr/sbin/"
+        ldd "$b" | awk '/=> \// {print $3}' | while read -r lib; do
+            mkdir -p "$st$(dirname "$lib")"
+            cp -L "$lib" "$st$lib"
+        done
+    done
+    local mods
+    mods=$(openssl version -m | sed -n 's/^MODULESDIR: "\(.*\)"$/\1/p')
+    [[ -f $mods/legacy.so ]] || { log "no legacy provider in '$mods'"; return 1; }
+    mkdir -p "$st$mods"
+    cp "$mods/legacy.so" "$st$mods/"
+    (cd "$st" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$D/upppd.cpio"
+}
+
+# run_way WAY: boot both guests for one way, wait for them; WAY_MBPS.
+# In the script's own shell (not $(...)): qemu must be its child.
+run_way() {
+    local way=$1 bytes srv_args=() cli_args=() srv_script cli_script
+    local cfg=$D/cfg-$way
+    mkdir -p "$cfg"
+    pv_secrets "$cfg/sec" "$PASSWORD"
+    srv_script=$cfg/srv.sh cli_script=$cfg/cli.sh
+    case $way in
+    a)
+        bytes=$A_BYTES
+        pv_pppd_server v2 128 stateless >"$cfg/srv.options"
+        pv_pppd_client v2 128 stateless "$SRV_IP" >"$cfg/cli.options"
+        echo 'pppvm_nc_recv 5001 600' >"$srv_script"
+        echo "pppvm_nc_send \$PPPVM_REMOTE 5001 $bytes 600" >"$cli_script"
+        srv_args=(MODE=pptpd)
+        cli_args=(MODE=pptp AFTER=terminate)
+        ;;
+    b)
+        bytes=$B_BYTES
+        {
+            echo "name pptpd"
+            echo "require-mschap-v2"
+            echo "require-mppe-128"
+        } >"$cfg/srv.options"
+        : >"$cfg/cli.options"
+        cat >"$srv_script" <<EOF
+. /lib/pppvm/pppvm.sh
+printf 'option /etc/ppp/OPTIONS\nlocalip 192.0.2.1\nremoteip 192.0.2.2-9\nlisten $SRV_IP\n' >/etc/pptpd.conf
+upppd-pptpd -f -c /etc/pptpd.conf >/run/upppd-pptpd.log 2>&1 &
+spid=\$!
+pppvm_nc_recv 5001 600
+sleep 1
+kill \$spid
+grep -E 'MPPE|error' /run/upppd-pptpd.log
+EOF
+        cat >"$cli_script" <<EOF
+. /lib/pppvm/pppvm.sh
+upppd pptp $SRV_IP nodetach name testuser remotename pptpd noauth noipdefault \\
+    require-mppe-128 logfile /run/upppd.log >/dev/null 2>&1 &
+upid=\$!
+n=0
+until ip -o addr show dev ppp0 2>/dev/null | grep -q 'peer 192.0.2.1'; do
+    n=\$((n + 1)); [ \$n -gt 1200 ] && break; sleep 0.1
+done
+PPPVM_IFACE=ppp0 pppvm_nc_send 192.0.2.1 5001 $bytes 600
+kill \$upid
+sleep 2
+grep -E 'MPPE|summary' /run/upppd.log
+EOF
+        srv_args=(RUN="sh /etc/pppvm/test.sh")
+        cli_args=(RUN="sh /etc/pppvm/test.sh")
+        ;;
+    c)
+        bytes=$C_BYTES
+        : >"$cfg/srv.options"
+        : >"$cfg/cli.options"
+        printf '. /lib/pppvm/pppvm.sh\npppvm_nc_recv 5001 600\n' >"$srv_script"
+        printf '. /lib/pppvm/pppvm.sh\npppvm_nc_send %s 5001 %s 600\n' "$SRV_IP" "$bytes" >"$cli_script"
+        srv_args=(RUN="sh /etc/pppvm/test.sh")
+        cli_args=(RUN="sh /etc/pppvm/test.sh")
+        ;;
+    esac
+    pv_net_up "pvb$$-$way" || return 1
+    local extra=
+    [[ $way == b ]] && extra=$D/upppd.cpio
+    VM_INITRD_EXTRA=$extra pv_vm_start srv tap0 "$SRV_IP" "$cfg/srv.options" "$cfg/sec" "$srv_script" \
+        TIMEOUT=700 "${srv_args[@]}" || return 1
+    vm_wait_marker srv net 120 || { log "$way: server guest did not come up"; return 1; }
+    VM_INITRD_EXTRA=$extra pv_vm_start cli tap1 "$CLI_IP" "$cfg/cli.options" "$cfg/sec" "$cli_script" \
+        TIMEOUT=700 "${cli_args[@]}" || return 1
+    vm_wait cli 720
+    vm_wait srv 60
+    pv_net_down
+    local secs sent_md5 got_md5 got_bytes
+    secs=$(vm_result cli nc-sent secs)
+    sent_md5=$(vm_result cli nc-sent md5)
+    got_md5=$(vm_result srv nc-recv md5)
+    got_bytes=$(vm_result srv nc-recv bytes)
+    if [[ -z $secs || $sent_md5 != "$got_md5" || $got_bytes != "$bytes" ]]; then
+        log "$way: transfer failed (sent md5 ${sent_md5:-none}, received ${got_bytes:-0} bytes md5 ${got_md5:-none})"
+        vm_dump cli >&2
+        vm_dump srv >&2
+        return 1
+    fi
+    local v
+    for v in cli srv; do
+        [[ $way == c ]] && break
+        if ! tr -d '\r' <"$(vm_log $v)" | grep 'MPPE 128-bit stateless compression enabled' >/dev/null; then
+            log "$way: MPPE-128 stateless not seen on $v"
+            vm_dump $v >&2
+            return 1
+        fi
+    done
+    WAY_MBPS=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.3f", b / s / 1e6 }')
+}
+
+declare -A mbps=([a]=n/a [b]=n/a [c]=n/a)
+if [[ $ONLY == *b* ]]; then upppd_overlay || ONLY=${ONLY//b/}; fi
+for way in $ONLY; do
+    WAY_MBPS=
+    run_way "$way" && mbps[$way]=$WAY_MBPS
+    log "way $way: ${mbps[$way]} MB/s"
+done
+ratio() {
+    awk -v x="$1" -v y="$2" 'BEGIN { if (x + 0 > 0 && y + 0 > 0) printf "%.3f", x / y; else print "n/a" }'
+}
+echo "pptp_vm anchor_MBps=${mbps[a]} upppd_MBps=${mbps[b]} raw_MBps=${mbps[c]}" \
+    "ratio_anchor=$(ratio "${mbps[b]}" "${mbps[a]}") ratio_raw=$(ratio "${mbps[b]}" "${mbps[c]}")"
