@@ -85,7 +85,8 @@ static void on_timer(struct upppd_loop_timer *t, uint64_t now)
 static void gre_output(void *user, const uint8_t *pkt, size_t len)
 {
     struct upppd_pptpd_call *k = user;
-    upppd_gre_sock_send(&k->conn->srv->gre, k->conn->peer, pkt, len);
+    /* From the address the client connected to (gre_sock.h). */
+    upppd_gre_sock_send_from(&k->conn->srv->gre, k->conn->local, k->conn->peer, pkt, len);
 }
 
 /* Flow -> session: payloads in sequence order. */

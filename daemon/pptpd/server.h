@@ -72,7 +72,8 @@ struct upppd_pptpd_conn {
     struct upppd_pptpd_conn *next;
     unsigned id;
     int fd;
-    uint32_t peer; /* network order */
+    uint32_t peer;  /* network order */
+    uint32_t local; /* our address of the TCP connection (getsockname), network order */
     char peer_str[16];
     char label[48]; /* "pptp[7] 10.0.0.9" */
     struct uppp_pptp_ctrl *ctrl;
