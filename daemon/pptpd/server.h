@@ -117,6 +117,10 @@ struct upppd_pptpd_server {
     unsigned logged; /* limits already logged once */
     int stopping;
     struct upppd_pptpd_stats st;
+    /* runas (privsep.h): the root helper for scripts and secrets, or NULL
+     * (or its fd < 0); orig_uid: who started us. Set by main.c. */
+    struct upppd_privsep *ps;
+    uid_t orig_uid;
     /* Tests: no TUN (IP goes nowhere) when set. */
     int no_tun;
 };
