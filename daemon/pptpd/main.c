@@ -302,9 +302,11 @@ int main(int argc, char **argv)
     write_pidfile(pidfile, &lg);
     srv.orig_uid = getuid();
     srv.ps = &ps;
-    if (o.runas[0]) {
+    /* --runas wins over the PPP options file's runas. */
+    const char *user = cli.runas ? cli.runas : o.runas[0] ? o.runas : NULL;
+    if (user) {
         have_store = 1;
-        if (runas(&ps, &helper_store, o.runas, o.etc, pidfile, &lg) != 0) {
+        if (runas(&ps, &helper_store, user, o.etc, pidfile, &lg) != 0) {
             unlink(pidfile);
             goto out_srv;
         }
