@@ -65,7 +65,12 @@ case_up() {
     done
     printf 'option %s/etc/pptpd-options\nlocalip 10.99.0.1\nremoteip 10.99.0.10-40\n%s\n' \
         "$D" "$conf" >"$D/pptpd.conf"
-    local wrap=()
+    local wrap=() js=()
+    if [[ $opts == *runas* ]]; then
+        # As the unit runs it: stderr a journal stream ($JOURNAL_STREAM).
+        : >"$D/server.log"
+        js=(env "JOURNAL_STREAM=$(stat -c '%d:%i' "$D/server.log")")
+    fi
     if [[ $opts == *runas* ]] && [ "$(stat -c %a /dev/net/tun)" != 666 ]; then
         # runas makes each call's TUN as USER: /dev/net/tun must be 0666
         # (Debian's udev default). Where it is not (some containers), the
@@ -74,7 +79,7 @@ case_up() {
         mknod -m 666 "$D/tun" c 10 200
         wrap=(unshare -m sh -c 'mount --bind "$0" /dev/net/tun && exec "$@"' "$D/tun")
     fi
-    UPPPD_ETC=$D/etc ip netns exec "$S" "${wrap[@]}" "$SERVER" -f -c "$D/pptpd.conf" \
+    UPPPD_ETC=$D/etc ip netns exec "$S" "${wrap[@]}" "${js[@]}" "$SERVER" -f -c "$D/pptpd.conf" \
         -p "$D/pptpd.pid" 2>"$D/server.log" &
     for _ in $(seq 50); do
         grep -q "started" "$D/server.log" 2>/dev/null && return 0
@@ -242,10 +247,12 @@ upppd_runas_case() {
     upppd_clients 1 "refuse-mschap-v2 require-mppe-128"
     ip netns exec "$C" ping -c 3 -i 0.3 -W 2 -s 1000 10.99.0.1 >/dev/null || fail "ping"
     grep -q "^ip-up uid=0$" "$D/uids.out" 2>/dev/null || fail "ip-up not as root: $(cat "$D/uids.out")"
-    grep -q "^\[ppp0 pptp\[[0-9]*\]\] Security: MS-CHAPv1 authenticated" "$D/server.log" ||
-        fail "no security notice with the call's id"
-    grep -q "^\[ppp0 pptp\[[0-9]*\]\] .*remote IP address 10.99.0.10" "$D/server.log" ||
+    # Journal mode: each line with its syslog level (<5> notice).
+    grep -q "^<5>\[ppp0 pptp\[[0-9]*\]\] Security: MS-CHAPv1 authenticated" "$D/server.log" ||
+        fail "no security notice at notice level with the call's id"
+    grep -q "^<[0-7]>\[ppp0 pptp\[[0-9]*\]\] .*remote IP address 10.99.0.10" "$D/server.log" ||
         fail "call lines without the call's id"
+    grep -v "^<[0-7]>" "$D/server.log" | grep -q "ppp0" && fail "a call line without its level"
     kill -TERM "$(cat "$D/client1.pid")"
     for _ in $(seq 50); do
         grep -q "^ip-down" "$D/uids.out" 2>/dev/null && break
