@@ -169,6 +169,19 @@ static int runas(struct upppd_privsep *ps, struct upppd_secret_store *store, con
         upppd_logf(lg, LOG_ERR, "runas %s: %s", user, err);
         return -1;
     }
+    /* Each call makes its TUN as USER from here on: a /dev/net/tun that
+     * only root may open (mode 0600 in some containers) would fail every
+     * call, so say it now, once. */
+    int t = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+    if (t < 0 && (errno == EACCES || errno == EPERM)) {
+        upppd_logf(lg, LOG_ERR,
+                   "runas %s: %s cannot open /dev/net/tun (%s): make it mode 0666, "
+                   "as Debian does, or run without runas",
+                   user, user, strerror(errno));
+        return -1;
+    }
+    if (t >= 0)
+        close(t);
     upppd_logf(lg, LOG_INFO,
                "Running as %s (uid %u) with CAP_NET_ADMIN and CAP_NET_RAW; "
                "scripts and secrets through root helper %d",

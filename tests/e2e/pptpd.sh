@@ -266,6 +266,16 @@ upppd_runas_case() {
     done
     kill -0 "$spid" 2>/dev/null && fail "server did not stop"
     [ -e "$D/pptpd.pid" ] && fail "pid file left"
+    # A /dev/net/tun that USER cannot open: a clear error at start, exit 1.
+    mknod -m 600 "$D/tun600" c 10 200
+    local rc=0
+    UPPPD_ETC=$D/etc timeout 20 ip netns exec "$S" unshare -m sh -c \
+        'mount --bind "$0" /dev/net/tun && exec "$@"' "$D/tun600" "$SERVER" -f \
+        -c "$D/pptpd.conf" -p "$D/pptpd2.pid" 2>"$D/server2.log" || rc=$?
+    [ "$rc" = 1 ] || fail "0600 /dev/net/tun: exit $rc, not 1"
+    grep -q "nobody cannot open /dev/net/tun" "$D/server2.log" ||
+        fail "0600 /dev/net/tun: $(cat "$D/server2.log")"
+    [ -e "$D/pptpd2.pid" ] && fail "pid file left after the runas error"
     echo "ok   $CASE"
 }
 
