@@ -34,6 +34,7 @@
 struct upppd_gre_txq {
     int n;
     uint32_t peer[TXQ_SLOTS];
+    uint32_t local[TXQ_SLOTS]; /* source address, 0: the kernel's choice */
     size_t len[TXQ_SLOTS];
     uint8_t buf[TXQ_SLOTS][TXQ_SLOT];
 };
@@ -46,12 +47,29 @@ static void tx_flush(struct upppd_gre_sock *g)
     struct mmsghdr msgs[TXQ_SLOTS];
     struct iovec iov[TXQ_SLOTS];
     struct sockaddr_in to[TXQ_SLOTS];
+    union {
+        char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+        struct cmsghdr align;
+    } ctl[TXQ_SLOTS];
     memset(msgs, 0, sizeof(msgs));
+    memset(ctl, 0, sizeof(ctl));
     for (int i = 0; i < q->n; i++) {
         to[i] = (struct sockaddr_in){.sin_family = AF_INET, .sin_addr.s_addr = q->peer[i]};
         iov[i] = (struct iovec){.iov_base = q->buf[i], .iov_len = q->len[i]};
         msgs[i].msg_hdr = (struct msghdr){
             .msg_name = &to[i], .msg_namelen = sizeof(to[i]), .msg_iov = &iov[i], .msg_iovlen = 1};
+        if (q->local[i] != 0) {
+            /* The source address for this packet only (ip(7) IP_PKTINFO:
+             * ipi_spec_dst), whatever the route's preferred source is. */
+            msgs[i].msg_hdr.msg_control = ctl[i].buf;
+            msgs[i].msg_hdr.msg_controllen = sizeof(ctl[i].buf);
+            struct cmsghdr *cm = CMSG_FIRSTHDR(&msgs[i].msg_hdr);
+            cm->cmsg_level = IPPROTO_IP;
+            cm->cmsg_type = IP_PKTINFO;
+            cm->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
+            struct in_pktinfo pi = {.ipi_spec_dst.s_addr = q->local[i]};
+            memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+        }
     }
     int done = 0;
     while (done < q->n) {
@@ -279,6 +297,12 @@ int upppd_gre_sock_demux(struct upppd_gre_sock *g, const uint8_t *ip, size_t len
 
 int upppd_gre_sock_send(struct upppd_gre_sock *g, uint32_t peer, const uint8_t *pkt, size_t len)
 {
+    return upppd_gre_sock_send_from(g, 0, peer, pkt, len);
+}
+
+int upppd_gre_sock_send_from(struct upppd_gre_sock *g, uint32_t local, uint32_t peer,
+                             const uint8_t *pkt, size_t len)
+{
     struct upppd_gre_txq *q = g->txq;
     if (g->fd < 0 || q == NULL) {
         g->st.tx_errors++;
@@ -293,6 +317,7 @@ int upppd_gre_sock_send(struct upppd_gre_sock *g, uint32_t peer, const uint8_t *
     if (q->n == TXQ_SLOTS)
         tx_flush(g);
     q->peer[q->n] = peer;
+    q->local[q->n] = local;
     q->len[q->n] = len;
     memcpy(q->buf[q->n], pkt, len);
     q->n++;

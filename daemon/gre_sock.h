@@ -102,4 +102,14 @@ int upppd_gre_sock_demux(struct upppd_gre_sock *g, const uint8_t *ip, size_t len
  * larger than 8 KiB: EMSGSIZE). */
 int upppd_gre_sock_send(struct upppd_gre_sock *g, uint32_t peer, const uint8_t *pkt, size_t len);
 
+/* upppd_gre_sock_send from the source address local (network byte order;
+ * 0: the kernel's choice, as upppd_gre_sock_send). A PPTP client takes GRE
+ * only from the address it connected its TCP to (pptp-linux connect()s its
+ * GRE socket; upppd's gre_sock keys calls by source), so a server with
+ * several addresses sends each call's GRE from the local address of its
+ * control connection. Same return codes as upppd_gre_sock_send; a local
+ * address the host does not have makes the sendmmsg fail (tx_errors). */
+int upppd_gre_sock_send_from(struct upppd_gre_sock *g, uint32_t local, uint32_t peer,
+                             const uint8_t *pkt, size_t len);
+
 #endif

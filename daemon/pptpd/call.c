@@ -12,6 +12,8 @@
 #define _GNU_SOURCE
 #include "server.h"
 
+#include "privsep.h"
+#include "secnotice.h"
 #include "secrets.h"
 
 #include <uppp/err.h>
@@ -28,9 +30,8 @@
 static void call_log(void *user, int level, const char *line)
 {
     struct upppd_pptpd_call *k = user;
-    char buf[600];
-    snprintf(buf, sizeof(buf), "%s: %s", k->label, line);
-    upppd_log_line(k->conn->srv->log, level, buf);
+    /* "[ppp3 pptp[7]] ...": every line of a call carries its id (log.h). */
+    upppd_log_id_line(k->conn->srv->log, k->label, level, line);
 }
 
 static void set_label(struct upppd_pptpd_call *k)
@@ -85,7 +86,8 @@ static void on_timer(struct upppd_loop_timer *t, uint64_t now)
 static void gre_output(void *user, const uint8_t *pkt, size_t len)
 {
     struct upppd_pptpd_call *k = user;
-    upppd_gre_sock_send(&k->conn->srv->gre, k->conn->peer, pkt, len);
+    /* From the address the client connected to (gre_sock.h). */
+    upppd_gre_sock_send_from(&k->conn->srv->gre, k->conn->local, k->conn->peer, pkt, len);
 }
 
 /* Flow -> session: payloads in sequence order. */
@@ -134,6 +136,8 @@ static void ip_up(struct upppd_pptpd_call *k)
             upppd_tun_set_up(&k->tun, 1, err, sizeof(err)) < 0)
             call_log(k, LOG_ERR, err);
     }
+    /* What this call's protection is worth, once per call (secnotice.h). */
+    upppd_security_notice(k->conn->srv->log, k->label, &k->conn->srv->ppp, &st);
     char line[128];
     snprintf(line, sizeof(line), "MTU set to %u, mppe %d%s", st.ip_mtu, st.mppe_bits,
              st.mppe_bits ? (st.mppe_stateless ? " stateless" : " stateful") : "");
@@ -210,6 +214,10 @@ static void on_event(void *user, const struct uppp_event *ev)
 static int on_secret(void *user, const struct uppp_secret_query *q, struct uppp_secret *out)
 {
     struct upppd_pptpd_call *k = user;
+    /* runas: the secrets files are root's; the helper reads them. */
+    struct upppd_privsep *ps = k->conn->srv->ps;
+    if (ps != NULL && ps->fd >= 0)
+        return upppd_privsep_get_secret(ps, k->store, q, out);
     return upppd_store_get_secret(k->store, q, out);
 }
 
@@ -335,6 +343,9 @@ static int call_setup(struct upppd_pptpd_call *k, const struct uppp_pptp_event *
     k->hooks.speed = (unsigned)strtoul(s->conf->speed, NULL, 10);
     k->hooks.ipparam = s->conf->noipparam ? NULL : k->ipparam;
     k->hooks.log = s->log;
+    k->hooks.ps = s->ps; /* runas: the root helper runs them (privsep.h) */
+    k->hooks.orig_uid_set = 1;
+    k->hooks.orig_uid = s->orig_uid;
     return 0;
 }
 

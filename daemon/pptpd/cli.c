@@ -38,6 +38,7 @@ static const struct flag flags[] = {
     {'C', "connections", 1, NULL},
     {'D', "delegate", 0, "addresses always come from localip/remoteip or the PPP options"},
     {0, "port", 1, NULL},
+    {0, "runas", 1, NULL},
 };
 
 static int fail(struct upppd_pptpd_cli *cli, const char *fmt, ...)
@@ -148,6 +149,17 @@ static int apply(struct upppd_pptpd_cli *cli, const struct flag *f, const char *
                         UPPPD_PPTPD_CONNECTIONS_MAX);
         break;
     case 0:
+        if (strcmp(f->l, "runas") == 0) {
+            /* A user name as useradd takes it (as upppd's runas option):
+             * nothing to escape in a log line. */
+            if (v[0] == 0 || v[0] == '-' || strlen(v) > 32 ||
+                strspn(v, "abcdefghijklmnopqrstuvwxyz"
+                          "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                          "0123456789._-") != strlen(v))
+                return fail(cli, "--runas: invalid user name");
+            cli->runas = v;
+            break;
+        }
         if (number(v, 1, 65535, &cli->port) != 0)
             return fail(cli, "--port: a TCP port from 1 to 65535");
         break;
@@ -291,6 +303,10 @@ void upppd_pptpd_cli_help(FILE *f)
           "\n"
           "Ours:\n"
           "  --port N                TCP port (default 1723; also $UPPPD_PPTPD_PORT)\n"
+          "  --runas USER            after opening port 1723 and the GRE socket, run as\n"
+          "                          USER with CAP_NET_ADMIN and CAP_NET_RAW; a root\n"
+          "                          helper runs the scripts and reads the secrets\n"
+          "                          (wins over \"runas USER\" in the PPP options file)\n"
           "\n"
           "pptpd.conf keywords: option, localip, remoteip (pptpd's lists:\n"
           "10.0.0.2-20,10.0.0.30; slot i pairs localip[i] with remoteip[i], one localip\n"

@@ -24,12 +24,13 @@ struct upppd_pptpd_cli {
     const char *speed;   /* -s */
     uint32_t listen;     /* -l, host order */
     int listen_set;
-    int foreground;  /* -f */
-    int debug;       /* -d */
-    int noipparam;   /* -i */
-    int connections; /* -C; 0 = not given */
-    int stimeout_s;  /* -t; 0 = not given */
-    int port;        /* --port; 0 = not given */
+    int foreground;    /* -f */
+    int debug;         /* -d */
+    int noipparam;     /* -i */
+    int connections;   /* -C; 0 = not given */
+    int stimeout_s;    /* -t; 0 = not given */
+    int port;          /* --port; 0 = not given */
+    const char *runas; /* --runas USER; NULL = not given (the PPP options' runas) */
     void (*warn)(void *ctx, const char *msg);
     void *warn_ctx;
     char error[256];

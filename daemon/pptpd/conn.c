@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -295,6 +296,12 @@ struct upppd_pptpd_conn *upppd_pptpd_conn_new(struct upppd_pptpd_server *s, int 
     c->srv = s;
     c->fd = fd;
     c->peer = peer;
+    /* The call's GRE leaves from this address (call.c, gre_sock.h). A
+     * failure leaves 0: the kernel picks, as before. */
+    struct sockaddr_in la;
+    socklen_t ll = sizeof(la);
+    if (getsockname(fd, (struct sockaddr *)&la, &ll) == 0 && la.sin_family == AF_INET)
+        c->local = la.sin_addr.s_addr;
     c->id = s->next_conn_id++;
     struct in_addr in = {.s_addr = peer};
     inet_ntop(AF_INET, &in, c->peer_str, sizeof(c->peer_str));

@@ -12,6 +12,8 @@
 
 #include "log.h"
 #include "options.h"
+#include "privsep.h"
+#include "secrets.h"
 
 #include <uppp/err.h>
 
@@ -47,6 +49,7 @@ struct sig {
     struct upppd_watch w;
     struct upppd_pptpd_server *srv;
     struct upppd_log *log;
+    struct upppd_privsep *ps;
     uint64_t stop_at;
 };
 
@@ -74,7 +77,13 @@ static void on_signal(struct upppd_watch *w, uint32_t events)
         case SIGCHLD:
             /* ip-up and ip-down are not waited for (one slow script must
              * not stall every call): reap them here. */
-            while (waitpid(-1, NULL, WNOHANG) > 0) {
+            for (pid_t p; (p = waitpid(-1, NULL, WNOHANG)) > 0;) {
+                /* runas: the helper died (it only exits when we close
+                 * its socket): no scripts or secrets any more. */
+                if (g->ps->fd >= 0 && p == g->ps->pid) {
+                    upppd_logf(g->log, LOG_ERR, "the root helper (pid %d) died", (int)p);
+                    g->ps->pid = -1;
+                }
             }
             break;
         default:
@@ -133,6 +142,50 @@ static int load_ppp_options(struct upppd_opts *o, const struct upppd_pptpd_conf 
     }
     if (o->debug)
         o->cfg.debug = o->debug;
+    return 0;
+}
+
+static void store_log(void *ctx, int level, const char *msg)
+{
+    upppd_log_line(ctx, level, msg);
+}
+
+/* runas USER (from the PPP options file, as for upppd; privsep.h): port
+ * 1723 and the GRE socket are open, the signals blocked; from here on the
+ * process runs as USER with CAP_NET_ADMIN (new pppN TUNs, their addresses)
+ * and CAP_NET_RAW, and the root helper runs the scripts and reads the
+ * secrets files. Returns 0 or -1 (logged). */
+static int runas(struct upppd_privsep *ps, struct upppd_secret_store *store, const char *user,
+                 const char *etc, const char *pidfile, struct upppd_log *lg)
+{
+    upppd_store_init(store, etc);
+    store->log = store_log;
+    store->log_ctx = lg;
+    store->unit = -1;
+    struct upppd_privsep_conf pc = {.user = user, .etc_dir = etc, .store = store};
+    pc.pidfiles[0] = pidfile;
+    char err[512];
+    if (upppd_privsep_drop(ps, &pc, err, sizeof(err)) != 0) {
+        upppd_logf(lg, LOG_ERR, "runas %s: %s", user, err);
+        return -1;
+    }
+    /* Each call makes its TUN as USER from here on: a /dev/net/tun that
+     * only root may open (mode 0600 in some containers) would fail every
+     * call, so say it now, once. */
+    int t = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+    if (t < 0 && (errno == EACCES || errno == EPERM)) {
+        upppd_logf(lg, LOG_ERR,
+                   "runas %s: %s cannot open /dev/net/tun (%s): make it mode 0666, "
+                   "as Debian does, or run without runas",
+                   user, user, strerror(errno));
+        return -1;
+    }
+    if (t >= 0)
+        close(t);
+    upppd_logf(lg, LOG_INFO,
+               "Running as %s (uid %u) with CAP_NET_ADMIN and CAP_NET_RAW; "
+               "scripts and secrets through root helper %d",
+               user, (unsigned)ps->uid, (int)ps->pid);
     return 0;
 }
 
@@ -225,7 +278,14 @@ int main(int argc, char **argv)
     struct upppd_log lg;
     upppd_log_open(&lg, "upppd-pptpd", 1, cli.foreground ? 2 : -1, o.logfile[0] ? o.logfile : NULL);
     lg.debug = conf.debug || o.debug > 0;
+    /* Under systemd (-f, stderr a journal stream): lines go to the journal
+     * once, with their levels, not to syslog as well (log.h). */
+    if (cli.foreground)
+        upppd_log_journal_detect(&lg);
     g_log = &lg;
+    struct upppd_privsep ps = {.fd = -1, .pid = -1};
+    struct upppd_secret_store helper_store;
+    int have_store = 0;
     int status = 1;
     if (uppp_crypto_init() != 0) {
         upppd_logf(&lg, LOG_ERR, "%s", uppp_crypto_status());
@@ -238,7 +298,7 @@ int main(int argc, char **argv)
     }
     struct upppd_pptpd_server srv;
     memset(&srv, 0, sizeof(srv));
-    struct sig g = {.srv = &srv, .log = &lg, .stop_at = UPPPD_TIMER_NONE};
+    struct sig g = {.srv = &srv, .log = &lg, .ps = &ps, .stop_at = UPPPD_TIMER_NONE};
     char err[512];
     if (signals_open(&loop, &g) < 0 ||
         upppd_pptpd_server_init(&srv, &loop, &conf, &o.cfg, o.etc, &lg, err, sizeof(err)) < 0) {
@@ -253,6 +313,17 @@ int main(int argc, char **argv)
     }
     const char *pidfile = conf.pidfile[0] ? conf.pidfile : UPPPD_PPTPD_PIDFILE_DEFAULT;
     write_pidfile(pidfile, &lg);
+    srv.orig_uid = getuid();
+    srv.ps = &ps;
+    /* --runas wins over the PPP options file's runas. */
+    const char *user = cli.runas ? cli.runas : o.runas[0] ? o.runas : NULL;
+    if (user) {
+        have_store = 1;
+        if (runas(&ps, &helper_store, user, o.etc, pidfile, &lg) != 0) {
+            unlink(pidfile);
+            goto out_srv;
+        }
+    }
     upppd_logf(&lg, LOG_NOTICE, "upppd-pptpd %s started", upppd_version());
     for (;;) {
         int timeout = -1;
@@ -265,10 +336,15 @@ int main(int argc, char **argv)
         if (upppd_loop_run_once(&loop, timeout) < 0 && errno != EINTR)
             break;
     }
-    unlink(pidfile);
+    /* runas: the helper removes the pid file when we close it. */
+    if (ps.fd < 0)
+        unlink(pidfile);
     status = 0;
 out_srv:
     upppd_pptpd_server_fini(&srv);
+    upppd_privsep_close(&ps); /* after the calls' ip-down requests */
+    if (have_store)
+        upppd_store_free(&helper_store);
 out_loop:
     if (g.w.fd >= 0)
         close(g.w.fd);

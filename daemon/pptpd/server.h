@@ -72,7 +72,8 @@ struct upppd_pptpd_conn {
     struct upppd_pptpd_conn *next;
     unsigned id;
     int fd;
-    uint32_t peer; /* network order */
+    uint32_t peer;  /* network order */
+    uint32_t local; /* our address of the TCP connection (getsockname), network order */
     char peer_str[16];
     char label[48]; /* "pptp[7] 10.0.0.9" */
     struct uppp_pptp_ctrl *ctrl;
@@ -116,6 +117,10 @@ struct upppd_pptpd_server {
     unsigned logged; /* limits already logged once */
     int stopping;
     struct upppd_pptpd_stats st;
+    /* runas (privsep.h): the root helper for scripts and secrets, or NULL
+     * (or its fd < 0); orig_uid: who started us. Set by main.c. */
+    struct upppd_privsep *ps;
+    uid_t orig_uid;
     /* Tests: no TUN (IP goes nowhere) when set. */
     int no_tun;
 };

@@ -59,13 +59,28 @@ case_up() {
     chmod 600 "$D/etc/chap-secrets"
     printf "name pptpd\nrefuse-pap\nrefuse-chap\n%s\n${E2E_PPP_DEBUG:+debug}\n" "$opts" | tr ' ' '\n' >"$D/etc/pptpd-options"
     for sc in ip-up ip-down; do
-        printf '#!/bin/sh\necho "$(basename "$0") $*" >>"%s/scripts.out"\n' "$D" >"$D/etc/$sc"
+        printf '#!/bin/sh\necho "$(basename "$0") $*" >>"%s/scripts.out"\necho "$(basename "$0") uid=$(id -u)" >>"%s/uids.out"\n' \
+            "$D" "$D" >"$D/etc/$sc"
         chmod +x "$D/etc/$sc"
     done
     printf 'option %s/etc/pptpd-options\nlocalip 10.99.0.1\nremoteip 10.99.0.10-40\n%s\n' \
         "$D" "$conf" >"$D/pptpd.conf"
-    UPPPD_ETC=$D/etc ip netns exec "$S" "$SERVER" -f -c "$D/pptpd.conf" -p "$D/pptpd.pid" \
-        2>"$D/server.log" &
+    local wrap=() js=()
+    if [[ $opts == *runas* ]]; then
+        # As the unit runs it: stderr a journal stream ($JOURNAL_STREAM).
+        : >"$D/server.log"
+        js=(env "JOURNAL_STREAM=$(stat -c '%d:%i' "$D/server.log")")
+    fi
+    if [[ $opts == *runas* ]] && [ "$(stat -c %a /dev/net/tun)" != 666 ]; then
+        # runas makes each call's TUN as USER: /dev/net/tun must be 0666
+        # (Debian's udev default). Where it is not (some containers), the
+        # server gets a 0666 node bound over it in a mount namespace of its
+        # own; the host's node is not touched.
+        mknod -m 666 "$D/tun" c 10 200
+        wrap=(unshare -m sh -c 'mount --bind "$0" /dev/net/tun && exec "$@"' "$D/tun")
+    fi
+    UPPPD_ETC=$D/etc ip netns exec "$S" "${wrap[@]}" "${js[@]}" "$SERVER" -f -c "$D/pptpd.conf" \
+        -p "$D/pptpd.pid" 2>"$D/server.log" &
     for _ in $(seq 50); do
         grep -q "started" "$D/server.log" 2>/dev/null && return 0
         sleep 0.1
@@ -189,8 +204,13 @@ upppd_link_case() {
     grep -q "$mppe_line" "$D/server.log" || fail "server: no '$mppe_line'"
     grep -q "$mppe_line" "$D/client1.log" || fail "client: no '$mppe_line'"
     ip netns exec "$C" ping -c 3 -i 0.3 -W 2 -s 56 10.99.0.1 >/dev/null || fail "ping 56"
-    ip netns exec "$C" ping -c 3 -i 0.3 -W 2 -M do -s 1468 10.99.0.1 >/dev/null ||
-        fail "ping MTU-sized with DF from the client"
+    # upppd pptp defaults to mtu/mru 1400 (Windows' PPTP value), less MPPE's
+    # 4 octets: the size comes from the client's interface, not a constant.
+    local mtu
+    mtu=$(ip -n "$C" link show ppp0 | sed -n 's/.*mtu \([0-9]*\).*/\1/p')
+    [ -n "$mtu" ] || fail "no MTU on the client's ppp0"
+    ip netns exec "$C" ping -c 3 -i 0.3 -W 2 -M do -s $((mtu - 28)) 10.99.0.1 >/dev/null ||
+        fail "ping MTU-sized ($mtu) with DF from the client"
     transfer "$bytes"
     kill -TERM "$(cat "$D/client1.pid")"
     local st=0
@@ -202,6 +222,60 @@ upppd_link_case() {
     grep -q "^ip-down ppp0 pptp:10.88.0.2 115200 10.99.0.1 10.99.0.10 10.88.0.2$" \
         "$D/scripts.out" || fail "server ip-down: $(cat "$D/scripts.out")"
     grep -q "summary: .*exit 5" "$D/client1.log" || fail "client did not end with exit 5"
+    echo "ok   $CASE"
+}
+
+# runas nobody (issue 14) in the PPP options file: after binding 1723 and
+# opening the GRE socket the server runs as nobody with CAP_NET_ADMIN and
+# CAP_NET_RAW only (/proc/PID/status), still makes the call's TUN, its
+# root helper reads the 0600 chap-secrets and runs ip-up/ip-down as root;
+# every call line carries the call's id, the MS-CHAPv1 security notice
+# included; the helper removes the pid file at the end.
+upppd_runas_case() {
+    CASE=upppd-runas
+    local nob
+    nob=$(id -u nobody 2>/dev/null) || { echo "ok   $CASE (skipped: no user nobody)"; return 0; }
+    case_up "$CASE" "require-mschap require-mppe-128 runas nobody" "upppd-gre-timeout 5" || exit 1
+    local spid st
+    spid=$(cat "$D/pptpd.pid")
+    st=$(cat "/proc/$spid/status") || fail "no server process $spid"
+    [ "$(awk '/^Uid:/ {print $2 "," $3 "," $4 "," $5}' <<<"$st")" = "$nob,$nob,$nob,$nob" ] ||
+        fail "server uid: $(grep ^Uid: <<<"$st")"
+    [ "$(awk '/^CapEff:/ {print $2}' <<<"$st")" = 0000000000003000 ] ||
+        fail "server CapEff: $(grep ^CapEff: <<<"$st")"
+    grep -q "Running as nobody" "$D/server.log" || fail "no runas line"
+    upppd_clients 1 "refuse-mschap-v2 require-mppe-128"
+    ip netns exec "$C" ping -c 3 -i 0.3 -W 2 -s 1000 10.99.0.1 >/dev/null || fail "ping"
+    grep -q "^ip-up uid=0$" "$D/uids.out" 2>/dev/null || fail "ip-up not as root: $(cat "$D/uids.out")"
+    # Journal mode: each line with its syslog level (<5> notice).
+    grep -q "^<5>\[ppp0 pptp\[[0-9]*\]\] Security: MS-CHAPv1 authenticated" "$D/server.log" ||
+        fail "no security notice at notice level with the call's id"
+    grep -q "^<[0-7]>\[ppp0 pptp\[[0-9]*\]\] .*remote IP address 10.99.0.10" "$D/server.log" ||
+        fail "call lines without the call's id"
+    grep -v "^<[0-7]>" "$D/server.log" | grep -q "ppp0" && fail "a call line without its level"
+    kill -TERM "$(cat "$D/client1.pid")"
+    for _ in $(seq 50); do
+        grep -q "^ip-down" "$D/uids.out" 2>/dev/null && break
+        sleep 0.1
+    done
+    grep -q "^ip-down uid=0$" "$D/uids.out" || fail "ip-down not as root: $(cat "$D/uids.out")"
+    kill -TERM "$spid"
+    for _ in $(seq 80); do
+        kill -0 "$spid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -0 "$spid" 2>/dev/null && fail "server did not stop"
+    [ -e "$D/pptpd.pid" ] && fail "pid file left"
+    # A /dev/net/tun that USER cannot open: a clear error at start, exit 1.
+    mknod -m 600 "$D/tun600" c 10 200
+    local rc=0
+    UPPPD_ETC=$D/etc timeout 20 ip netns exec "$S" unshare -m sh -c \
+        'mount --bind "$0" /dev/net/tun && exec "$@"' "$D/tun600" "$SERVER" -f \
+        -c "$D/pptpd.conf" -p "$D/pptpd2.pid" 2>"$D/server2.log" || rc=$?
+    [ "$rc" = 1 ] || fail "0600 /dev/net/tun: exit $rc, not 1"
+    grep -q "nobody cannot open /dev/net/tun" "$D/server2.log" ||
+        fail "0600 /dev/net/tun: $(cat "$D/server2.log")"
+    [ -e "$D/pptpd2.pid" ] && fail "pid file left after the runas error"
     echo "ok   $CASE"
 }
 
@@ -281,6 +355,7 @@ start upppd-v2-128-stateful upppd_link_case upppd-v2-128-stateful \
 start upppd-v1-40 upppd_link_case upppd-v1-40 "require-mschap require-mppe-40" \
     "refuse-mschap-v2 require-mppe-40 nomppe-128" "MPPE 40-bit stateless" 1000000
 start upppd-concurrent-20 upppd_concurrent_case
+start upppd-runas upppd_runas_case
 start concurrent-20 concurrent_case
 start hostile hostile_case
 failed=0

@@ -245,6 +245,7 @@ static void test_cli(void **state)
                         "-i",
                         "--port",
                         "1724",
+                        "--runas=upppd",
                         NULL};
     assert_int_equal(cli(&k, w1), 0);
     assert_string_equal(k.conf, "/x/pptpd.conf");
@@ -257,6 +258,7 @@ static void test_cli(void **state)
     assert_int_equal(k.stimeout_s, 4);
     assert_int_equal(k.noipparam, 1);
     assert_int_equal(k.port, 1724);
+    assert_string_equal(k.runas, "upppd");
     /* The command line wins over the file. */
     struct upppd_pptpd_conf c;
     assert_int_equal(parse(&c, "connections 50\noption /etc/other\nstimeout 9\n"), 0);
@@ -280,11 +282,19 @@ static void test_cli(void **state)
     assert_int_equal(cli(&k, wv), UPPPD_PPTPD_CLI_VERSION);
 
     const char *const *bad[] = {
-        (const char *[]){"-x", NULL},        (const char *[]){"--nope", NULL},
-        (const char *[]){"-c", NULL},        (const char *[]){"-l", "1.2.3.4.5", NULL},
-        (const char *[]){"-C", "-1", NULL},  (const char *[]){"--port=0", NULL},
-        (const char *[]){"--fg=1", NULL},    (const char *[]){"stray", NULL},
-        (const char *[]){"-t", "abc", NULL}, (const char *[]){"-s", "fast", NULL},
+        (const char *[]){"-x", NULL},
+        (const char *[]){"--nope", NULL},
+        (const char *[]){"-c", NULL},
+        (const char *[]){"-l", "1.2.3.4.5", NULL},
+        (const char *[]){"-C", "-1", NULL},
+        (const char *[]){"--port=0", NULL},
+        (const char *[]){"--fg=1", NULL},
+        (const char *[]){"stray", NULL},
+        (const char *[]){"-t", "abc", NULL},
+        (const char *[]){"-s", "fast", NULL},
+        (const char *[]){"--runas", "-x", NULL},
+        (const char *[]){"--runas=a/b", NULL},
+        (const char *[]){"--runas=", NULL},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_int_equal(cli(&k, (const char *const *)bad[i]), UPPP_ERR_PARSE);
