@@ -68,10 +68,14 @@ static const char help_text[] =
     "\n"
     "Every MS-CHAP Challenge/Response/Success starts a session; a new LCP\n"
     "Configure-Request ends it. Each direction's MPPE options (40, 56 or 128\n"
-    "bits; stateless or stateful) come from the CCP Configure-Ack sent that\n"
-    "way. Decryption uses upppd's own receiver: stateful streams resync after\n"
-    "loss on the next FLUSHED packet, as upppd and Linux do; frames the real\n"
-    "receiver could not decrypt count as failed here too.\n"
+    "bits; stateless or stateful; MPPC) come from the CCP Configure-Ack sent\n"
+    "that way. Decryption uses upppd's own receiver: stateful streams resync\n"
+    "after loss on the next FLUSHED packet, as upppd and Linux do; frames the\n"
+    "real receiver could not decrypt count as failed here too. Where the C bit\n"
+    "was agreed, frames are MPPC-decompressed (RFC 2118) after decryption, or\n"
+    "without it when MPPC runs alone (bits=none); the history is lost and\n"
+    "found again where upppd's is (a lost frame, then the next one with the\n"
+    "FLUSHED bit).\n"
     "\n"
     "Keys (one of):\n"
     "  --password PW        the user's password (UTF-8)\n"
@@ -92,10 +96,11 @@ static const char help_text[] =
     "                       with link type raw IP (101), original time stamps\n"
     "  --summary            one line per session on stdout:\n"
     "                       session=N user=U method=mschapv2|mschapv1\n"
-    "                       bits=40|56|128 mode=stateless|stateful frames=F\n"
-    "                       decrypted=D failed=X\n"
+    "                       bits=40|56|128 mode=stateless|stateful [mppc=yes]\n"
+    "                       frames=F decrypted=D failed=X\n"
     "                       (U escaped as pppd prints names; bits=none\n"
-    "                       mode=none when CCP was not seen); for PPTP also a\n"
+    "                       mode=none when CCP was not seen; mppc=yes when a\n"
+    "                       direction was MPPC-compressed); for PPTP also a\n"
     "                       line 'mppe-decrypt: pptp: ...' of counters on\n"
     "                       stderr (calls, GRE lost and duplicated, fragments)\n"
     "\n"
@@ -426,20 +431,21 @@ int main(int argc, char **argv)
         char ubuf[4 * MD_MAX_NAME + 1];
         for (size_t i = 0; i < n; i++) {
             const struct md_session *s = &ss[i];
+            user_str(s, ubuf, sizeof(ubuf));
             char bits[8] = "none";
             if (s->bits)
                 snprintf(bits, sizeof(bits), "%d", s->bits);
             if (o.summary)
-                printf("session=%u user=%s method=%s bits=%s mode=%s frames=%llu decrypted=%llu "
-                       "failed=%llu\n",
-                       s->id, user_str(s, ubuf, sizeof(ubuf)), s->hs.v2 ? "mschapv2" : "mschapv1",
-                       bits,
+                printf("session=%u user=%s method=%s bits=%s mode=%s%s frames=%llu "
+                       "decrypted=%llu failed=%llu\n",
+                       s->id, ubuf, s->hs.v2 ? "mschapv2" : "mschapv1", bits,
                        s->stateless < 0 ? "none"
                        : s->stateless   ? "stateless"
                                         : "stateful",
-                       (unsigned long long)s->frames, (unsigned long long)s->decrypted,
-                       (unsigned long long)s->failed);
-            if (s->key == MD_KEY_WRONG) {
+                       s->mppc ? " mppc=yes" : "", (unsigned long long)s->frames,
+                       (unsigned long long)s->decrypted, (unsigned long long)s->failed);
+            if (s->key == MD_KEY_WRONG && !(s->bits == 0 && s->mppc)) {
+                /* (MPPC alone needs no key: its frames went through.) */
                 fprintf(stderr,
                         "mppe-decrypt: session %u (user %s): wrong key: the password does not "
                         "answer the captured MS-CHAP response\n",
