@@ -77,16 +77,17 @@ echo "$v"
 [[ "$v" == "upppd version "* ]] || fail "upppd --version said: $v"
 /usr/bin/mppe-keys --help >/dev/null 2>&1 || fail "mppe-keys --help"
 /usr/bin/mppe-decrypt --help >/dev/null 2>&1 || fail "mppe-decrypt --help"
-pages=(upppd)
+pages=(upppd.8 mppe-keys.1 mppe-decrypt.1)
 if [ "$have_pptpd" = 1 ]; then
     /usr/sbin/upppd-pptpd --help >/dev/null || fail "upppd-pptpd --help"
-    pages+=(upppd-pptpd)
+    pages+=(upppd-pptpd.8)
 fi
-for p in "${pages[@]}"; do
-    f=/usr/share/man/man8/$p.8.gz
+for page in "${pages[@]}"; do
+    p=${page%.*}
+    f=/usr/share/man/man${page##*.}/$page.gz
     [ -f "$f" ] || fail "man page $f missing"
     if command -v man >/dev/null; then
-        [ "$(man -w "$p")" = "$f" ] || fail "man -w $p does not find $f"
+        [ "$(man -w "${page##*.}" "$p")" = "$f" ] || fail "man -w $p does not find $f"
         # The page renders without groff warnings.
         w=$(MANWIDTH=80 man --warnings -l "$f" 2>&1 >/dev/null | head -5)
         [ -z "$w" ] || fail "man $p: $w"

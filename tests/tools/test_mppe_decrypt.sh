@@ -450,4 +450,10 @@ for w in --password-file --nt-hash --send-key --wordlist --check-password --summ
     grep -q -- "$w" "$tmp/out" || fail "--help does not mention $w"
 done
 
+# The man page documents every option --help names.
+man=$(dirname "$0")/../../tools/mppe-decrypt.1
+for o in $(grep -o -- '--[a-z][a-z-]*' "$tmp/out" | sort -u) -w -h; do
+    sed 's/\\-/-/g' "$man" | grep -q -- "$o" || fail "mppe-decrypt.1 does not mention $o"
+done
+
 finish mppe_decrypt_tool
