@@ -37,7 +37,9 @@ cmake -S . -B "$b" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr
     -DUPPP_TESTS=OFF -DUPPP_WERROR=ON -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON >/dev/null
 targets=(upppd mppe-keys mppe-decrypt upppd-man upppd-changelog)
 have_pptpd=0
-if cmake --build "$b" --target help | grep -q '^\.\.\. upppd-pptpd$'; then
+# grep reads the whole list (no -q): under pipefail, make's SIGPIPE when
+# grep -q exits early would read as "no such target".
+if cmake --build "$b" --target help | grep '^\.\.\. upppd-pptpd$' >/dev/null; then
     targets+=(upppd-pptpd)
     have_pptpd=1
 fi
