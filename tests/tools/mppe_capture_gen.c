@@ -9,9 +9,10 @@
  * receivers would make. Every packet a session delivers is written to the
  * expected file as "src<TAB>dst<TAB>icmp type<TAB>payload hex", the fields
  * tshark prints for the decrypted capture. With "mppc" last, both sessions
- * negotiate MPPC (RFC 2118) too; with bits "none" as well, MPPC alone.
+ * negotiate MPPC (RFC 2118) too; with bits "none" as well, MPPC alone, and
+ * with method "none" also no authentication at all.
  *
- * usage: mppe-capture-gen OUT.pcap EXPECTED.txt v1|v2 40|56|128|none
+ * usage: mppe-capture-gen OUT.pcap EXPECTED.txt v1|v2|none 40|56|128|none
  *                         stateless|stateful LOSS_PERCENT SEED PACKETS [mppc]
  */
 #include "gen_util.h"
@@ -135,7 +136,7 @@ int main(int argc, char **argv)
 {
     if (argc != 9 && !(argc == 10 && strcmp(argv[9], "mppc") == 0)) {
         fprintf(stderr,
-                "usage: %s OUT.pcap EXPECTED.txt v1|v2 40|56|128|none stateless|stateful "
+                "usage: %s OUT.pcap EXPECTED.txt v1|v2|none 40|56|128|none stateless|stateful "
                 "LOSS_PERCENT SEED PACKETS [mppc]\n",
                 argv[0]);
         return 2;
@@ -171,7 +172,8 @@ int main(int argc, char **argv)
     }
     snprintf(ends[0].cfg.our_name, sizeof(ends[0].cfg.our_name), "gen-server");
     snprintf(ends[1].cfg.our_name, sizeof(ends[1].cfg.our_name), "gen-user");
-    ends[0].cfg.require_auth = v2 ? UPPP_AUTH_MSCHAP_V2 : UPPP_AUTH_MSCHAP_V1;
+    if (strcmp(argv[3], "none") != 0)
+        ends[0].cfg.require_auth = v2 ? UPPP_AUTH_MSCHAP_V2 : UPPP_AUTH_MSCHAP_V1;
     ends[0].cfg.ip_local = 0x0a000001;
     ends[0].cfg.ip_remote = 0x0a000002;
     for (int i = 0; i < 2; i++) {

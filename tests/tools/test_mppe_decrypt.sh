@@ -160,6 +160,24 @@ for c in "v2 128 stateless 0 0" "v2 128 stateful 0 0" "v1 40 stateful 0 0" "v1 5
         fail "$what: tshark fields differ from the packets delivered"
     fi
 done
+# MPPC alone without any authentication: no key needed, method=none; a
+# password check finds nothing to check (exit 3).
+"$gen" "$tmp/g.pcap" "$tmp/g.txt" none none stateful 10 15 200 mppc 2>/dev/null || fail "mppc noauth: generator"
+expect 1 "mppc without auth" -- --summary -w "$tmp/g.out" "$tmp/g.pcap"
+grep -q "^session=1 user= method=none bits=none mode=stateful mppc=yes frames=[0-9]* decrypted=$(wc -l <"$tmp/g.txt") failed=[1-9]" \
+    "$tmp/out" || fail "mppc without auth: $(cat "$tmp/out")"
+if [ $have_tshark = 1 ] && ! diff -q <(fields "$tmp/g.out") "$tmp/g.txt" >/dev/null; then
+    fail "mppc without auth: tshark fields differ from the packets delivered"
+fi
+expect 3 "mppc without auth, check" -- --check-password x "$tmp/g.pcap"
+# MPPC alone after MS-CHAP needs no key either; MPPE does (usage, exit 2).
+"$gen" "$tmp/g.pcap" "$tmp/g.txt" v2 none stateful 0 16 50 mppc 2>/dev/null || fail "mppc nokey: generator"
+expect 0 "mppc alone, no key" -- --summary "$tmp/g.pcap"
+grep -q "method=mschapv2 bits=none mode=stateful mppc=yes frames=100 decrypted=100 failed=0" "$tmp/out" ||
+    fail "mppc alone, no key: $(cat "$tmp/out")"
+"$gen" "$tmp/g.pcap" "$tmp/g.txt" v2 128 stateful 0 16 50 mppc 2>/dev/null || fail "mppe nokey: generator"
+expect 2 "mppe+mppc, no key" -- --summary "$tmp/g.pcap"
+grep -q 'no key: give --password' "$tmp/err" || fail "mppe+mppc, no key: $(cat "$tmp/err")"
 # The history matters: the same capture decompressed from the second
 # compressed frame on (the first one's direction cut out) is not all IP.
 "$gen" "$tmp/g.pcap" "$tmp/g.txt" v2 none stateful 0 14 50 mppc 2>/dev/null || fail "mppc cut: generator"

@@ -87,6 +87,9 @@ static const char help_text[] =
     "                       authenticator's view), 32 hex digits each; used for\n"
     "                       every session, and not checkable against the\n"
     "                       exchange\n"
+    "No key is needed where MPPC runs alone (such a session may have no\n"
+    "MS-CHAP exchange at all: method=none); without one, a session with MPPE\n"
+    "is a usage error.\n"
     "A password or hash is first checked against each session's MS-CHAP\n"
     "response. MS-CHAPv1 with 40/56-bit MPPE is tried with both the NT-hash\n"
     "key (pppd, Linux) and the LAN Manager key (RFC 3079 2.1/2.2, upppd).\n"
@@ -231,9 +234,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
         return usage("--send-key and --recv-key go together");
     if (o->check && o->creds.kind != MD_CRED_NONE)
         return usage("a password check takes no key");
-    if (!o->check && o->creds.kind == MD_CRED_NONE)
-        return usage("no key: give --password, --password-file, --nt-hash or "
-                     "--send-key/--recv-key");
+    /* No key is an error only once a session turns out to need one: MPPC
+     * alone does not (main). */
     return -1;
 }
 
@@ -284,7 +286,7 @@ static int check_passwords(const struct opts *o, const struct md_session *ss, si
         }
         cands++;
         for (size_t i = 0; i < n; i++) {
-            if (found[i])
+            if (found[i] || !ss[i].auth)
                 continue;
             tests++;
             if (md_keys_check_password(&ss[i].hs, w, strlen(w)) == 0) {
@@ -300,7 +302,7 @@ static int check_passwords(const struct opts *o, const struct md_session *ss, si
         fclose(wl);
     int all = 1;
     for (size_t i = 0; i < n; i++)
-        if (!found[i]) {
+        if (!found[i] && ss[i].auth) {
             all = 0;
             printf("session=%u user=%s password=none\n", ss[i].id,
                    user_str(&ss[i], ubuf, sizeof(ubuf)));
@@ -351,6 +353,15 @@ static int pptp_report(const struct md_input *in, int summary)
         return 1;
     }
     return 0;
+}
+
+/* The first session that MPPE encrypts, or NULL. */
+static const struct md_session *needs_key(const struct md_session *ss, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ss[i].bits != 0 || (ss[i].auth && !ss[i].mppc))
+            return &ss[i];
+    return NULL;
 }
 
 /* What part of the handshake is missing, for exit status 3. */
@@ -409,6 +420,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "mppe-decrypt: %s\n", uppp_crypto_status());
         return EXIT_SOME_FAILED;
     }
+    int have_key = o.creds.kind != MD_CRED_NONE;
     explicit_bzero(&o.creds, sizeof(o.creds));
     if (out != NULL && md_out_close(out) != 0) {
         fprintf(stderr, "mppe-decrypt: -w %s: write failed\n", o.out);
@@ -421,9 +433,15 @@ int main(int argc, char **argv)
     const struct md_session *ss = md_track_sessions(t, &n);
     const struct md_track_stats *st = md_track_stats(t);
     int status;
-    if (n == 0) {
+    size_t nauth = 0; /* sessions with an MS-CHAP exchange to check */
+    for (size_t i = 0; i < n; i++)
+        nauth += ss[i].auth != 0;
+    if (n == 0 || (o.check && nauth == 0)) {
         no_handshake(st);
         status = EXIT_NO_KEY;
+    } else if (!o.check && !have_key && needs_key(ss, n) != NULL) {
+        status = usage("no key: give --password, --password-file, --nt-hash or "
+                       "--send-key/--recv-key (only MPPC alone needs none)");
     } else if (o.check) {
         status = check_passwords(&o, ss, n);
     } else {
@@ -438,7 +456,11 @@ int main(int argc, char **argv)
             if (o.summary)
                 printf("session=%u user=%s method=%s bits=%s mode=%s%s frames=%llu "
                        "decrypted=%llu failed=%llu\n",
-                       s->id, ubuf, s->hs.v2 ? "mschapv2" : "mschapv1", bits,
+                       s->id, ubuf,
+                       !s->auth   ? "none"
+                       : s->hs.v2 ? "mschapv2"
+                                  : "mschapv1",
+                       bits,
                        s->stateless < 0 ? "none"
                        : s->stateless   ? "stateless"
                                         : "stateful",

@@ -219,25 +219,9 @@ static int key_dir(struct md_track *t, struct link *l, int d)
     return 0;
 }
 
-static int start_session(struct md_track *t, struct link *l)
+/* The session's keys from the credentials and the link's handshake. */
+static int derive_keys(struct md_track *t, struct link *l, struct md_session *s)
 {
-    if (t->nsess == MD_MAX_SESSIONS)
-        return 0;
-    if (t->nsess == t->capsess) {
-        size_t nc = t->capsess ? t->capsess * 2 : 4;
-        struct md_session *ns = realloc(t->sess, nc * sizeof(*ns));
-        if (ns == NULL)
-            return UPPP_ERR_NOMEM;
-        t->sess = ns;
-        t->capsess = nc;
-    }
-    struct md_session *s = &t->sess[t->nsess];
-    memset(s, 0, sizeof(*s));
-    s->id = (unsigned)t->nsess + 1;
-    s->link = l->id;
-    s->hs = l->hs;
-    s->stateless = -1;
-    l->sess = (long)t->nsess++;
     const struct md_creds *c = t->cfg.creds;
     if (c->kind == MD_CRED_NONE) {
         s->key = MD_KEY_NONE;
@@ -255,13 +239,57 @@ static int start_session(struct md_track *t, struct link *l)
     return 0;
 }
 
+/* A new session on l: after an MS-CHAP Success (auth 1), or (auth 0) at a
+ * CCP Configure-Ack of MPPC alone on a link without one: MPPC needs no key
+ * (PAP, CHAP-MD5 or no authentication may come before it). */
+static int start_session(struct md_track *t, struct link *l, int auth)
+{
+    if (t->nsess == MD_MAX_SESSIONS)
+        return 0;
+    if (t->nsess == t->capsess) {
+        size_t nc = t->capsess ? t->capsess * 2 : 4;
+        struct md_session *ns = realloc(t->sess, nc * sizeof(*ns));
+        if (ns == NULL)
+            return UPPP_ERR_NOMEM;
+        t->sess = ns;
+        t->capsess = nc;
+    }
+    struct md_session *s = &t->sess[t->nsess];
+    memset(s, 0, sizeof(*s));
+    s->id = (unsigned)t->nsess + 1;
+    s->link = l->id;
+    s->stateless = -1;
+    s->auth = auth;
+    l->sess = (long)t->nsess++;
+    if (!auth) {
+        s->key = MD_KEY_NONE;
+        return 0;
+    }
+    s->hs = l->hs;
+    return derive_keys(t, l, s);
+}
+
 /* Key both directions now that the session exists: CCP may have been
  * acked before the Success reached the capture. */
 static int on_success(struct md_track *t, struct link *l)
 {
-    if (l->sess >= 0)
-        return 0; /* a re-challenge (RFC 1994 section 3) keeps the MPPE keys */
-    int rc = start_session(t, l);
+    int rc;
+    if (l->sess >= 0) {
+        struct md_session *s = &t->sess[l->sess];
+        if (s->auth)
+            return 0; /* a re-challenge (RFC 1994 section 3) keeps the MPPE keys */
+        /* The Ack of MPPC alone reached the capture first: the session is
+         * this one's. Directions already decompressing are left alone. */
+        s->auth = 1;
+        s->hs = l->hs;
+        if ((rc = derive_keys(t, l, s)) != 0)
+            return rc;
+        for (int d = 0; d < 2; d++)
+            if (l->d[d].ncand == 0 && (rc = key_dir(t, l, d)) != 0)
+                return rc;
+        return 0;
+    }
+    rc = start_session(t, l, 1);
     if (rc != 0 || l->sess < 0)
         return rc;
     for (int d = 0; d < 2; d++) {
@@ -340,6 +368,15 @@ static int ccp_input(struct md_track *t, struct link *l, enum md_dir dir, const 
             uint32_t opt = (uint32_t)p[off + 2] << 24 | (uint32_t)p[off + 3] << 16 |
                            (uint32_t)p[off + 4] << 8 | p[off + 5];
             t->st.seen_ccp = 1;
+            if (l->sess < 0 && (opt & UPPP_MPPE_OPT_C) && opt_bits(opt) == 0) {
+                int rc = start_session(t, l, 0);
+                if (rc != 0)
+                    return rc;
+                /* The other direction's Ack may have come first. */
+                for (int d = 0; d < 2; d++)
+                    if (l->sess >= 0 && d != (int)dir && (rc = key_dir(t, l, d)) != 0)
+                        return rc;
+            }
             /* Without a direction the Ack cannot be placed: both get it. */
             for (int d = 0; d < 2; d++) {
                 if (dir != MD_DIR_UNKNOWN && d != (int)dir)

@@ -39,6 +39,7 @@ struct md_session {
     int bits;                           /* 40, 56, 128; 0 before CCP settled */
     int stateless;                      /* -1 before CCP settled */
     int mppc;                           /* MPPC (RFC 2118) in a direction */
+    int auth;                           /* 1: MS-CHAP; 0: none seen, MPPC alone (hs is empty) */
     uint64_t frames, decrypted, failed; /* decrypted: to plausible IPv4/IPv6 */
 };
 
