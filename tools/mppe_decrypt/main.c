@@ -98,7 +98,7 @@ static const char help_text[] =
     "  -w OUT               write the decrypted IPv4/IPv6 packets to OUT, a pcap\n"
     "                       with link type raw IP (101), original time stamps\n"
     "  --summary            one line per session on stdout:\n"
-    "                       session=N user=U method=mschapv2|mschapv1\n"
+    "                       session=N user=U method=mschapv2|mschapv1|none\n"
     "                       bits=40|56|128 mode=stateless|stateful [mppc=yes]\n"
     "                       frames=F decrypted=D failed=X\n"
     "                       (U escaped as pppd prints names; bits=none\n"
