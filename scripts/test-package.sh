@@ -37,7 +37,9 @@ cmake -S . -B "$b" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr
     -DUPPP_TESTS=OFF -DUPPP_WERROR=ON -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON >/dev/null
 targets=(upppd mppe-keys mppe-decrypt upppd-man upppd-changelog)
 have_pptpd=0
-if cmake --build "$b" --target help | grep -q '^\.\.\. upppd-pptpd$'; then
+# grep reads the whole list (no -q): under pipefail, make's SIGPIPE when
+# grep -q exits early would read as "no such target".
+if cmake --build "$b" --target help | grep '^\.\.\. upppd-pptpd$' >/dev/null; then
     targets+=(upppd-pptpd)
     have_pptpd=1
 fi
@@ -77,16 +79,17 @@ echo "$v"
 [[ "$v" == "upppd version "* ]] || fail "upppd --version said: $v"
 /usr/bin/mppe-keys --help >/dev/null 2>&1 || fail "mppe-keys --help"
 /usr/bin/mppe-decrypt --help >/dev/null 2>&1 || fail "mppe-decrypt --help"
-pages=(upppd)
+pages=(upppd.8 mppe-keys.1 mppe-decrypt.1)
 if [ "$have_pptpd" = 1 ]; then
     /usr/sbin/upppd-pptpd --help >/dev/null || fail "upppd-pptpd --help"
-    pages+=(upppd-pptpd)
+    pages+=(upppd-pptpd.8)
 fi
-for p in "${pages[@]}"; do
-    f=/usr/share/man/man8/$p.8.gz
+for page in "${pages[@]}"; do
+    p=${page%.*}
+    f=/usr/share/man/man${page##*.}/$page.gz
     [ -f "$f" ] || fail "man page $f missing"
     if command -v man >/dev/null; then
-        [ "$(man -w "$p")" = "$f" ] || fail "man -w $p does not find $f"
+        [ "$(man -w "${page##*.}" "$p")" = "$f" ] || fail "man -w $p does not find $f"
         # The page renders without groff warnings.
         w=$(MANWIDTH=80 man --warnings -l "$f" 2>&1 >/dev/null | head -5)
         [ -z "$w" ] || fail "man $p: $w"

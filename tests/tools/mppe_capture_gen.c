@@ -8,10 +8,12 @@
  * "sent" = from A, the authenticator): the capture a tap in front of the
  * receivers would make. Every packet a session delivers is written to the
  * expected file as "src<TAB>dst<TAB>icmp type<TAB>payload hex", the fields
- * tshark prints for the decrypted capture.
+ * tshark prints for the decrypted capture. With "mppc" last, both sessions
+ * negotiate MPPC (RFC 2118) too; with bits "none" as well, MPPC alone, and
+ * with method "none" also no authentication at all.
  *
- * usage: mppe-capture-gen OUT.pcap EXPECTED.txt v1|v2 40|56|128
- *                         stateless|stateful LOSS_PERCENT SEED PACKETS
+ * usage: mppe-capture-gen OUT.pcap EXPECTED.txt v1|v2|none 40|56|128|none
+ *                         stateless|stateful LOSS_PERCENT SEED PACKETS [mppc]
  */
 #include "gen_util.h"
 
@@ -132,15 +134,16 @@ static void run(uint64_t until, int stop_running)
 
 int main(int argc, char **argv)
 {
-    if (argc != 9) {
+    if (argc != 9 && !(argc == 10 && strcmp(argv[9], "mppc") == 0)) {
         fprintf(stderr,
-                "usage: %s OUT.pcap EXPECTED.txt v1|v2 40|56|128 stateless|stateful "
-                "LOSS_PERCENT SEED PACKETS\n",
+                "usage: %s OUT.pcap EXPECTED.txt v1|v2|none 40|56|128|none stateless|stateful "
+                "LOSS_PERCENT SEED PACKETS [mppc]\n",
                 argv[0]);
         return 2;
     }
     int v2 = strcmp(argv[3], "v2") == 0, bits = atoi(argv[4]);
     int stateful = strcmp(argv[5], "stateful") == 0;
+    int mppc = argc == 10;
     loss_pct = atoi(argv[6]);
     uint64_t seed = strtoull(argv[7], NULL, 10);
     int npkts = atoi(argv[8]);
@@ -159,15 +162,18 @@ int main(int argc, char **argv)
         e->q = calloc(QMAX, sizeof(struct frame));
         uppp_config_init(&e->cfg);
         e->cfg.framing = UPPP_FRAMING_NONE;
-        e->cfg.mppe = UPPP_MPPE_REQUIRED;
+        /* bits "none" (atoi 0): MPPC alone, no MPPE. */
+        e->cfg.mppe = bits == 0 ? UPPP_MPPE_OFF : UPPP_MPPE_REQUIRED;
         e->cfg.mppe_bits = bits == 40 ? 1u : bits == 56 ? 2u : 4u;
+        e->cfg.mppc = mppc;
         e->cfg.mppe_stateful_ok = stateful;
         e->cfg.mppe_want_stateful = stateful;
         e->cfg.debug = 1;
     }
     snprintf(ends[0].cfg.our_name, sizeof(ends[0].cfg.our_name), "gen-server");
     snprintf(ends[1].cfg.our_name, sizeof(ends[1].cfg.our_name), "gen-user");
-    ends[0].cfg.require_auth = v2 ? UPPP_AUTH_MSCHAP_V2 : UPPP_AUTH_MSCHAP_V1;
+    if (strcmp(argv[3], "none") != 0)
+        ends[0].cfg.require_auth = v2 ? UPPP_AUTH_MSCHAP_V2 : UPPP_AUTH_MSCHAP_V1;
     ends[0].cfg.ip_local = 0x0a000001;
     ends[0].cfg.ip_remote = 0x0a000002;
     for (int i = 0; i < 2; i++) {

@@ -16,7 +16,8 @@
  * Outputs: the pcap; EXPECTED, one line per IPv4 packet a session
  * delivered, as tshark prints the decrypted capture's fields (ip.src,
  * ip.dst, icmp.type, data); on stdout one line per call:
- *   user=U method=mschapv1|mschapv2 bits=B mode=stateless|stateful delivered=N
+ *   user=U method=mschapv1|mschapv2 bits=B mode=stateless|stateful [mppc=yes]
+ *   delivered=N
  *
  * usage: pptp-capture-gen OUT.pcap EXPECTED LINK CALLS LOSS% REORDER% SEED
  *                         PACKETS [OPTIONS]
@@ -25,7 +26,8 @@
  *            some sent last fragment first), noctrl (the control
  *            connections are left out of the capture), tcpmess (control
  *            messages split over segments sent out of order and
- *            retransmitted)
+ *            retransmitted), mppc (every call negotiates MPPC, RFC 2118,
+ *            under its MPPE)
  */
 #include "gen_util.h"
 
@@ -84,7 +86,7 @@ static struct conn conns[NCONN];
 static pcap_dumper_t *dump;
 static FILE *expected;
 static uint64_t now = 1, rng = 777;
-static int loss_pct, reorder_pct, opt_frag, opt_noctrl, opt_tcpmess;
+static int loss_pct, reorder_pct, opt_frag, opt_noctrl, opt_tcpmess, opt_mppc;
 static int link_kind; /* index in links[] */
 static uint16_t ip_id;
 
@@ -408,6 +410,7 @@ static void setup_call(int c)
         e->cfg.mppe_bits = k->bits == 40 ? 1u : k->bits == 56 ? 2u : 4u;
         e->cfg.mppe_stateful_ok = k->stateful;
         e->cfg.mppe_want_stateful = k->stateful;
+        e->cfg.mppc = opt_mppc;
         struct uppp_pptp_gre_config gc;
         uppp_pptp_gre_config_init(&gc);
         gc.call_id = k->cid[i];
@@ -529,7 +532,7 @@ int main(int argc, char **argv)
     if (argc != 9 && argc != 10) {
         fprintf(stderr,
                 "usage: %s OUT.pcap EXPECTED ether|vlan|sll|sll2|raw|ipv4 CALLS LOSS%% "
-                "REORDER%% SEED PACKETS [frag,noctrl,tcpmess]\n",
+                "REORDER%% SEED PACKETS [frag,noctrl,tcpmess,mppc]\n",
                 argv[0]);
         return 2;
     }
@@ -546,6 +549,7 @@ int main(int argc, char **argv)
     opt_frag = strstr(opts, "frag") != NULL;
     opt_noctrl = strstr(opts, "noctrl") != NULL;
     opt_tcpmess = strstr(opts, "tcpmess") != NULL;
+    opt_mppc = strstr(opts, "mppc") != NULL;
     if (link_kind < 0 || ncalls < 1 || ncalls > MAXCALLS) {
         fprintf(stderr, "bad link type or number of calls (1..%d)\n", MAXCALLS);
         return 2;
@@ -583,8 +587,9 @@ int main(int argc, char **argv)
     control_close();
     for (int c = 0; c < ncalls; c++) {
         struct call *k = &calls[c];
-        printf("user=gen-user-%d method=mschap%s bits=%d mode=%s delivered=%llu\n", c,
+        printf("user=gen-user-%d method=mschap%s bits=%d mode=%s%s delivered=%llu\n", c,
                k->v2 ? "v2" : "v1", k->bits, k->stateful ? "stateful" : "stateless",
+               opt_mppc ? " mppc=yes" : "",
                (unsigned long long)(k->e[0].delivered + k->e[1].delivered));
         for (int i = 0; i < 2; i++) {
             uppp_session_del(k->e[i].s);

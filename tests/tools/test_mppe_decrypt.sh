@@ -3,8 +3,9 @@
 # shared/captures decrypt completely with the password their README gives;
 # captures made by two libuppp sessions (mppe-capture-gen) in every
 # combination of MS-CHAP v1/v2 x MPPE 40/56/128 x stateless/stateful, with
-# and without loss, decrypt to exactly the packets the receiving session
-# delivered, as tshark reads them from the output; PPTP captures
+# and without loss, and with MPPC compression under MPPE or alone, decrypt
+# to exactly the packets the receiving session delivered, as tshark reads
+# them from the output; PPTP captures
 # (pptp-capture-gen: libuppp sessions over libuppp's GRE channels, control
 # connections built with its message builders) in every IP link type, with
 # many calls over two control connections, loss, reordering, duplicates, IP
@@ -138,6 +139,81 @@ for c in "v2 128 stateless 0" "v1 40 stateless 0" "v2 128 stateful 1" "v1 56 sta
         fail "$what: tshark fields differ from the packets delivered"
     fi
 done
+
+# ---- MPPC (RFC 2118, issue 13): compressed under MPPE, stateful and
+# stateless, and alone; then with loss, where the history parts and comes
+# back (next packet with A) where the receiving session's did. Either way
+# the output is exactly what the receiving sessions delivered.
+for c in "v2 128 stateless 0 0" "v2 128 stateful 0 0" "v1 40 stateful 0 0" "v1 56 stateless 0 0" \
+    "v2 none stateful 0 0" "v2 128 stateless 10 0" "v2 128 stateful 10 1" "v1 40 stateful 10 1" \
+    "v2 none stateful 10 1"; do
+    set -- $c
+    what="mppc $1 $2 $3 loss $4%"
+    "$gen" "$tmp/g.pcap" "$tmp/g.txt" "$1" "$2" "$3" "$4" 13 300 mppc 2>/dev/null || fail "$what: generator"
+    expect "$5" "$what" -- --summary --password Gen-pw-1 -w "$tmp/g.out" "$tmp/g.pcap"
+    grep -q "^session=1 user=gen-user method=mschap$1 bits=$2 mode=$3 mppc=yes frames=" "$tmp/out" ||
+        fail "$what: summary '$(cat "$tmp/out")'"
+    d=$(sed -n 's/.* decrypted=\([0-9]*\).*/\1/p' "$tmp/out")
+    [ "$d" = "$(wc -l <"$tmp/g.txt")" ] || fail "$what: decrypted=$d, delivered $(wc -l <"$tmp/g.txt")"
+    [ "$4" != 0 ] || [ "$d" = 600 ] || fail "$what: decrypted=$d of 600"
+    if [ $have_tshark = 1 ] && ! diff -q <(fields "$tmp/g.out") "$tmp/g.txt" >/dev/null; then
+        fail "$what: tshark fields differ from the packets delivered"
+    fi
+done
+# MPPC alone without any authentication: no key needed, method=none; a
+# password check finds nothing to check (exit 3).
+"$gen" "$tmp/g.pcap" "$tmp/g.txt" none none stateful 10 15 200 mppc 2>/dev/null || fail "mppc noauth: generator"
+expect 1 "mppc without auth" -- --summary -w "$tmp/g.out" "$tmp/g.pcap"
+grep -q "^session=1 user= method=none bits=none mode=stateful mppc=yes frames=[0-9]* decrypted=$(wc -l <"$tmp/g.txt") failed=[1-9]" \
+    "$tmp/out" || fail "mppc without auth: $(cat "$tmp/out")"
+if [ $have_tshark = 1 ] && ! diff -q <(fields "$tmp/g.out") "$tmp/g.txt" >/dev/null; then
+    fail "mppc without auth: tshark fields differ from the packets delivered"
+fi
+expect 3 "mppc without auth, check" -- --check-password x "$tmp/g.pcap"
+# MPPC alone after MS-CHAP needs no key either; MPPE does (usage, exit 2).
+"$gen" "$tmp/g.pcap" "$tmp/g.txt" v2 none stateful 0 16 50 mppc 2>/dev/null || fail "mppc nokey: generator"
+expect 0 "mppc alone, no key" -- --summary "$tmp/g.pcap"
+grep -q "method=mschapv2 bits=none mode=stateful mppc=yes frames=100 decrypted=100 failed=0" "$tmp/out" ||
+    fail "mppc alone, no key: $(cat "$tmp/out")"
+"$gen" "$tmp/g.pcap" "$tmp/g.txt" v2 128 stateful 0 16 50 mppc 2>/dev/null || fail "mppe nokey: generator"
+expect 2 "mppe+mppc, no key" -- --summary "$tmp/g.pcap"
+grep -q 'no key: give --password' "$tmp/err" || fail "mppe+mppc, no key: $(cat "$tmp/err")"
+# The history matters: the same capture decompressed from the second
+# compressed frame on (the first one's direction cut out) is not all IP.
+"$gen" "$tmp/g.pcap" "$tmp/g.txt" v2 none stateful 0 14 50 mppc 2>/dev/null || fail "mppc cut: generator"
+python3 - "$tmp/g.pcap" "$tmp/g2.pcap" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+out, off, cut = bytearray(d[:24]), 24, 0
+while off < len(d):
+    cl = struct.unpack_from("<I", d, off + 8)[0]
+    rec = d[off:off + 16 + cl]
+    off += 16 + cl
+    ppp = rec[17:]
+    if not cut and (ppp[:1] == b"\xfd" or ppp[:2] == b"\x00\xfd") and rec[16] == 1:
+        cut = 1  # the first MPPC frame A sent: its history is gone
+        continue
+    out += rec
+open(sys.argv[2], "wb").write(out)
+PY
+expect 1 "mppc first frame lost" -- --summary --password Gen-pw-1 "$tmp/g2.pcap"
+grep -q 'frames=99 decrypted=[0-9]* failed=[1-9]' "$tmp/out" || fail "mppc cut: $(cat "$tmp/out")"
+# PPTP with MPPC in every call's MPPE mode, reordered; then lossy.
+pptp_mppc() { # pptp_mppc EXIT WHAT GEN-ARGS...
+    local want=$1 what=$2
+    shift 2
+    "$pgen" "$tmp/p.pcap" "$tmp/p.txt" "$@" >"$tmp/p.calls" 2>"$tmp/gen.err" || fail "$what: generator"
+    expect "$want" "$what" -- --summary --password Gen-pw-1 -w "$tmp/p.out" "$tmp/p.pcap"
+    [ "$(sed -n 's/^session=[0-9]* \(user=.*\) frames=[0-9]* decrypted=\([0-9]*\) failed=.*/\1 delivered=\2/p' \
+        "$tmp/out" | sort)" = "$(sort "$tmp/p.calls")" ] || fail "$what: $(cat "$tmp/out") / $(cat "$tmp/p.calls")"
+    [ "$(grep -c ' mppc=yes ' "$tmp/out")" = 6 ] || fail "$what: mppc not in every session"
+    if [ $have_tshark = 1 ] && ! diff -q <(fields "$tmp/p.out" | sort) <(sort "$tmp/p.txt") >/dev/null; then
+        fail "$what: tshark fields differ from the packets delivered"
+    fi
+}
+pptp_mppc 0 "pptp mppc" ether 6 0 20 4 200 mppc
+[ "$(grep -c 'frames=400 decrypted=400 failed=0$' "$tmp/out")" = 6 ] || fail "pptp mppc: $(cat "$tmp/out")"
+pptp_mppc 1 "pptp mppc lossy" vlan 6 10 20 5 200 frag,tcpmess,mppc
 
 # ---- many sessions on one link: three captures back to back; each new
 # LCP Configure-Request ends the session before it.
@@ -390,6 +466,12 @@ expect 0 "help" -- --help
 for w in --password-file --nt-hash --send-key --wordlist --check-password --summary "Exit status" \
     PPP_WITH_DIR "pppd record" PPTP GRE 1723 Ethernet 802.1Q SLL2 "raw IP" fragment; do
     grep -q -- "$w" "$tmp/out" || fail "--help does not mention $w"
+done
+
+# The man page documents every option --help names.
+man=$(dirname "$0")/../../tools/mppe-decrypt.1
+for o in $(grep -o -- '--[a-z][a-z-]*' "$tmp/out" | sort -u) -w -h; do
+    sed 's/\\-/-/g' "$man" | grep -q -- "$o" || fail "mppe-decrypt.1 does not mention $o"
 done
 
 finish mppe_decrypt_tool

@@ -165,4 +165,12 @@ else
     fail "crypto unavailable: exit $rc, want 1"
 fi
 
+# The man page documents every option --help names, and its output names.
+"$tool" --help >"$tmp/help" 2>&1
+man=$(dirname "$0")/../../tools/mppe-keys.1
+for o in $(grep -o -- '--[a-z][a-z-]*' "$tmp/help" | grep -vx -- --name | sort -u) password-hash-hash authenticator-response \
+    client-send-key lm-response session-key OPENSSL_MODULES; do
+    sed 's/\\-/-/g' "$man" | grep -q -- "$o" || fail "mppe-keys.1 does not mention $o"
+done
+
 finish mppe-keys

@@ -68,10 +68,14 @@ static const char help_text[] =
     "\n"
     "Every MS-CHAP Challenge/Response/Success starts a session; a new LCP\n"
     "Configure-Request ends it. Each direction's MPPE options (40, 56 or 128\n"
-    "bits; stateless or stateful) come from the CCP Configure-Ack sent that\n"
-    "way. Decryption uses upppd's own receiver: stateful streams resync after\n"
-    "loss on the next FLUSHED packet, as upppd and Linux do; frames the real\n"
-    "receiver could not decrypt count as failed here too.\n"
+    "bits; stateless or stateful; MPPC) come from the CCP Configure-Ack sent\n"
+    "that way. Decryption uses upppd's own receiver: stateful streams resync\n"
+    "after loss on the next FLUSHED packet, as upppd and Linux do; frames the\n"
+    "real receiver could not decrypt count as failed here too. Where the C bit\n"
+    "was agreed, frames are MPPC-decompressed (RFC 2118) after decryption, or\n"
+    "without it when MPPC runs alone (bits=none); the history is lost and\n"
+    "found again where upppd's is (a lost frame, then the next one with the\n"
+    "FLUSHED bit).\n"
     "\n"
     "Keys (one of):\n"
     "  --password PW        the user's password (UTF-8)\n"
@@ -83,6 +87,9 @@ static const char help_text[] =
     "                       authenticator's view), 32 hex digits each; used for\n"
     "                       every session, and not checkable against the\n"
     "                       exchange\n"
+    "No key is needed where MPPC runs alone (such a session may have no\n"
+    "MS-CHAP exchange at all: method=none); without one, a session with MPPE\n"
+    "is a usage error.\n"
     "A password or hash is first checked against each session's MS-CHAP\n"
     "response. MS-CHAPv1 with 40/56-bit MPPE is tried with both the NT-hash\n"
     "key (pppd, Linux) and the LAN Manager key (RFC 3079 2.1/2.2, upppd).\n"
@@ -91,11 +98,12 @@ static const char help_text[] =
     "  -w OUT               write the decrypted IPv4/IPv6 packets to OUT, a pcap\n"
     "                       with link type raw IP (101), original time stamps\n"
     "  --summary            one line per session on stdout:\n"
-    "                       session=N user=U method=mschapv2|mschapv1\n"
-    "                       bits=40|56|128 mode=stateless|stateful frames=F\n"
-    "                       decrypted=D failed=X\n"
+    "                       session=N user=U method=mschapv2|mschapv1|none\n"
+    "                       bits=40|56|128 mode=stateless|stateful [mppc=yes]\n"
+    "                       frames=F decrypted=D failed=X\n"
     "                       (U escaped as pppd prints names; bits=none\n"
-    "                       mode=none when CCP was not seen); for PPTP also a\n"
+    "                       mode=none when CCP was not seen; mppc=yes when a\n"
+    "                       direction was MPPC-compressed); for PPTP also a\n"
     "                       line 'mppe-decrypt: pptp: ...' of counters on\n"
     "                       stderr (calls, GRE lost and duplicated, fragments)\n"
     "\n"
@@ -226,9 +234,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
         return usage("--send-key and --recv-key go together");
     if (o->check && o->creds.kind != MD_CRED_NONE)
         return usage("a password check takes no key");
-    if (!o->check && o->creds.kind == MD_CRED_NONE)
-        return usage("no key: give --password, --password-file, --nt-hash or "
-                     "--send-key/--recv-key");
+    /* No key is an error only once a session turns out to need one: MPPC
+     * alone does not (main). */
     return -1;
 }
 
@@ -279,7 +286,7 @@ static int check_passwords(const struct opts *o, const struct md_session *ss, si
         }
         cands++;
         for (size_t i = 0; i < n; i++) {
-            if (found[i])
+            if (found[i] || !ss[i].auth)
                 continue;
             tests++;
             if (md_keys_check_password(&ss[i].hs, w, strlen(w)) == 0) {
@@ -295,7 +302,7 @@ static int check_passwords(const struct opts *o, const struct md_session *ss, si
         fclose(wl);
     int all = 1;
     for (size_t i = 0; i < n; i++)
-        if (!found[i]) {
+        if (!found[i] && ss[i].auth) {
             all = 0;
             printf("session=%u user=%s password=none\n", ss[i].id,
                    user_str(&ss[i], ubuf, sizeof(ubuf)));
@@ -346,6 +353,15 @@ static int pptp_report(const struct md_input *in, int summary)
         return 1;
     }
     return 0;
+}
+
+/* The first session that MPPE encrypts, or NULL. */
+static const struct md_session *needs_key(const struct md_session *ss, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ss[i].bits != 0 || (ss[i].auth && !ss[i].mppc))
+            return &ss[i];
+    return NULL;
 }
 
 /* What part of the handshake is missing, for exit status 3. */
@@ -404,6 +420,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "mppe-decrypt: %s\n", uppp_crypto_status());
         return EXIT_SOME_FAILED;
     }
+    int have_key = o.creds.kind != MD_CRED_NONE;
     explicit_bzero(&o.creds, sizeof(o.creds));
     if (out != NULL && md_out_close(out) != 0) {
         fprintf(stderr, "mppe-decrypt: -w %s: write failed\n", o.out);
@@ -416,9 +433,15 @@ int main(int argc, char **argv)
     const struct md_session *ss = md_track_sessions(t, &n);
     const struct md_track_stats *st = md_track_stats(t);
     int status;
-    if (n == 0) {
+    size_t nauth = 0; /* sessions with an MS-CHAP exchange to check */
+    for (size_t i = 0; i < n; i++)
+        nauth += ss[i].auth != 0;
+    if (n == 0 || (o.check && nauth == 0)) {
         no_handshake(st);
         status = EXIT_NO_KEY;
+    } else if (!o.check && !have_key && needs_key(ss, n) != NULL) {
+        status = usage("no key: give --password, --password-file, --nt-hash or "
+                       "--send-key/--recv-key (only MPPC alone needs none)");
     } else if (o.check) {
         status = check_passwords(&o, ss, n);
     } else {
@@ -426,20 +449,25 @@ int main(int argc, char **argv)
         char ubuf[4 * MD_MAX_NAME + 1];
         for (size_t i = 0; i < n; i++) {
             const struct md_session *s = &ss[i];
+            user_str(s, ubuf, sizeof(ubuf));
             char bits[8] = "none";
             if (s->bits)
                 snprintf(bits, sizeof(bits), "%d", s->bits);
             if (o.summary)
-                printf("session=%u user=%s method=%s bits=%s mode=%s frames=%llu decrypted=%llu "
-                       "failed=%llu\n",
-                       s->id, user_str(s, ubuf, sizeof(ubuf)), s->hs.v2 ? "mschapv2" : "mschapv1",
+                printf("session=%u user=%s method=%s bits=%s mode=%s%s frames=%llu "
+                       "decrypted=%llu failed=%llu\n",
+                       s->id, ubuf,
+                       !s->auth   ? "none"
+                       : s->hs.v2 ? "mschapv2"
+                                  : "mschapv1",
                        bits,
                        s->stateless < 0 ? "none"
                        : s->stateless   ? "stateless"
                                         : "stateful",
-                       (unsigned long long)s->frames, (unsigned long long)s->decrypted,
-                       (unsigned long long)s->failed);
-            if (s->key == MD_KEY_WRONG) {
+                       s->mppc ? " mppc=yes" : "", (unsigned long long)s->frames,
+                       (unsigned long long)s->decrypted, (unsigned long long)s->failed);
+            if (s->key == MD_KEY_WRONG && !(s->bits == 0 && s->mppc)) {
+                /* (MPPC alone needs no key: its frames went through.) */
                 fprintf(stderr,
                         "mppe-decrypt: session %u (user %s): wrong key: the password does not "
                         "answer the captured MS-CHAP response\n",

@@ -5,7 +5,8 @@
  * CCP's MPPE option per direction (RFC 1962 section 2, RFC 3078 section 2)
  * and decrypts the MPPE frames (RFC 3078 section 3) with libuppp's receiver,
  * the one upppd runs, so stateful streams resync across loss exactly as
- * upppd does.
+ * upppd does; MPPC-compressed ones (RFC 2118, the C bit) are decompressed
+ * after it with libuppp's decompressor, under MPPE or alone.
  */
 #ifndef MD_TRACK_H
 #define MD_TRACK_H
@@ -37,6 +38,8 @@ struct md_session {
     enum md_key_state key;
     int bits;                           /* 40, 56, 128; 0 before CCP settled */
     int stateless;                      /* -1 before CCP settled */
+    int mppc;                           /* MPPC (RFC 2118) in a direction */
+    int auth;                           /* 1: MS-CHAP; 0: none seen, MPPC alone (hs is empty) */
     uint64_t frames, decrypted, failed; /* decrypted: to plausible IPv4/IPv6 */
 };
 
