@@ -399,14 +399,17 @@ case_c() {
         mx_check "upppd exit 16 (hung up by peer)" mx_eq "$up_rc" 16
     fi
     local icmp t_fin
-    # Until the control connection closes: under netem pptpd's GRE can
-    # still be in flight (20 ms) when upppd has cleared the call.
-    t_fin=$(tshark -r "$CASE_DIR/bed.pcap" -Y 'tcp.port == 1723 && tcp.flags.fin == 1' \
+    # Until the call is cleared (Call-Clear-Request, or the control
+    # connection's FIN): under netem pptpd's GRE can still be in flight
+    # (20 ms) when upppd has let the call go.
+    t_fin=$(tshark -r "$CASE_DIR/bed.pcap" \
+        -Y 'tcp.port == 1723 && (tcp.flags.fin == 1 || pptp.control_message_type == 12)' \
         -T fields -e frame.time_relative 2>/dev/null | head -1)
     icmp=$(tshark -r "$CASE_DIR/bed.pcap" \
         -Y "icmp.type == 3 && ip.src == $PV_HOST_IP${t_fin:+ && frame.time_relative < $t_fin}" \
         2>/dev/null | wc -l)
-    mx_check "host sent no ICMP unreachable during the call (GRE reaches upppd)" mx_eq "$icmp" 0
+    mx_check "host sent no ICMP unreachable before the call was cleared (GRE reaches upppd)" \
+        mx_eq "$icmp" 0
     if ((lossy)); then
         mx_check "netem on the pptpd guest" vm_has srv '^PPPVM: netem '
         # What upppd guarantees under loss: every Reset-Request answered,
