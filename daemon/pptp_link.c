@@ -105,6 +105,16 @@ static void drop_gre(struct upppd_pptp_link *l)
     if (l->gre == NULL)
         return;
     upppd_gre_sock_unregister(l->gs, &l->call);
+    const struct uppp_pptp_gre_stats *g = uppp_pptp_gre_stats(l->gre);
+    /* What the call's GRE went through (the pokes: see poke_ms in
+     * uppp/pptp_gre.h), for the interop bed and for admins. */
+    logf_(l, LOG_INFO,
+          "pptp GRE: sent %llu data, %llu lone acks, %llu pokes; received %llu, %llu "
+          "reordered, %llu lost, %llu stale",
+          (unsigned long long)g->tx_data, (unsigned long long)g->tx_acks,
+          (unsigned long long)g->tx_pokes, (unsigned long long)g->rx_delivered,
+          (unsigned long long)g->rx_buffered, (unsigned long long)g->rx_lost,
+          (unsigned long long)g->rx_stale);
     uppp_pptp_gre_del(l->gre);
     l->gre = NULL;
 }

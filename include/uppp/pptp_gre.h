@@ -91,8 +91,19 @@ struct uppp_pptp_gre_config {
      * UPPP_PPTP_GRE_RESYNC_RUN such packets in a row follow each other:
      * then the peer really jumped (a long outage) and we follow. */
     uint32_t missing_window;
+    /* Our data still unacknowledged this long after the last packet we
+     * sent: an ack goes out alone (default 400 ms; 0: never), again at the
+     * same interval, at most UPPP_PPTP_GRE_MAX_POKES times per burst. For
+     * pptpd 1.4.0: pptpctrl hands on the packets waiting in its reorder
+     * queue behind a lost one only when its next GRE packet arrives (its
+     * select() timeout ignores the queue), so after a loss at the end of a
+     * burst they waited for our next data, i.e. TCP's next retransmission,
+     * and under stateful MPPE the loss itself went unseen until then. Any
+     * GRE packet releases them once its 300 ms wait is over. */
+    uint32_t poke_ms;
 };
 #define UPPP_PPTP_GRE_RESYNC_RUN 3
+#define UPPP_PPTP_GRE_MAX_POKES 3
 
 void uppp_pptp_gre_config_init(struct uppp_pptp_gre_config *cfg);
 
@@ -105,6 +116,7 @@ struct uppp_pptp_gre_callbacks {
 
 struct uppp_pptp_gre_stats {
     uint64_t tx_data, tx_acks, tx_window_full;
+    uint64_t tx_pokes;     /* lone acks for our unacknowledged data (poke_ms) */
     uint64_t rx_delivered; /* payloads handed to deliver */
     uint64_t rx_buffered;  /* arrived after a gap and waited */
     uint64_t rx_lost;      /* sequence numbers given up (timeout or pressure) */
@@ -145,11 +157,13 @@ int uppp_pptp_gre_recv(struct uppp_pptp_gre *g, const uint8_t *pkt, size_t len, 
 /* Packets the peer has not acknowledged yet. */
 uint32_t uppp_pptp_gre_unacked(const struct uppp_pptp_gre *g);
 
-/* When handle_timer is next due (reorder wait, lone ack), or UINT64_MAX. */
+/* When handle_timer is next due (reorder wait, lone ack, poke), or
+ * UINT64_MAX. */
 uint64_t uppp_pptp_gre_next_timer(const struct uppp_pptp_gre *g);
 
 /* Give up gaps whose wait is over (delivering what waited behind them) and
- * send a lone ack if one is due. Returns 0 or UPPP_ERR_INVALID (NULL). */
+ * send a lone ack if one is due (an ack or a poke, see poke_ms). Returns 0 or UPPP_ERR_INVALID
+ * (NULL). */
 int uppp_pptp_gre_handle_timer(struct uppp_pptp_gre *g, uint64_t now);
 
 const struct uppp_pptp_gre_stats *uppp_pptp_gre_stats(const struct uppp_pptp_gre *g);

@@ -608,13 +608,20 @@ static int mppe_reqci(struct uppp_session *s, void *st, const uint8_t *o, size_t
         uppp_log(s, UPPP_LOG_ERR, "Refusing MPPE stateful mode offered by peer");
         return UPPP_CONFREJ;
     }
-    if ((n & H_BIT) && s->cfg.mppe_want_stateful && !c->asked_stateful) {
+    /* The same identifier is the same request sent again: our Nak was
+     * lost (pppd keeps the identifier when it retransmits, RFC 1661
+     * section 5.1), so it is no answer to it. Seen in the PPTP bed under
+     * netem: that retransmission Acked, the directions differed, and pppd
+     * ended the link when our own late Configure-Request reopened CCP. */
+    int resent = c->asked_stateful && s->ccp.fsm.rcr_id == c->asked_stateful_id;
+    if ((n & H_BIT) && s->cfg.mppe_want_stateful && (!c->asked_stateful || resent)) {
         /* pppd 2.4.9 always asks for stateless, and switches its request
          * to stateful when Nakked so if it has mppe-stateful (ccp.c
          * ccp_nakci). Without this Nak the two directions would differ.
          * Asked once per negotiation: a peer that asks for stateless again
-         * gets stateless in its direction. */
+         * in a new request gets stateless in its direction. */
         c->asked_stateful = 1;
+        c->asked_stateful_id = s->ccp.fsm.rcr_id;
         verdict = UPPP_CONFNAK;
         n &= ~H_BIT;
     }

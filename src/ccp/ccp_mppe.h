@@ -35,6 +35,7 @@ struct uppp_ccp_mppe {
     struct uppp_ccp_mppe_opt his;  /* the peer's request we Acked: what we send */
     struct uppp_ccp_mppe_opt pend; /* what reqci Acked in the request being judged */
     int asked_stateful;            /* we Nakked the peer's stateless request once */
+    uint8_t asked_stateful_id;     /* the identifier of that request */
 
     /* ---- data path ---- */
     struct uppp_mppe *tx, *rx;

@@ -313,6 +313,7 @@ static void rcv_confreq(struct uppp_fsm *f, uint8_t id, const uint8_t *p, size_t
     uint8_t out[UPPP_FSM_MAX_OPTS];
     size_t outlen = 0;
     int code = UPPP_CONFACK;
+    f->rcr_id = id;
     if (f->ops->reqci)
         code = f->ops->reqci(f, len ? p : none, len, out, &outlen, f->nak_sent >= f->max_failure);
     else if (len > 0) {

@@ -116,6 +116,7 @@ struct uppp_fsm {
     uint8_t id;        /* identifier of our current Configure-Request */
     uint8_t term_id;   /* identifier of our last Terminate-Request */
     uint8_t next_id;   /* next identifier to use */
+    uint8_t rcr_id;    /* identifier of the Configure-Request being judged (reqci) */
     int restart_count; /* RFC 1661 section 4.6 Restart counter */
     int nak_sent;      /* Naks sent since our last Ack (Max-Failure) */
     int nak_rcvd;      /* Naks/Rejects received since we were Acked */

@@ -32,6 +32,8 @@ struct uppp_pptp_gre {
     /* send side */
     uint32_t tx_next;  /* sequence number of our next data packet */
     uint32_t tx_acked; /* highest of ours the peer acknowledged (tx_next - 1 at start) */
+    uint64_t poke_due; /* when to poke the peer about unacknowledged data */
+    unsigned pokes;    /* pokes since our last data packet */
     /* receive side */
     int rx_started;
     uint32_t rx_expected; /* next sequence number to deliver */
@@ -56,6 +58,7 @@ void uppp_pptp_gre_config_init(struct uppp_pptp_gre_config *cfg)
     cfg->ack_delay_ms = 0;
     cfg->max_payload = 4096;
     cfg->missing_window = 300;
+    cfg->poke_ms = 400;
 }
 
 int uppp_pptp_gre_new(struct uppp_pptp_gre **pg, const struct uppp_pptp_gre_config *cfg,
@@ -80,6 +83,7 @@ int uppp_pptp_gre_new(struct uppp_pptp_gre **pg, const struct uppp_pptp_gre_conf
     g->tx_next = cfg->first_seq;
     g->tx_acked = cfg->first_seq - 1;
     g->ack_due = NEVER;
+    g->poke_due = NEVER;
     *pg = g;
     return 0;
 }
@@ -129,7 +133,6 @@ static void send_packet(struct uppp_pptp_gre *g, const uint8_t *payload, size_t 
 
 int uppp_pptp_gre_send(struct uppp_pptp_gre *g, const uint8_t *payload, size_t len, uint64_t now)
 {
-    (void)now;
     if (!g || !payload || len == 0)
         return UPPP_ERR_INVALID;
     if (len > g->cfg.max_payload)
@@ -142,7 +145,24 @@ int uppp_pptp_gre_send(struct uppp_pptp_gre *g, const uint8_t *payload, size_t l
     }
     send_packet(g, payload, len);
     g->st.tx_data++;
+    g->poke_due = g->cfg.poke_ms ? now + g->cfg.poke_ms : NEVER;
+    g->pokes = 0;
     return 0;
+}
+
+/* Our data unacknowledged poke_ms after our last packet: an ack alone (see
+ * poke_ms in pptp_gre.h). It needs an ack number, so only once we have
+ * received; the same ack again is harmless to every peer. */
+static void poke(struct uppp_pptp_gre *g, uint64_t now)
+{
+    g->poke_due = NEVER;
+    if (uppp_pptp_gre_unacked(g) == 0 || !g->rx_started)
+        return;
+    g->ack_pending = 1;
+    send_packet(g, NULL, 0);
+    g->st.tx_pokes++;
+    if (++g->pokes < UPPP_PPTP_GRE_MAX_POKES)
+        g->poke_due = now + g->cfg.poke_ms;
 }
 
 /* ------------------------------------------------------------- receive */
@@ -322,9 +342,11 @@ int uppp_pptp_gre_recv(struct uppp_pptp_gre *g, const uint8_t *pkt, size_t len, 
     if (h.has_ack) {
         /* Acks only move forward, and never past what we sent. */
         int32_t ahead = sdiff(h.ack, g->tx_acked);
-        if (ahead > 0 && sdiff(h.ack, g->tx_next - 1) <= 0)
+        if (ahead > 0 && sdiff(h.ack, g->tx_next - 1) <= 0) {
             g->tx_acked = h.ack;
-        else if (ahead > 0)
+            if (uppp_pptp_gre_unacked(g) == 0)
+                g->poke_due = NEVER;
+        } else if (ahead > 0)
             g->st.rx_bad_ack++;
         if (!h.has_seq)
             g->st.rx_ack_only++;
@@ -341,6 +363,8 @@ uint64_t uppp_pptp_gre_next_timer(const struct uppp_pptp_gre *g)
     if (!g)
         return NEVER;
     uint64_t t = g->ack_pending ? g->ack_due : NEVER;
+    if (g->poke_due < t)
+        t = g->poke_due;
     for (size_t i = 0; i < g->cfg.recv_window; i++)
         if (g->slots[i].data && g->slots[i].arrival + g->cfg.reorder_timeout_ms < t)
             t = g->slots[i].arrival + g->cfg.reorder_timeout_ms;
@@ -356,5 +380,7 @@ int uppp_pptp_gre_handle_timer(struct uppp_pptp_gre *g, uint64_t now)
         send_packet(g, NULL, 0);
         g->st.tx_acks++;
     }
+    if (now >= g->poke_due)
+        poke(g, now);
     return 0;
 }

@@ -689,6 +689,48 @@ static void test_reqci_table(void **state)
     }
 }
 
+/* We ask a stateless peer for stateful once per request (pppd switches when
+ * it has mppe-stateful). The same request again, same identifier, means our
+ * Nak was lost (pppd keeps the identifier on a retransmission): it gets the
+ * Nak again. Seen in the PPTP bed under netem: the lost Nak's
+ * retransmission was Acked, the directions differed (stateful in, stateless
+ * out) and pppd, seeing our late Configure-Request again, closed the link.
+ * Only a new request (new identifier) that still asks for stateless gets
+ * stateless. */
+static void test_stateful_nak_repeated(void **state)
+{
+    (void)state;
+    struct th_link l;
+    th_init(&l, 77);
+    l.a.cfg.mppe = l.b.cfg.mppe = UPPP_MPPE_REQUIRED;
+    l.a.cfg.mppe_want_stateful = 1;
+    start_keyed(&l, UPPP_AUTH_MSCHAP_V2, 0);
+    run_hooked(&l, 1000, NULL, catch_ccp_reply);
+    assert_int_equal(l.a.s->ccp.fsm.state, UPPP_FSM_REQSENT);
+    static const struct {
+        uint8_t id;
+        uint8_t code;
+        uint32_t bits;
+    } steps[] = {
+        {0x42, UPPP_CONFNAK, UPPP_MPPE_OPT_S},                   /* asked */
+        {0x42, UPPP_CONFNAK, UPPP_MPPE_OPT_S},                   /* the Nak was lost */
+        {0x43, UPPP_CONFACK, UPPP_MPPE_OPT_H | UPPP_MPPE_OPT_S}, /* the peer insists */
+    };
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        uint8_t opt[6], frame[32];
+        mppe_opt(opt, UPPP_MPPE_OPT_H | UPPP_MPPE_OPT_S);
+        size_t n = ccp_frame(frame, UPPP_CONFREQ, steps[i].id, opt, sizeof(opt));
+        last_reply_len = 0;
+        uppp_session_input_frame(l.a.s, frame, n, l.now);
+        run_hooked(&l, l.now, NULL, catch_ccp_reply);
+        assert_int_equal(last_reply_len, 10);
+        assert_int_equal(last_reply[0], steps[i].code);
+        assert_int_equal(last_reply[1], steps[i].id);
+        assert_int_equal(uppp_get32(last_reply + 6), steps[i].bits);
+    }
+    th_free(&l);
+}
+
 /* Naks of our request: a subset is taken, anything else fails. */
 struct nak_case {
     uint32_t nak_bits;
@@ -1269,6 +1311,7 @@ int main(void)
         cmocka_unit_test(test_peer_naks_forever),
         cmocka_unit_test(test_we_nak_bounded),
         cmocka_unit_test(test_reqci_table),
+        cmocka_unit_test(test_stateful_nak_repeated),
         cmocka_unit_test(test_nakci_table),
         cmocka_unit_test(test_clear_dropped_and_renegotiate),
         cmocka_unit_test(test_peer_disables_mppe),

@@ -419,7 +419,7 @@ static void test_acks(void **state)
     /* Data going out carries the ack for 12: no lone ack follows. */
     assert_int_equal(uppp_pptp_gre_send(r.g, p, 4, 5), 0);
     tu_assert_hex(r.out[0], r.outlen[0], "3081 880b 0004 0007 00000001 0000000c 09090909");
-    assert_int_equal(uppp_pptp_gre_next_timer(r.g), UINT64_MAX);
+    assert_int_equal(uppp_pptp_gre_next_timer(r.g), 405); /* the poke (test_poke) */
     assert_int_equal(uppp_pptp_gre_handle_timer(r.g, 6), 0);
     assert_int_equal(r.nout, 1);
     /* Nothing to send after the next one: the ack goes alone. */
@@ -433,6 +433,75 @@ static void test_acks(void **state)
     n = peer_packet(pkt, 0x002a, 15, 15);
     uppp_pptp_gre_recv(r.g, pkt, n, 8);
     assert_int_equal(uppp_pptp_gre_next_timer(r.g), 308);
+    uppp_pptp_gre_del(r.g);
+}
+
+/* Our data unacknowledged poke_ms after our last packet: an ack goes out
+ * alone, up to UPPP_PPTP_GRE_MAX_POKES times, so that pptpd's pptpctrl,
+ * which releases the packets held behind a lost one only when a GRE packet
+ * arrives, releases them (seen in the PPTP bed under netem: held until
+ * TCP's next retransmission, seconds later). An ack for everything stops
+ * it; nothing is poked before we have an ack number to send. */
+static void test_poke(void **state)
+{
+    (void)state;
+    struct rx r;
+    rx_init(&r, NULL);
+    uint8_t pkt[64], p[4] = {7, 7, 7, 7};
+    /* Nothing received yet: no ack number, no poke. */
+    assert_int_equal(uppp_pptp_gre_send(r.g, p, 4, 0), 0);
+    assert_int_equal(uppp_pptp_gre_next_timer(r.g), 400);
+    uppp_pptp_gre_handle_timer(r.g, 400);
+    assert_int_equal(r.nout, 1);
+    assert_int_equal(uppp_pptp_gre_next_timer(r.g), UINT64_MAX);
+    /* The peer's packet 20, acked at once; then our data 2..4 at 1000. */
+    size_t n = peer_packet(pkt, 0x002a, 20, 20);
+    uppp_pptp_gre_recv(r.g, pkt, n, 900);
+    uppp_pptp_gre_handle_timer(r.g, 900);
+    assert_int_equal(r.nout, 2);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(uppp_pptp_gre_send(r.g, p, 4, 1000 + i), 0);
+    assert_int_equal(r.nout, 5);
+    /* The peer acks 2 only (3 was lost, 4 waits behind it). */
+    n = peer_ack(pkt, 0x002a, 2);
+    uppp_pptp_gre_recv(r.g, pkt, n, 1050);
+    assert_int_equal(uppp_pptp_gre_next_timer(r.g), 1402);
+    uppp_pptp_gre_handle_timer(r.g, 1401);
+    assert_int_equal(r.nout, 5);
+    uppp_pptp_gre_handle_timer(r.g, 1402);
+    assert_int_equal(r.nout, 6);
+    tu_assert_hex(r.out[5], r.outlen[5], "2081 880b 0000 0007 00000014");
+    /* Again, poke_ms apart, UPPP_PPTP_GRE_MAX_POKES in all. */
+    for (uint64_t t = 1802; uppp_pptp_gre_next_timer(r.g) != UINT64_MAX; t += 400) {
+        assert_int_equal(uppp_pptp_gre_next_timer(r.g), t);
+        uppp_pptp_gre_handle_timer(r.g, t);
+    }
+    assert_int_equal(uppp_pptp_gre_stats(r.g)->tx_pokes, UPPP_PPTP_GRE_MAX_POKES);
+    assert_int_equal(r.nout, 5 + UPPP_PPTP_GRE_MAX_POKES);
+    /* New data re-arms it; an ack for everything stops it. */
+    assert_int_equal(uppp_pptp_gre_send(r.g, p, 4, 5000), 0);
+    assert_int_equal(uppp_pptp_gre_next_timer(r.g), 5400);
+    n = peer_ack(pkt, 0x002a, 5);
+    uppp_pptp_gre_recv(r.g, pkt, n, 5100);
+    assert_int_equal(uppp_pptp_gre_next_timer(r.g), UINT64_MAX);
+    uppp_pptp_gre_del(r.g);
+}
+
+static void no_poke(struct uppp_pptp_gre_config *cfg)
+{
+    cfg->poke_ms = 0;
+}
+
+static void test_poke_off(void **state)
+{
+    (void)state;
+    struct rx r;
+    rx_init(&r, no_poke);
+    uint8_t pkt[64], p[4] = {7, 7, 7, 7};
+    size_t n = peer_packet(pkt, 0x002a, 20, 20);
+    uppp_pptp_gre_recv(r.g, pkt, n, 0);
+    assert_int_equal(uppp_pptp_gre_send(r.g, p, 4, 0), 0);
+    assert_int_equal(uppp_pptp_gre_next_timer(r.g), UINT64_MAX);
     uppp_pptp_gre_del(r.g);
 }
 
@@ -623,6 +692,8 @@ int main(void)
         cmocka_unit_test(test_send_wrap),
         cmocka_unit_test(test_acks),
         cmocka_unit_test(test_ack_delay),
+        cmocka_unit_test(test_poke),
+        cmocka_unit_test(test_poke_off),
         cmocka_unit_test(test_forged),
         cmocka_unit_test(test_storm),
         cmocka_unit_test(test_invalid_config),
