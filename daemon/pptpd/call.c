@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include "server.h"
 
+#include "radius_calls.h"
 #include "secrets.h"
 
 #include <uppp/err.h>
@@ -139,6 +140,7 @@ static void ip_up(struct upppd_pptpd_call *k)
              st.mppe_bits ? (st.mppe_stateless ? " stateless" : " stateful") : "");
     call_log(k, LOG_INFO, line);
     hook(k, "ip-up");
+    upppd_pptpd_radius_ip_up(k);
 }
 
 static void ip_down(struct upppd_pptpd_call *k)
@@ -184,6 +186,7 @@ static void finished(struct upppd_pptpd_call *k)
         upppd_tun_set_up(&k->tun, 0, err, sizeof(err));
     }
     summary(k);
+    upppd_pptpd_radius_call_end(k); /* accounting Stop with the summary's counters */
 }
 
 static void on_event(void *user, const struct uppp_event *ev)
@@ -313,6 +316,7 @@ static int call_setup(struct upppd_pptpd_call *k, const struct uppp_pptp_event *
         .get_secret = on_secret,
         .check_addr = cfg.require_auth ? on_check_addr : NULL,
     };
+    upppd_pptpd_radius_ops(s, &ops);
     int rc = upppd_sess_init(&k->sess, s->loop, &cfg, &ops);
     if (rc != 0) {
         snprintf(err, sizeof(err), "cannot start the session: %s", uppp_strerror(rc));
@@ -320,6 +324,10 @@ static int call_setup(struct upppd_pptpd_call *k, const struct uppp_pptp_event *
         return -1;
     }
     k->sess_made = 1;
+    if (upppd_pptpd_radius_call_new(k) != 0) {
+        call_log(k, LOG_ERR, "out of memory");
+        return -1;
+    }
     if (upppd_sess_attach_frames(&k->sess, k->tun.fd, k->tun.fd >= 0 ? k->tun.name : NULL,
                                  send_frame, k) < 0) {
         snprintf(err, sizeof(err), "cannot watch the TUN: %s", strerror(errno));
@@ -404,6 +412,7 @@ void upppd_pptpd_call_free(struct upppd_pptpd_call *k)
     upppd_loop_timer_cancel(s->loop, &k->timer);
     upppd_loop_undefer(s->loop, &k->after);
     upppd_gre_sock_unregister(&s->gre, &k->gc);
+    upppd_pptpd_radius_call_free(k);
     if (k->sess_made)
         upppd_sess_free(&k->sess);
     uppp_pptp_gre_del(k->flow);
