@@ -14,8 +14,9 @@
 #                 NAS-Port 0 (ppp0), NAS-Port-Type Virtual,
 #                 Calling-Station-Id the client's address, the avpair, and
 #                 the octets of the server's summary line
-#   timeout       carol (Session-Timeout 2) is ended by the server alone,
-#                 and her Stop says Session-Timeout
+#   timeout       carol (Session-Timeout 2) and dave (Idle-Timeout 2) are
+#                 ended by the server, each call alone, and their Stops
+#                 say Session-Timeout and Idle-Timeout
 #   load          200 calls (bob) through one upppd-pptpd at once: every
 #                 one up, a Start and a Stop each; prints
 #                 radius_auth sessions=200 p50_ms=N p99_ms=N (the server's
@@ -196,18 +197,28 @@ if want reject; then
     fi
 fi
 
-# ---- Session-Timeout: only carol's call ends -----------------------------
+# ---- Session-Timeout (carol), then Idle-Timeout (dave): each ends the
+# call the server gave it to. One probe at a time: two probe processes
+# would both take Call ID 0 and read each other's GRE. -------------------
 if want timeout; then
-    out=$(probe carol carol-pw 1 6 2>&1)
-    for _ in $(seq 50); do [ -n "$(rec Stop carol)" ] && break; sleep 0.1; done
-    stop=$(rec Stop carol)
-    if echo "$out" | grep -q "calls_up=1" && echo "$out" | grep -q "pings_after_hold=0" &&
-        grep -q "Connect time expired (Session-Timeout 2 s)" "$T/server.log" &&
-        echo "$stop" | grep -q "Acct-Terminate-Cause = Session-Timeout"; then
-        ok "timeout: Session-Timeout 2 ends carol's call, Stop says Session-Timeout"
-    else
-        bad timeout "probe: $out; Stop: $stop"
-    fi
+    probe carol carol-pw 1 4 >"$T/carol.out" 2>&1
+    probe dave dave-pw 1 4 >"$T/dave.out" 2>&1
+    for _ in $(seq 50); do [ -n "$(rec Stop carol)" ] && [ -n "$(rec Stop dave)" ] && break; sleep 0.1; done
+    for who in carol:Session-Timeout:"Connect time expired (Session-Timeout 2 s)" \
+        dave:Idle-Timeout:"lack of activity (Idle-Timeout 2 s)"; do
+        u=${who%%:*}
+        rest=${who#*:}
+        cause=${rest%%:*}
+        line=${rest#*:}
+        stop=$(rec Stop "$u")
+        if grep -q "calls_up=1" "$T/$u.out" && grep -q "pings_after_hold=0" "$T/$u.out" &&
+            grep -q "$line" "$T/server.log" &&
+            echo "$stop" | grep -q "Acct-Terminate-Cause = $cause"; then
+            ok "timeout: $cause 2 ends $u's call, Stop says $cause"
+        else
+            bad "timeout-$u" "probe: $(cat "$T/$u.out"); Stop: $stop"
+        fi
+    done
 fi
 
 # ---- load: LOAD_N calls at once through one upppd-pptpd ------------------
