@@ -201,8 +201,8 @@ fi
 # call the server gave it to. One probe at a time: two probe processes
 # would both take Call ID 0 and read each other's GRE. -------------------
 if want timeout; then
-    probe carol carol-pw 1 4 >"$T/carol.out" 2>&1
-    probe dave dave-pw 1 4 >"$T/dave.out" 2>&1
+    probe carol carol-pw 1 3 >"$T/carol.out" 2>&1
+    probe dave dave-pw 1 3 >"$T/dave.out" 2>&1
     for _ in $(seq 50); do [ -n "$(rec Stop carol)" ] && [ -n "$(rec Stop dave)" ] && break; sleep 0.1; done
     for who in carol:Session-Timeout:"Connect time expired (Session-Timeout 2 s)" \
         dave:Idle-Timeout:"lack of activity (Idle-Timeout 2 s)"; do
