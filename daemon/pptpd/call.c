@@ -316,7 +316,10 @@ static int call_setup(struct upppd_pptpd_call *k, const struct uppp_pptp_event *
         .get_secret = on_secret,
         .check_addr = cfg.require_auth ? on_check_addr : NULL,
     };
-    upppd_pptpd_radius_ops(s, &ops);
+    if (upppd_pptpd_radius_call_new(k, &ops) != 0) {
+        call_log(k, LOG_ERR, "out of memory");
+        return -1;
+    }
     int rc = upppd_sess_init(&k->sess, s->loop, &cfg, &ops);
     if (rc != 0) {
         snprintf(err, sizeof(err), "cannot start the session: %s", uppp_strerror(rc));
@@ -324,10 +327,6 @@ static int call_setup(struct upppd_pptpd_call *k, const struct uppp_pptp_event *
         return -1;
     }
     k->sess_made = 1;
-    if (upppd_pptpd_radius_call_new(k) != 0) {
-        call_log(k, LOG_ERR, "out of memory");
-        return -1;
-    }
     if (upppd_sess_attach_frames(&k->sess, k->tun.fd, k->tun.fd >= 0 ? k->tun.name : NULL,
                                  send_frame, k) < 0) {
         snprintf(err, sizeof(err), "cannot watch the TUN: %s", strerror(errno));

@@ -8,7 +8,6 @@
 #include "radius_calls.h"
 
 #include "radius.h"
-#include "secrets.h"
 
 #include <uppp/err.h>
 
@@ -26,6 +25,8 @@ struct upppd_pptpd_rcall {
     struct upppd_loop_timer limits; /* Session-Timeout, Idle-Timeout */
     uint64_t t_asked, t_ip_up;
     int ended;
+    /* The call's own secrets lookup, for our name only. */
+    int (*get_secret)(void *user, const struct uppp_secret_query *q, struct uppp_secret *out);
 };
 
 static void klog(struct upppd_pptpd_call *k, int level, const char *fmt, ...)
@@ -93,22 +94,14 @@ static int on_auth_request(void *user, const struct uppp_auth_request *req)
 
 /* With RADIUS the peer is never checked against the secrets files (pppd's
  * plugin replaces those checks); our own name's secrets still come from
- * them. */
+ * the call's own lookup (the secrets files, or the root helper under
+ * runas). */
 static int on_secret(void *user, const struct uppp_secret_query *q, struct uppp_secret *out)
 {
     struct upppd_pptpd_call *k = user;
-    if (q->for_peer || k->store == NULL)
+    if (q->for_peer || k->rad == NULL || k->rad->get_secret == NULL)
         return -1;
-    return upppd_store_get_secret(k->store, q, out);
-}
-
-void upppd_pptpd_radius_ops(struct upppd_pptpd_server *s, struct upppd_sess_ops *ops)
-{
-    if (s->rad == NULL)
-        return;
-    ops->auth_request = on_auth_request;
-    ops->get_secret = on_secret;
-    ops->check_addr = NULL; /* the server's Framed-IP-Address, checked in check_ip */
+    return k->rad->get_secret(user, q, out);
 }
 
 /* The address call k2 has or will have, 0 when not settled yet (its
@@ -209,7 +202,7 @@ static void on_limits(struct upppd_loop_timer *t, uint64_t now)
 
 /* ------------------------------------------------------------- the call */
 
-int upppd_pptpd_radius_call_new(struct upppd_pptpd_call *k)
+int upppd_pptpd_radius_call_new(struct upppd_pptpd_call *k, struct upppd_sess_ops *ops)
 {
     struct upppd_pptpd_server *s = k->conn->srv;
     if (s->rad == NULL)
@@ -222,12 +215,17 @@ int upppd_pptpd_radius_call_new(struct upppd_pptpd_call *k)
     uint32_t port = (uint32_t)k->slot;
     if (k->tun.fd >= 0)
         port = (uint32_t)strtoul(k->tun.name + strcspn(k->tun.name, "0123456789"), NULL, 10);
-    /* pptpctrl: "remotenumber <client address>", whatever noipparam says. */
+    /* pptpctrl: "remotenumber <client address>", whatever noipparam says.
+     * Only the session's address is kept: it is made after this. */
     upppd_radius_call_init(&r->rc, s->rad, &k->sess, port, k->conn->peer_str);
     r->rc.nas_port_type = 5; /* Virtual */
     r->rc.check_ip = check_ip;
     r->rc.on_accept = on_accept;
     upppd_loop_timer_init(&r->limits, on_limits);
+    r->get_secret = ops->get_secret;
+    ops->auth_request = on_auth_request;
+    ops->get_secret = on_secret;
+    ops->check_addr = NULL; /* the server's Framed-IP-Address, checked in check_ip */
     k->rad = r;
     return 0;
 }

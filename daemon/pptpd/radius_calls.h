@@ -44,13 +44,11 @@ void upppd_pptpd_radius_close(struct upppd_pptpd_server *s);
  * RADIUS): the server waits for its Stops before it exits. */
 size_t upppd_pptpd_radius_pending(const struct upppd_pptpd_server *s);
 
-/* The call's RADIUS state, once its session exists (k->sess made with
- * upppd_pptpd_radius_ops()). Returns 0 or UPPP_ERR_NOMEM. Nothing to do
- * (0) without RADIUS. */
-int upppd_pptpd_radius_call_new(struct upppd_pptpd_call *k);
-/* Fill ops for RADIUS: auth_request, and no secrets-file checks of the
- * peer. Nothing changes without RADIUS. */
-void upppd_pptpd_radius_ops(struct upppd_pptpd_server *s, struct upppd_sess_ops *ops);
+/* The call's RADIUS state, before its session is made from ops: the
+ * peer's requests go to RADIUS (ops->auth_request), the secrets lookup
+ * answers for our own name only, no secrets-file address check. Nothing
+ * to do (0) without RADIUS. Returns 0 or UPPP_ERR_NOMEM. */
+int upppd_pptpd_radius_call_new(struct upppd_pptpd_call *k, struct upppd_sess_ops *ops);
 /* IPCP came up: accounting Start, the timeouts from the server. */
 void upppd_pptpd_radius_ip_up(struct upppd_pptpd_call *k);
 /* The session is over: a pending request is cancelled, accounting Stop
