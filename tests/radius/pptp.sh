@@ -21,6 +21,8 @@
 #                 one up, a Start and a Stop each; prints
 #                 radius_auth sessions=200 p50_ms=N p99_ms=N (the server's
 #                 RADIUS latency per call, from its log)
+#   sigterm       SIGTERM with a call up: its Stop says Admin-Reset and is
+#                 answered before the server exits
 # Usage: pptp.sh BUILD_DIR [CASE-PATTERN]   (77: not root, no freeradius)
 set -u
 BUILD=$(cd "${1:?usage: pptp.sh BUILD_DIR}" && pwd)
@@ -247,10 +249,33 @@ if want load; then
     fi
 fi
 
-# The server ends in order on SIGTERM.
-kill -TERM $SPID
-wait $SPID
-SPID=
+# ---- SIGTERM with a call up: the call ends in order (Admin-Reset) and the
+# server exits only after its Stop was answered ------------------------------
+if want sigterm; then
+    # $! is the timeout process itself (ip netns exec execs it): it passes
+    # our TERM on to the probe.
+    ip netns exec $C timeout 60 "$PROBE" 10.88.0.1 1723 call bob bob-pw 1 20 >"$T/term.out" 2>&1 &
+    tp=$!
+    for _ in $(seq 100); do grep -q "calls_up=1" "$T/term.out" 2>/dev/null && break; sleep 0.1; done
+    stops0=$(ids Stop)
+    kill -TERM $SPID
+    wait $SPID
+    src=$?
+    SPID=
+    stop=$(rec Stop bob)
+    if [ $src = 0 ] && [ $(( $(ids Stop) - stops0 )) = 1 ] &&
+        echo "$stop" | grep -q "Acct-Terminate-Cause = Admin-Reset"; then
+        ok "sigterm: the call's Stop (Admin-Reset) answered before the server exited"
+    else
+        bad sigterm "exit $src; Stop: $stop"
+    fi
+    kill -TERM $tp 2>/dev/null
+    wait $tp 2>/dev/null
+else
+    kill -TERM $SPID
+    wait $SPID
+    SPID=
+fi
 grep -qi "sanitizer\|runtime error" "$T/server.log" && bad sanitizer "$(grep -i -A5 'sanitizer\|runtime error' "$T/server.log" | head -20)"
 echo "radius-pptp: $PASS passed, $FAIL failed"
 [ $FAIL -eq 0 ]
