@@ -194,6 +194,8 @@ static void accept_call(struct upppd_radius_call *call, const struct uppp_radius
     } else if (rp->have & UPPP_RADIUS_HAVE_REPLY_MESSAGE) {
         v.message = rp->reply_message;
     }
+    if (fail == NULL && call->check_ip != NULL && call->check_ip(call, lim.ip_remote) != 0)
+        fail = "its Framed-IP-Address is another call's";
     int rc = fail ? 0 : uppp_session_set_peer_limits(call->sess->s, &lim);
     if (rc == UPPP_ERR_INVALID)
         fail = "its MPPE policy and types cannot be met with this configuration";

@@ -70,6 +70,11 @@ struct upppd_radius_call {
     uint32_t nas_port_type; /* RFC 2865 5.41: Virtual (5) unless the owner says Async (0) */
     uint64_t t_acct_start;
     struct upppd_loop_timer interim;
+    /* Before an Access-Accept is taken (NULL: no check): may the peer
+     * have address ip (Framed-IP-Address, host order; 0 = the owner's own
+     * choice)? Nonzero refuses the peer (a server with many calls: the
+     * address is another call's). */
+    int (*check_ip)(struct upppd_radius_call *call, uint32_t ip);
     /* Called after the verdict of an Access-Accept went to the session
      * (NULL: nothing to do); the owner applies session_timeout and
      * idle_timeout. */

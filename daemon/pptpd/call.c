@@ -14,6 +14,7 @@
 
 #include "privsep.h"
 #include "secnotice.h"
+#include "radius_calls.h"
 #include "secrets.h"
 
 #include <uppp/err.h>
@@ -143,6 +144,7 @@ static void ip_up(struct upppd_pptpd_call *k)
              st.mppe_bits ? (st.mppe_stateless ? " stateless" : " stateful") : "");
     call_log(k, LOG_INFO, line);
     hook(k, "ip-up");
+    upppd_pptpd_radius_ip_up(k);
 }
 
 static void ip_down(struct upppd_pptpd_call *k)
@@ -188,6 +190,7 @@ static void finished(struct upppd_pptpd_call *k)
         upppd_tun_set_up(&k->tun, 0, err, sizeof(err));
     }
     summary(k);
+    upppd_pptpd_radius_call_end(k); /* accounting Stop with the summary's counters */
 }
 
 static void on_event(void *user, const struct uppp_event *ev)
@@ -321,6 +324,10 @@ static int call_setup(struct upppd_pptpd_call *k, const struct uppp_pptp_event *
         .get_secret = on_secret,
         .check_addr = cfg.require_auth ? on_check_addr : NULL,
     };
+    if (upppd_pptpd_radius_call_new(k, &ops) != 0) {
+        call_log(k, LOG_ERR, "out of memory");
+        return -1;
+    }
     int rc = upppd_sess_init(&k->sess, s->loop, &cfg, &ops);
     if (rc != 0) {
         snprintf(err, sizeof(err), "cannot start the session: %s", uppp_strerror(rc));
@@ -415,6 +422,7 @@ void upppd_pptpd_call_free(struct upppd_pptpd_call *k)
     upppd_loop_timer_cancel(s->loop, &k->timer);
     upppd_loop_undefer(s->loop, &k->after);
     upppd_gre_sock_unregister(&s->gre, &k->gc);
+    upppd_pptpd_radius_call_free(k);
     if (k->sess_made)
         upppd_sess_free(&k->sess);
     uppp_pptp_gre_del(k->flow);

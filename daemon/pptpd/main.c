@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include "cli.h"
 #include "conf.h"
+#include "radius_calls.h"
 #include "server.h"
 
 #include "log.h"
@@ -305,6 +306,10 @@ int main(int argc, char **argv)
         upppd_logf(&lg, LOG_ERR, "%s", err);
         goto out_loop;
     }
+    if (upppd_pptpd_radius_open(&srv, &o, err, sizeof(err)) < 0) {
+        upppd_logf(&lg, LOG_ERR, "RADIUS: %s", err);
+        goto out_srv;
+    }
     if (!cli.foreground) {
         if (detach() < 0) {
             upppd_logf(&lg, LOG_ERR, "fork: %s", strerror(errno));
@@ -329,7 +334,9 @@ int main(int argc, char **argv)
         int timeout = -1;
         if (srv.stopping) {
             uint64_t now = upppd_loop_now();
-            if (upppd_pptpd_server_idle(&srv) || now >= g.stop_at)
+            /* Every call over and its accounting Stop answered. */
+            if ((upppd_pptpd_server_idle(&srv) && upppd_pptpd_radius_pending(&srv) == 0) ||
+                now >= g.stop_at)
                 break;
             timeout = (int)(g.stop_at - now);
         }
@@ -342,6 +349,7 @@ int main(int argc, char **argv)
     status = 0;
 out_srv:
     upppd_pptpd_server_fini(&srv);
+    upppd_pptpd_radius_close(&srv);
     upppd_privsep_close(&ps); /* after the calls' ip-down requests */
     if (have_store)
         upppd_store_free(&helper_store);

@@ -41,6 +41,8 @@
 
 struct upppd_pptpd_server;
 struct upppd_pptpd_conn;
+struct upppd_pptpd_rcall; /* radius_calls.h */
+struct upppd_radius;
 
 /* One call: a PPP session carried over GRE. */
 struct upppd_pptpd_call {
@@ -64,6 +66,9 @@ struct upppd_pptpd_call {
     int sess_made, ip_up, auth_up, dead, down_done;
     int clear;     /* the call is to be cleared on the control connection */
     int ctrl_down; /* the control connection has it down already */
+
+    /* plugin radius.so: this call's RADIUS state (radius_calls.h). */
+    struct upppd_pptpd_rcall *rad;
 };
 
 /* One control connection. */
@@ -123,6 +128,7 @@ struct upppd_pptpd_server {
     uid_t orig_uid;
     /* Tests: no TUN (IP goes nowhere) when set. */
     int no_tun;
+    struct upppd_radius *rad; /* plugin radius.so (radius_calls.h), or NULL */
 };
 
 /* Bits of upppd_pptpd_server.logged. */

@@ -9,7 +9,8 @@
 #
 # Users (the "files" module): alice / alice-pw (Framed-IP-Address
 # 10.77.0.2, Class, Session-Timeout, Acct-Interim-Interval), bob / bob-pw
-# (no extras), carol / carol-pw (Session-Timeout 2). The mschap module returns MS-CHAP2-Success / MS-CHAP-Error
+# (no extras), carol / carol-pw (Session-Timeout 2), dave / dave-pw
+# (Idle-Timeout 2). The mschap module returns MS-CHAP2-Success / MS-CHAP-Error
 # and the MPPE keys (RFC 2548) with encryption required, 128 bits only.
 # Accounting goes to DIR/acct/detail.
 
@@ -30,6 +31,9 @@ bob Cleartext-Password := "bob-pw"
 
 carol Cleartext-Password := "carol-pw"
       Session-Timeout = 2
+
+dave Cleartext-Password := "dave-pw"
+      Idle-Timeout = 2
 USERS
     # Before FreeRADIUS 3.2.5 (Debian 12 has 3.2.1) Access answers carry a
     # Message-Authenticator only for EAP; adding one to the reply makes the
