@@ -256,7 +256,11 @@ if want sigterm; then
     # our TERM on to the probe.
     ip netns exec $C timeout 60 "$PROBE" 10.88.0.1 1723 call bob bob-pw 1 20 >"$T/term.out" 2>&1 &
     tp=$!
-    for _ in $(seq 100); do grep -q "calls_up=1" "$T/term.out" 2>/dev/null && break; sleep 0.1; done
+    # Up to 30 s: under a loaded CI host (the load case's 200 Stops, other
+    # suites in parallel) 10 s was not always enough, and a SIGTERM with no
+    # call up has no Stop to check.
+    for _ in $(seq 300); do grep -q "calls_up=1" "$T/term.out" 2>/dev/null && break; sleep 0.1; done
+    grep -q "calls_up=1" "$T/term.out" || bad sigterm "bob's call did not come up: $(cat "$T/term.out")"
     stops0=$(ids Stop)
     kill -TERM $SPID
     wait $SPID
