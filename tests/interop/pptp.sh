@@ -325,6 +325,17 @@ pv_upppd_client_start() {
     UP_PID=$!
 }
 
+# pv_wait_upppd_ip SECS: until upppd logs its addresses (IPCP open).
+pv_wait_upppd_ip() {
+    local i
+    for ((i = 0; i < $1 * 5; i++)); do
+        up_grep '^local  IP address' && return 0
+        kill -0 "$UP_PID" 2>/dev/null || return 1
+        sleep 0.2
+    done
+    return 1
+}
+
 case_c() {
     local auth=$1 bits=$2 mode=$3 killer=$4 variant=${5:-}
     local pass=$PASSWORD lossy=0 vmargs=() netem_note=
@@ -346,7 +357,10 @@ case_c() {
     pv_secrets "$CASE_DIR/srv-sec" "$PASSWORD"
     local script=-
     if [[ $variant != wrongpass ]]; then
-        pv_guest_script "$CASE_DIR/srv.sh" 5002 192.0.2.2 5001 "$BYTES"
+        # Under netem a connection attempt may take 30 s: losses keep
+        # stateful MPPE in reset cycles that can swallow a SYN and its
+        # retransmissions at 1 s and 3 s (5 s was seen to run out).
+        pv_guest_script "$CASE_DIR/srv.sh" 5002 192.0.2.2 5001 "$BYTES" $((lossy ? 30 : 5))
         script=$CASE_DIR/srv.sh
     fi
     pv_capture_start
@@ -374,6 +388,10 @@ case_c() {
         return 0
     fi
     vm_wait_marker srv link-up 90 || echo "  (no link-up on the pptpd guest)"
+    # pppd's IPCP can open before upppd's (under netem, when upppd's
+    # Configure-Ack from pppd is lost upppd retransmits after 3 s): the
+    # host's traffic starts once upppd has its addresses too.
+    pv_wait_upppd_ip 60 || echo "  (upppd's IPCP not open 60 s after pppd's)"
     t_up=$(since "$t0")
     pv_host_traffic srv 192.0.2.1 5001 5002
     vm_wait_marker srv test-exit 300
@@ -558,22 +576,9 @@ case_vms() {
     esac
 }
 
-list=0 slots=2
-while getopts "lj:" o; do
-    case $o in
-    l) list=1 ;;
-    j) slots=$OPTARG ;;
-    *) sed -n '2,/^set -uo/p' "$0" | sed '$d'; exit 2 ;;
-    esac
-done
-shift $((OPTIND - 1))
-cr_select "$@"
+cr_cli "$0" "$@"
 selected=("${CR_SELECTED[@]}")
-if ((list)); then
-    printf '%s\n' "${selected[@]}"
-    exit 0
-fi
-((${#selected[@]})) || { echo "no case matches: $*" >&2; exit 2; }
+slots=$CR_SLOTS
 if [[ $(id -u) != 0 ]]; then
     echo "pptp.sh: needs root (network namespaces, taps, TUN)" >&2
     exit 2
