@@ -32,6 +32,12 @@ pv_net_up() {
     ip netns del "$PV_NS" 2>/dev/null
     ip netns add "$PV_NS" || return 1
     ip -n "$PV_NS" link set lo up
+    # The host's TCP under stateful MPPE with loss: a Reset-Request round
+    # drops every packet in flight, so a retransmission can be lost again
+    # and the RTO doubles up to Linux's 120 s (a 78 s wait after an ACK was
+    # seen, upppd having delivered it). Linux 6.15+ lets a namespace cap
+    # that; older kernels keep the default (the sysctl is missing).
+    ip netns exec "$PV_NS" sysctl -qw net.ipv4.tcp_rto_max_ms=4000 2>/dev/null
     ip -n "$PV_NS" link add br0 type bridge || return 1
     # No STP and no forwarding delay: a port is forwarding at once.
     ip -n "$PV_NS" link set br0 type bridge stp_state 0 forward_delay 0

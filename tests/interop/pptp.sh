@@ -91,7 +91,11 @@ pv_host_traffic() {
     pv_in_ns ping -c 3 -i 0.2 -W 5 -M "do" -s $((mtu - 28)) "$peer" >"$f.pingmtu" 2>&1 || rc=$?
     echo "$rc $mtu" >"$f.pingmtu.rc"
     rc=0
-    pv_in_ns timeout 240 socat -u OPEN:"$f.to" TCP:"$peer":"$sport",retry=1000,interval=0.2 \
+    # linger: socat's close waits until the data is acked. Closed with
+    # data in flight the socket is an orphan, and Linux kills an orphan
+    # whose RTO has reached its cap (tcp_orphan_retries): with the cap of
+    # pv_net_up, under loss, the rest of the file was never retransmitted.
+    pv_in_ns timeout 240 socat -u OPEN:"$f.to" TCP:"$peer":"$sport",retry=1000,interval=0.2,linger=230 \
         2>"$f.send.err" || rc=$?
     echo "$rc" >"$f.send.rc"
     rc=0
@@ -603,6 +607,16 @@ T0=$(now)
 echo "pptp interop: ${#selected[@]} cases, $slots VM slots, upppd $PV_UPPPD"
 CR_TMP=$PV_TMP CR_VERBOSE=${PPTP_VERBOSE:-0} cr_run "$slots" case_vms
 echo
+# CI shows the head and the tail of a long output: a failed case's
+# negotiation, in short, goes last, where it is seen.
+for r in "$PV_TMP"/*.result; do
+    [[ -f $r ]] || continue
+    read -r verdict name _ <"$r"
+    [[ $verdict == FAIL && -f $PV_TMP/$name/upppd.log ]] || continue
+    echo "== $name: upppd's negotiation, in short"
+    grep -E '^(sent|rcvd) \[(IPCP|CCP Conf|LCP Term)|IP address|compression enabled|MPPE disabled|^summary|^pptp GRE' \
+        "$PV_TMP/$name/upppd.log" | head -40 | sed 's/^/    /'
+done
 echo "total $(since "$T0")s"
 echo "$CR_PASSED passed, $CR_FAILED failed"
 ((CR_FAILED == 0))
