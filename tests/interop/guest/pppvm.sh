@@ -95,6 +95,12 @@ pppvm_nc_send() {
     pppvm_mark nc-sent host=$_hst port=$_p bytes=$_n md5=$_h secs=$_secs tries=$_tries
 }
 
+# pppvm_netem_on: the NETEM impairment from now on (NETEM_AT=test; init
+# wrote the commands). Marker: netem PARAMS uptime= (netem-fail).
+pppvm_netem_on() {
+    [ -f /run/pppvm/netem-on ] && . /run/pppvm/netem-on
+}
+
 # pppvm_mtu_ping TARGET [COUNT]: ping with the largest ICMP payload that fits
 # the interface MTU unfragmented (MTU - 20 IPv4 - 8 ICMP).
 pppvm_mtu_ping() {
