@@ -687,6 +687,19 @@ void uppp_frame_input(struct uppp_session *s, const uint8_t *frame, size_t len, 
         s->stats.dropped_other++;
         return;
     }
+    /* pppd (main.c get_input): until authentication is over, everything
+     * but LCP, LQR and the authentication protocols is discarded, not
+     * Protocol-Rejected. An authenticator starts CCP and IPCP as soon as
+     * it sends its Success; when that Success is lost we are still
+     * authenticating when its CCP Configure-Request comes, and a reject
+     * makes it give up MPPE (pptpd's pppd closed the link, "MPPE required
+     * but peer negotiation failed"). Our Response is retransmitted, its
+     * Success comes again, and CCP's retransmission is then answered. */
+    if (s->phase <= UPPP_PHASE_AUTHENTICATE && proto != UPPP_PROTO_PAP &&
+        proto != UPPP_PROTO_CHAP && proto != UPPP_PROTO_EAP && proto != UPPP_PROTO_LQR) {
+        s->stats.dropped_other++;
+        return;
+    }
     switch (proto) {
     case UPPP_PROTO_PAP:
     case UPPP_PROTO_CHAP:

@@ -4,6 +4,7 @@
  * it more than once.
  */
 #include "cli.h"
+#include "conf.h"
 
 #include <uppp/err.h>
 #include <uppp/escape.h>
@@ -61,41 +62,6 @@ static void warn(struct upppd_pptpd_cli *cli, const struct flag *f)
     cli->warn(cli->warn_ctx, msg);
 }
 
-static int number(const char *s, int lo, int hi, int *out)
-{
-    if (*s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (errno || *end || v < lo || v > hi)
-        return -1;
-    *out = (int)v;
-    return 0;
-}
-
-static int quad(const char *s, uint32_t *out)
-{
-    uint32_t a = 0;
-    for (int i = 0; i < 4; i++) {
-        unsigned v = 0;
-        int digits = 0;
-        while (*s >= '0' && *s <= '9' && digits < 4) {
-            v = v * 10 + (unsigned)(*s++ - '0');
-            digits++;
-        }
-        if (digits == 0 || digits > 3 || v > 255)
-            return -1;
-        a = a << 8 | v;
-        if (i < 3 && *s++ != '.')
-            return -1;
-    }
-    if (*s)
-        return -1;
-    *out = a;
-    return 0;
-}
-
 static int apply(struct upppd_pptpd_cli *cli, const struct flag *f, const char *v)
 {
     char shown[128];
@@ -121,7 +87,7 @@ static int apply(struct upppd_pptpd_cli *cli, const struct flag *f, const char *
         cli->noipparam = 1;
         break;
     case 'l':
-        if (quad(v, &cli->listen) != 0) {
+        if (upppd_pptpd_parse_quad(v, &cli->listen) != 0) {
             uppp_escape(shown, sizeof(shown), v, strlen(v), UPPP_ESCAPE_VISIBLE);
             return fail(cli, "Invalid listening address: %s (a dotted quad)", shown);
         }
@@ -134,17 +100,17 @@ static int apply(struct upppd_pptpd_cli *cli, const struct flag *f, const char *
         cli->pidfile = v;
         break;
     case 's':
-        if (number(v, 1, 100000000, &(int){0}) != 0)
+        if (upppd_pptpd_parse_int(v, 1, 100000000, &(int){0}) != 0)
             return fail(cli, "-s/--speed: a number (the speed scripts are told)");
         cli->speed = v;
         break;
     case 't':
-        if (number(v, 1, 3600, &cli->stimeout_s) != 0)
+        if (upppd_pptpd_parse_int(v, 1, 3600, &cli->stimeout_s) != 0)
             return fail(cli, "-t/--stimeout: seconds from 1 to 3600");
         break;
     case 'C':
         /* pptpd: atoi, 0 or less means the default of 100. */
-        if (number(v, 0, UPPPD_PPTPD_CONNECTIONS_MAX, &cli->connections) != 0)
+        if (upppd_pptpd_parse_int(v, 0, UPPPD_PPTPD_CONNECTIONS_MAX, &cli->connections) != 0)
             return fail(cli, "-C/--connections: a number from 1 to %d",
                         UPPPD_PPTPD_CONNECTIONS_MAX);
         break;
@@ -160,7 +126,7 @@ static int apply(struct upppd_pptpd_cli *cli, const struct flag *f, const char *
             cli->runas = v;
             break;
         }
-        if (number(v, 1, 65535, &cli->port) != 0)
+        if (upppd_pptpd_parse_int(v, 1, 65535, &cli->port) != 0)
             return fail(cli, "--port: a TCP port from 1 to 65535");
         break;
     }

@@ -65,8 +65,8 @@ void upppd_pptpd_conf_free(struct upppd_pptpd_conf *c)
     c->local = c->remote = NULL;
 }
 
-/* A decimal in [lo, hi], the whole word. */
-static int parse_int(const char *s, int lo, int hi, int *out)
+/* conf.h */
+int upppd_pptpd_parse_int(const char *s, int lo, int hi, int *out)
 {
     if (*s < '0' || *s > '9')
         return -1;
@@ -79,8 +79,8 @@ static int parse_int(const char *s, int lo, int hi, int *out)
     return 0;
 }
 
-/* A dotted quad, each octet 0..255 written in decimal; host order. */
-static int parse_quad(const char *s, uint32_t *out)
+/* conf.h */
+int upppd_pptpd_parse_quad(const char *s, uint32_t *out)
 {
     uint32_t a = 0;
     for (int i = 0; i < 4; i++) {
@@ -116,7 +116,7 @@ static int ip_entry(const char *e, uint32_t *out, int max, int *n, char *err, si
     const char *dash = strchr(e, '-');
     if (dash == NULL) {
         uint32_t a;
-        if (parse_quad(e, &a) != 0) {
+        if (upppd_pptpd_parse_quad(e, &a) != 0) {
             visible(shown, sizeof(shown), e);
             /* pptpd would look a name up here (gethostbyname). */
             snprintf(err, errcap,
@@ -160,7 +160,8 @@ static int ip_entry(const char *e, uint32_t *out, int max, int *n, char *err, si
         return UPPP_ERR_PARSE;
     }
     *d = 0;
-    if (parse_int(f[rf], 0, 255, &lo) != 0 || parse_int(d + 1, 0, 255, &hi) != 0 || lo > hi) {
+    if (upppd_pptpd_parse_int(f[rf], 0, 255, &lo) != 0 ||
+        upppd_pptpd_parse_int(d + 1, 0, 255, &hi) != 0 || lo > hi) {
         visible(shown, sizeof(shown), e);
         snprintf(err, errcap, "bad IP range \"%s\" (each bound 0-255, low to high)", shown);
         return UPPP_ERR_PARSE;
@@ -174,7 +175,7 @@ static int ip_entry(const char *e, uint32_t *out, int max, int *n, char *err, si
         fields[rf] = num;
         snprintf(quad, sizeof(quad), "%s.%s.%s.%s", fields[0], fields[1], fields[2], fields[3]);
         uint32_t a;
-        if (parse_quad(quad, &a) != 0) {
+        if (upppd_pptpd_parse_quad(quad, &a) != 0) {
             visible(shown, sizeof(shown), e);
             snprintf(err, errcap, "bad IP range \"%s\"", shown);
             return UPPP_ERR_PARSE;
@@ -259,7 +260,7 @@ static int keyword(struct upppd_pptpd_conf *c, const char *name, unsigned line, 
         snprintf(c->pidfile, sizeof(c->pidfile), "%s", val);
         c->given |= UPPPD_PPTPD_GIVEN_PIDFILE;
     } else if (strcmp(kw, "listen") == 0) {
-        if (parse_quad(val, &c->listen) != 0) {
+        if (upppd_pptpd_parse_quad(val, &c->listen) != 0) {
             visible(shown, sizeof(shown), val);
             return fail(c, "%s:%u: Invalid listening address: %s (a dotted quad)", name, line,
                         shown);
@@ -267,7 +268,7 @@ static int keyword(struct upppd_pptpd_conf *c, const char *name, unsigned line, 
         c->given |= UPPPD_PPTPD_GIVEN_LISTEN;
     } else if (strcmp(kw, "connections") == 0) {
         /* pptpd: atoi, and 0 or less means the default. */
-        if (parse_int(val, 0, UPPPD_PPTPD_CONNECTIONS_MAX, &v) != 0)
+        if (upppd_pptpd_parse_int(val, 0, UPPPD_PPTPD_CONNECTIONS_MAX, &v) != 0)
             return fail(c, "%s:%u: connections: a number from 1 to %d", name, line,
                         UPPPD_PPTPD_CONNECTIONS_MAX);
         c->connections = v > 0 ? v : UPPPD_PPTPD_CONNECTIONS_DEFAULT;
@@ -276,7 +277,7 @@ static int keyword(struct upppd_pptpd_conf *c, const char *name, unsigned line, 
         /* pptpd 1.4.0 reads this keyword only while its stimeout is 0,
          * which it never is (the default is 10): the file's value has no
          * effect there. We honour it, as its man page says. */
-        if (parse_int(val, 1, 3600, &v) != 0)
+        if (upppd_pptpd_parse_int(val, 1, 3600, &v) != 0)
             return fail(c, "%s:%u: stimeout: seconds from 1 to 3600", name, line);
         c->stimeout_s = v;
         c->given |= UPPPD_PPTPD_GIVEN_STIMEOUT;
@@ -286,7 +287,7 @@ static int keyword(struct upppd_pptpd_conf *c, const char *name, unsigned line, 
     } else if (strcmp(kw, "noipparam") == 0) {
         c->noipparam = 1;
     } else if (strcmp(kw, "speed") == 0) {
-        if (parse_int(val, 1, 100000000, &v) != 0)
+        if (upppd_pptpd_parse_int(val, 1, 100000000, &v) != 0)
             return fail(c, "%s:%u: speed: a number", name, line);
         snprintf(c->speed, sizeof(c->speed), "%d", v);
     } else if (strcmp(kw, "localip") == 0 || strcmp(kw, "remoteip") == 0) {
@@ -295,19 +296,19 @@ static int keyword(struct upppd_pptpd_conf *c, const char *name, unsigned line, 
             return fail(c, "%s:%u: %s: an address list is needed", name, line, kw);
         snprintf(dst, UPPPD_PPTPD_LINE_MAX, "%s", val);
     } else if (strcmp(kw, "upppd-port") == 0) {
-        if (parse_int(val, 1, 65535, &c->port) != 0)
+        if (upppd_pptpd_parse_int(val, 1, 65535, &c->port) != 0)
             return fail(c, "%s:%u: upppd-port: a port from 1 to 65535", name, line);
     } else if (strcmp(kw, "upppd-calls-per-connection") == 0) {
-        if (parse_int(val, 1, 1024, &c->calls_per_connection) != 0)
+        if (upppd_pptpd_parse_int(val, 1, 1024, &c->calls_per_connection) != 0)
             return fail(c, "%s:%u: upppd-calls-per-connection: 1 to 1024", name, line);
     } else if (strcmp(kw, "upppd-max-msgs-per-sec") == 0) {
-        if (parse_int(val, 0, 100000, &c->max_msgs_per_sec) != 0)
+        if (upppd_pptpd_parse_int(val, 0, 100000, &c->max_msgs_per_sec) != 0)
             return fail(c, "%s:%u: upppd-max-msgs-per-sec: 0 (no limit) to 100000", name, line);
     } else if (strcmp(kw, "upppd-gre-timeout") == 0) {
-        if (parse_int(val, 1, 3600, &c->gre_timeout_s) != 0)
+        if (upppd_pptpd_parse_int(val, 1, 3600, &c->gre_timeout_s) != 0)
             return fail(c, "%s:%u: upppd-gre-timeout: seconds from 1 to 3600", name, line);
     } else if (strcmp(kw, "upppd-echo-interval") == 0) {
-        if (parse_int(val, 0, 3600, &c->echo_interval_s) != 0)
+        if (upppd_pptpd_parse_int(val, 0, 3600, &c->echo_interval_s) != 0)
             return fail(c, "%s:%u: upppd-echo-interval: seconds from 0 to 3600", name, line);
     } else if (strcmp(kw, "logwtmp") == 0 || strcmp(kw, "bcrelay") == 0 || strcmp(kw, "ppp") == 0) {
         warnf(c, "%s:%u: %s ignored: upppd-pptpd has no %s", name, line, kw,

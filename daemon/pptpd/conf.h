@@ -89,6 +89,14 @@ enum {
 };
 
 /* pptpd's defaults and ours; nothing allocated. */
+/* A decimal integer in [lo, hi], digits only (no sign, no spaces): 0, or
+ * -1 (*out untouched). Shared by pptpd.conf and the command line. */
+int upppd_pptpd_parse_int(const char *s, int lo, int hi, int *out);
+
+/* A dotted quad, each octet 0..255 in at most 3 decimal digits, in host
+ * order: 0, or -1 (*out untouched). */
+int upppd_pptpd_parse_quad(const char *s, uint32_t *out);
+
 void upppd_pptpd_conf_init(struct upppd_pptpd_conf *c);
 void upppd_pptpd_conf_free(struct upppd_pptpd_conf *c);
 

@@ -5,6 +5,11 @@
 # name) and run_one SPEC, which writes $CR_TMP/NAME.result ("PASS|FAIL NAME
 # ..."); its standard output goes to $CR_TMP/NAME.out.
 #
+#   cr_cli SCRIPT ARGS...   the command line both scripts take: [-l] [-j
+#                           SLOTS] [PATTERN...]; sets CR_SLOTS (2) and
+#                           CR_SELECTED, lists and exits with -l, exits 2
+#                           on a bad flag (printing SCRIPT's header) or
+#                           when no case matches
 #   cr_select PATTERN...    CR_SELECTED: the CASES whose names match a glob
 #                           (all of them without patterns)
 #   cr_run SLOTS WEIGHT_FN  run CR_SELECTED, WEIGHT_FN NAME printing the
@@ -29,6 +34,27 @@ cr_select() {
             fi
         done
     done
+}
+
+# shellcheck disable=SC2034 # CR_SLOTS is read by the calling script
+cr_cli() {
+    local script=$1 o list=0 OPTIND=1
+    shift
+    CR_SLOTS=2
+    while getopts "lj:" o; do
+        case $o in
+        l) list=1 ;;
+        j) CR_SLOTS=$OPTARG ;;
+        *) sed -n '2,/^set -uo/p' "$script" | sed '$d'; exit 2 ;;
+        esac
+    done
+    shift $((OPTIND - 1))
+    cr_select "$@"
+    if ((list)); then
+        printf '%s\n' "${CR_SELECTED[@]}"
+        exit 0
+    fi
+    ((${#CR_SELECTED[@]})) || { echo "no case matches: $*" >&2; exit 2; }
 }
 
 cr_one_slot() { echo 1; }

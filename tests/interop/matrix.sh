@@ -509,22 +509,9 @@ run_one() {
     fi
 }
 
-list=0 jobs=2
-while getopts "lj:" o; do
-    case $o in
-    l) list=1 ;;
-    j) jobs=$OPTARG ;;
-    *) sed -n '2,/^set -uo/p' "$0" | sed '$d'; exit 2 ;;
-    esac
-done
-shift $((OPTIND - 1))
-cr_select "$@"
+cr_cli "$0" "$@"
 selected=("${CR_SELECTED[@]}")
-if ((list)); then
-    printf '%s\n' "${selected[@]}"
-    exit 0
-fi
-((${#selected[@]})) || { echo "no case matches: $*" >&2; exit 2; }
+jobs=$CR_SLOTS
 
 if [[ $(id -u) != 0 || ! -c /dev/net/tun ]]; then
     echo "matrix.sh: needs root and /dev/net/tun (network namespaces, TUN)" >&2

@@ -15,10 +15,13 @@
 #   pv_vm_start NAME TAP ADDR OPTIONS SECRETS SCRIPT KEY=VALUE...
 #                         vm_start with the PPTP overlay and a NIC on TAP,
 #                         the guest's eth0 at ADDR/24
-#   pv_guest_script FILE RECV_PORT PEER SEND_PORT BYTES
-#                         the guest's test: listen on RECV_PORT, ping PEER
-#                         (56 bytes, then the largest unfragmented size),
-#                         send BYTES to PEER:SEND_PORT, report counters
+#   pv_guest_script FILE RECV_PORT PEER SEND_PORT BYTES [CONNECT [NETEM]]
+#                         the guest's test: (with NETEM=1 first turn the
+#                         guest's netem on: NETEM_AT=test) listen on
+#                         RECV_PORT, ping PEER (56 bytes, then the largest
+#                         unfragmented size), send BYTES to PEER:SEND_PORT
+#                         (CONNECT: seconds one connection attempt may
+#                         take, 5), report counters
 #   pv_in_ns COMMAND...   run in PV_NS
 
 PV_HOST_IP=10.99.0.1
@@ -30,6 +33,12 @@ pv_net_up() {
     ip netns del "$PV_NS" 2>/dev/null
     ip netns add "$PV_NS" || return 1
     ip -n "$PV_NS" link set lo up
+    # The host's TCP under stateful MPPE with loss: a Reset-Request round
+    # drops every packet in flight, so a retransmission can be lost again
+    # and the RTO doubles up to Linux's 120 s (a 78 s wait after an ACK was
+    # seen, upppd having delivered it). Linux 6.15+ lets a namespace cap
+    # that; older kernels keep the default (the sysctl is missing).
+    ip netns exec "$PV_NS" sysctl -qw net.ipv4.tcp_rto_max_ms=4000 2>/dev/null
     ip -n "$PV_NS" link add br0 type bridge || return 1
     # No STP and no forwarding delay: a port is forwarding at once.
     ip -n "$PV_NS" link set br0 type bridge stp_state 0 forward_delay 0
@@ -65,13 +74,14 @@ pv_vm_start() {
 }
 
 pv_guest_script() {
-    local f=$1 rport=$2 peer=$3 sport=$4 bytes=$5
+    local f=$1 rport=$2 peer=$3 sport=$4 bytes=$5 cw=${6:-5} netem=${7:-0}
     cat >"$f" <<EOF
 rc=0
+[ $netem = 1 ] && pppvm_netem_on
 pppvm_nc_recv $rport 240 & rpid=\$!
 pppvm_ping $peer 3 || rc=1
 pppvm_mtu_ping $peer 3 || rc=1
-pppvm_nc_send $peer $sport $bytes 240 || rc=1
+pppvm_nc_send $peer $sport $bytes 240 $cw || rc=1
 wait \$rpid || rc=1
 s=/sys/class/net/\$PPPVM_IFACE/statistics
 pppvm_mark stats rx_packets=\$(cat \$s/rx_packets) tx_packets=\$(cat \$s/tx_packets)

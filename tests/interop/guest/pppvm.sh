@@ -62,12 +62,15 @@ pppvm_nc_recv() {
     return 1
 }
 
-# pppvm_nc_send HOST PORT BYTES [TIMEOUT]: send BYTES random bytes in one
-# TCP connection. Connecting is retried until TIMEOUT, so the receiver may
-# start listening after the sender starts. Marker:
+# pppvm_nc_send HOST PORT BYTES [TIMEOUT [CONNECT]]: send BYTES random
+# bytes in one TCP connection. Connecting is retried until TIMEOUT, so the
+# receiver may start listening after the sender starts; one attempt waits
+# CONNECT seconds (5) for the handshake: a lossy stateful-MPPE link can
+# drop a SYN and its first retransmissions (1 s, 3 s) in reset cycles.
+# Marker:
 #   nc-sent host= port= bytes= md5= secs= tries=   (nc-send-fail on failure)
 pppvm_nc_send() {
-    _hst=$1 _p=$2 _n=$3 _w=${4:-60}
+    _hst=$1 _p=$2 _n=$3 _w=${4:-60} _cw=${5:-5}
     head -c "$_n" /dev/urandom >/tmp/nc-send.$_p
     _h=$(md5sum </tmp/nc-send.$_p | cut -d' ' -f1)
     _start=$(pppvm_uptime)
@@ -75,7 +78,7 @@ pppvm_nc_send() {
     while :; do
         _tries=$((_tries + 1))
         _t0=$(pppvm_uptime)
-        timeout "$_w" nc -w 5 "$_hst" "$_p" </tmp/nc-send.$_p >/dev/null 2>/tmp/nc-send.err
+        timeout "$_w" nc -w "$_cw" "$_hst" "$_p" </tmp/nc-send.$_p >/dev/null 2>/tmp/nc-send.err
         _rc=$?
         _t1=$(pppvm_uptime)
         [ "$_rc" = 0 ] && break
@@ -90,6 +93,12 @@ pppvm_nc_send() {
     done
     _secs=$(awk "BEGIN{printf \"%.2f\", $_t1 - $_t0}")
     pppvm_mark nc-sent host=$_hst port=$_p bytes=$_n md5=$_h secs=$_secs tries=$_tries
+}
+
+# pppvm_netem_on: the NETEM impairment from now on (NETEM_AT=test; init
+# wrote the commands). Marker: netem PARAMS uptime= (netem-fail).
+pppvm_netem_on() {
+    [ -f /run/pppvm/netem-on ] && . /run/pppvm/netem-on
 }
 
 # pppvm_mtu_ping TARGET [COUNT]: ping with the largest ICMP payload that fits
