@@ -444,9 +444,9 @@ static void mppe_timer(struct uppp_session *s, void *st, uint64_t now)
 
 /* pppd's failure texts (ccp.c), which admins grep for; plain ones where the
  * link carries on (mppe-optional). When we asked for MPPC alone (no
- * strength to offer) the texts name MPPC, as mpd5 names the protocol it
- * negotiated: "peer refused MPPE" would send the admin after encryption
- * that was never asked for. Encryption required always names MPPE. */
+ * strength to offer) the texts name MPPC: "peer refused MPPE" would send
+ * the admin after encryption that was never asked for. Encryption
+ * required always names MPPE. */
 static const char *mppe_fail_text(const void *st, enum uppp_ccp_fail k, int required)
 {
     const struct uppp_ccp_mppe *c = st;
