@@ -22,22 +22,34 @@ void upppd_log_open(struct upppd_log *lg, const char *ident, int use_syslog, int
     lg->journal = 0;
     if (use_syslog)
         openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
-    if (logfile != NULL && logfile[0] != '\0') {
-        lg->file_fd = open(logfile, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-        if (lg->file_fd < 0)
-            upppd_logf(lg, LOG_ERR, "Can't open log file %s: %s", logfile, strerror(errno));
-    }
+    upppd_log_open_file(lg, logfile);
+}
+
+void upppd_log_open_file(struct upppd_log *lg, const char *logfile)
+{
+    if (logfile == NULL || logfile[0] == '\0')
+        return;
+    if (lg->file_fd >= 0)
+        close(lg->file_fd);
+    lg->file_fd = open(logfile, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (lg->file_fd < 0)
+        upppd_logf(lg, LOG_ERR, "Can't open log file %s: %s", logfile, strerror(errno));
 }
 
 /* systemd.exec(5): JOURNAL_STREAM is "device:inode" of the stream it
  * connected stdout/stderr to; a redirected stderr no longer matches. */
-int upppd_log_journal_detect(struct upppd_log *lg)
+static int stderr_is_journal(void)
 {
     const char *js = getenv("JOURNAL_STREAM");
     unsigned long long dev, ino;
     struct stat st;
-    if (js == NULL || sscanf(js, "%llu:%llu", &dev, &ino) != 2 || fstat(2, &st) != 0 ||
-        (unsigned long long)st.st_dev != dev || (unsigned long long)st.st_ino != ino)
+    return js != NULL && sscanf(js, "%llu:%llu", &dev, &ino) == 2 && fstat(2, &st) == 0 &&
+           (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
+int upppd_log_journal_detect(struct upppd_log *lg)
+{
+    if (!stderr_is_journal())
         return 0;
     if (lg->use_syslog)
         closelog();
@@ -90,27 +102,56 @@ static size_t neutralise(char *out, size_t cap, const char *line)
     return o;
 }
 
+/* A line as it goes out: neutralised, with its newline, and room for
+ * "<N>" kept in front. */
+struct out_line {
+    char buf[4 + 1100];
+    size_t n; /* the line and its newline, at buf + 3 */
+};
+
+static void out_line_set(struct out_line *ol, const char *line)
+{
+    ol->n = neutralise(ol->buf + 3, sizeof(ol->buf) - 3, line);
+    ol->buf[3 + ol->n++] = '\n';
+}
+
+/* To a stream, with the sd-daemon(3) level prefix if it is the journal's. */
+static void out_line_write(struct out_line *ol, int fd, int journal, int level)
+{
+    if (!journal) {
+        write_all(fd, ol->buf + 3, ol->n);
+        return;
+    }
+    ol->buf[0] = '<';
+    ol->buf[1] = (char)('0' + (level & 7));
+    ol->buf[2] = '>';
+    write_all(fd, ol->buf, ol->n + 3);
+}
+
 void upppd_log_line(struct upppd_log *lg, int level, const char *line)
 {
     if (level >= LOG_DEBUG && !lg->debug)
         return;
-    /* Room for "<N>" in front, written only to the journal stream. */
-    char out[4 + 1100];
-    char *buf = out + 3;
-    size_t n = neutralise(buf, sizeof(out) - 3, line);
+    struct out_line ol;
+    out_line_set(&ol, line);
     if (lg->use_syslog)
-        syslog(level, "%s", buf);
-    buf[n++] = '\n';
-    if (lg->fd >= 0 && lg->journal) {
-        out[0] = '<';
-        out[1] = (char)('0' + (level & 7));
-        out[2] = '>';
-        write_all(lg->fd, out, n + 3);
-    } else if (lg->fd >= 0) {
-        write_all(lg->fd, buf, n);
-    }
+        syslog(level, "%.*s", (int)ol.n - 1, ol.buf + 3);
+    if (lg->fd >= 0)
+        out_line_write(&ol, lg->fd, lg->journal, level);
     if (lg->file_fd >= 0)
-        write_all(lg->file_fd, buf, n);
+        write_all(lg->file_fd, ol.buf + 3, ol.n);
+}
+
+void upppd_log_stderr(int level, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    struct out_line ol;
+    out_line_set(&ol, line);
+    out_line_write(&ol, 2, stderr_is_journal(), level);
 }
 
 void upppd_log_id_line(struct upppd_log *lg, const char *id, int level, const char *line)

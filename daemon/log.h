@@ -23,6 +23,11 @@ struct upppd_log {
 /* ident: the program name for syslog. */
 void upppd_log_open(struct upppd_log *lg, const char *ident, int use_syslog, int fd,
                     const char *logfile);
+/* Open (append, create 0600) the log file too; a failure is logged to
+ * the other targets. NULL or "" does nothing. upppd_log_open() does this
+ * with its logfile; the daemons do it after upppd_log_journal_detect(),
+ * so that under systemd the failure carries its level like every line. */
+void upppd_log_open_file(struct upppd_log *lg, const char *logfile);
 void upppd_log_close(struct upppd_log *lg);
 /* If $JOURNAL_STREAM names our stderr (systemd set it), switch to journal
  * mode: stderr only, no syslog, the log file kept. Returns 1 if switched. */
@@ -31,6 +36,14 @@ int upppd_log_journal_detect(struct upppd_log *lg);
 void upppd_log_line(struct upppd_log *lg, int level, const char *line);
 void upppd_logf(struct upppd_log *lg, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Before the log is open (a bad option, a refused environment, a
+ * warning while the options are read): one line to stderr, neutralised
+ * as upppd_log_line() does, with its level's "<N>" prefix when stderr is
+ * a journal stream ($JOURNAL_STREAM names it, as systemd sets it) so
+ * journald files it at that level like every later line; plain
+ * otherwise (a terminal, a file, a pipe). The caller's text says who
+ * speaks ("upppd: warning: ..."). */
+void upppd_log_stderr(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A line of one session among many: "[id] line". id names it (a call id
  * and the peer's name, say); it is escaped here, whatever it holds, so
  * 1,000 sessions' lines can be told apart with grep or journalctl -g. */

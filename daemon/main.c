@@ -28,7 +28,7 @@
 static void warn_stderr(void *ctx, const char *msg)
 {
     (void)ctx;
-    fprintf(stderr, "upppd: warning: %s\n", msg);
+    upppd_log_stderr(LOG_WARNING, "upppd: warning: %s", msg);
 }
 
 static void store_log(void *ctx, int level, const char *msg)
@@ -110,11 +110,11 @@ static int refuse_setid(void)
 {
     if (getuid() == geteuid() && getgid() == getegid())
         return 0;
-    fprintf(stderr,
-            "upppd: refusing to run setuid or setgid (real uid %u, effective uid %u): upppd "
-            "does not implement pppd's privileged options; remove the setuid bit and run "
-            "it as root\n",
-            (unsigned)getuid(), (unsigned)geteuid());
+    upppd_log_stderr(LOG_ERR,
+                     "upppd: refusing to run setuid or setgid (real uid %u, effective uid %u): "
+                     "upppd does not implement pppd's privileged options; remove the setuid bit "
+                     "and run it as root",
+                     (unsigned)getuid(), (unsigned)geteuid());
     return -1;
 }
 
@@ -130,7 +130,8 @@ static void drop_env_unless_root(void)
     for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
         if (getenv(vars[i]) != NULL) {
             /* Only the name: the value is the caller's, unescaped. */
-            fprintf(stderr, "upppd: warning: %s ignored: only root may set it\n", vars[i]);
+            upppd_log_stderr(LOG_WARNING, "upppd: warning: %s ignored: only root may set it",
+                             vars[i]);
             unsetenv(vars[i]);
         }
 }
@@ -156,7 +157,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (rc != 0) {
-        fprintf(stderr, "upppd: %s\n", o.error);
+        upppd_log_stderr(LOG_ERR, "upppd: %s", o.error);
         upppd_opts_free(&o);
         return upppd_opts_exit_status(rc);
     }
@@ -173,12 +174,14 @@ int main(int argc, char **argv)
     int logfd = o.logfd;
     if (o.notty && logfd == 1)
         logfd = -1; /* pppd: not to the fd that carries the link */
-    upppd_log_open(&lg, "upppd", 1, logfd, o.logfile[0] ? o.logfile : NULL);
+    upppd_log_open(&lg, "upppd", 1, logfd, NULL);
     lg.debug = o.debug > 0;
     /* Under systemd: the journal stream (stderr) instead of syslog and
-     * logfd (log.h), so journald stores each line once; a logfile stays. */
+     * logfd (log.h), so journald stores each line once; a logfile stays,
+     * opened after that so a failure to open it is told the same way. */
     if (o.nodetach || o.notty)
         upppd_log_journal_detect(&lg);
+    upppd_log_open_file(&lg, o.logfile);
 
     if (uppp_crypto_init() != 0) {
         upppd_logf(&lg, LOG_ERR, "%s", uppp_crypto_status());

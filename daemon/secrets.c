@@ -8,6 +8,8 @@
 
 #include "crypto.h" /* uppp_memzero */
 
+#include <uppp/hex.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -68,31 +70,17 @@ void upppd_secrets_free(struct upppd_secrets *s)
     free(s);
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int upppd_secret_from_word(const char *word, struct uppp_secret *out)
 {
     memset(out, 0, sizeof(*out));
     if (strncmp(word, nthash_prefix, sizeof(nthash_prefix) - 1) == 0) {
+        /* Exactly 32 digits: a short, long or odd one is refused, not
+         * padded or cut (uppp_hex_decode wipes what it wrote). */
         const char *h = word + sizeof(nthash_prefix) - 1;
-        if (strlen(h) != 32)
+        if (uppp_hex_decode(out->nt_hash, sizeof(out->nt_hash), h, strlen(h)) !=
+            (int)sizeof(out->nt_hash)) {
+            uppp_memzero(out, sizeof(*out));
             return UPPP_ERR_PARSE;
-        for (int i = 0; i < 16; i++) {
-            int hi = hexval(h[2 * i]), lo = hexval(h[2 * i + 1]);
-            if (hi < 0 || lo < 0) {
-                uppp_memzero(out, sizeof(*out));
-                return UPPP_ERR_PARSE;
-            }
-            out->nt_hash[i] = (uint8_t)(hi << 4 | lo);
         }
         out->kind = UPPP_SECRET_NTHASH;
         return 0;

@@ -7,6 +7,8 @@
 
 #include "crypto.h" /* uppp_memzero */
 
+#include <uppp/hex.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -54,17 +56,6 @@ static int is_space(int c)
 static int is_octal(int c)
 {
     return c >= '0' && c <= '7';
-}
-
-static int hex_value(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 static void warnf(struct upppd_words *w, const char *fmt, ...)
@@ -168,8 +159,8 @@ int upppd_words_next(struct upppd_words *w, char word[UPPPD_WORD_MAX], unsigned 
                 } else if (c == 'x') {
                     value = 0;
                     c = get(w);
-                    for (int n = 0; n < 2 && c != END && hex_value(c) >= 0; n++) {
-                        value = (value << 4) + hex_value(c);
+                    for (int n = 0; n < 2 && c != END && uppp_hex_digit(c) >= 0; n++) {
+                        value = (value << 4) + uppp_hex_digit(c);
                         c = get(w);
                     }
                     have_next = 1;

@@ -30,6 +30,7 @@
  * re-challenge and change-password paths, not only the parsers.
  */
 #include <uppp/err.h>
+#include <uppp/hex.h>
 #include <uppp/mschap.h>
 #include <uppp/session.h>
 
@@ -246,12 +247,8 @@ static size_t make_chpw(struct fz *z, uint8_t *b, uint8_t *code)
     if (z->method == UPPP_AUTH_MSCHAP_V2) {
         const char *c = strstr(z->fail_msg, "C=");
         uint8_t ch[16];
-        if (c == NULL || strlen(c) < 34)
+        if (c == NULL || strlen(c) < 34 || uppp_hex_decode(ch, sizeof(ch), c + 2, 32) != 16)
             return 0;
-        for (int i = 0; i < 16; i++) {
-            char t[3] = {c[2 + 2 * i], c[3 + 2 * i], 0};
-            ch[i] = (uint8_t)strtoul(t, NULL, 16);
-        }
         memset(b, 0, 582);
         if (uppp_encrypt_pw_block_with_password_hash(NEWPW, strlen(NEWPW), oldh, rnd, b) != 0 ||
             uppp_nt_password_hash_encrypted_with_block(oldh, newh, b + 516) != 0)

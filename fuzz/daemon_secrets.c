@@ -2,7 +2,10 @@
  * Fuzz the secrets-file parser with arbitrary text, then look up secrets
  * for names taken from the parsed lines and for unknown names, with every
  * method, and check addresses. "@/path" secrets are turned into plain
- * ones first so that the input cannot make us read files.
+ * ones first so that the input cannot make us read files. The input's
+ * start, as an "nthash:" secret, also checks the hex decoder behind that
+ * form against a reading of its own: accepted exactly when it is 32 hex
+ * digits, and then the hash is what they spell.
  */
 #include "secrets.h"
 
@@ -17,8 +20,36 @@ static const unsigned methods[] = {UPPP_AUTH_PAP, UPPP_AUTH_CHAP_MD5, UPPP_AUTH_
 static const uint32_t addrs[] = {0x0a000001, 0x0a0000ff, 0xc0a80101, 0x7f000001,
                                  0xe0000001, 0x00000000, 0xffffffff};
 
+static void check_nthash_word(const uint8_t *data, size_t size)
+{
+    static const char digits[] = "0123456789abcdef";
+    char word[7 + 40 + 1] = "nthash:";
+    size_t n = size < 40 ? size : 40;
+    memcpy(word + 7, data, n);
+    word[7 + n] = 0;
+    size_t len = strlen(word + 7);
+    int hex = len == 32;
+    for (size_t i = 0; hex && i < len; i++)
+        hex = word[7 + i] != 0 && strchr("0123456789abcdefABCDEF", word[7 + i]) != NULL;
+    struct uppp_secret out;
+    int rc = upppd_secret_from_word(word, &out);
+    if ((rc == 0) != hex)
+        abort();
+    if (rc != 0)
+        return;
+    for (size_t i = 0; i < 32; i++) {
+        int v = out.nt_hash[i / 2] >> (i % 2 ? 0 : 4) & 15;
+        char c = word[7 + i];
+        if (c >= 'A' && c <= 'F')
+            c = (char)(c - 'A' + 'a');
+        if (digits[v] != c || out.kind != UPPP_SECRET_NTHASH)
+            abort();
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    check_nthash_word(data, size);
     struct upppd_secrets *s = NULL;
     if (upppd_secrets_parse(&s, (const char *)data, size, "fuzz", NULL, NULL) != 0)
         return 0;

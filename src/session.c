@@ -372,6 +372,9 @@ static void ccp_is_failed(struct uppp_session *s, const char *why)
     }
     if (s->cfg.mppe == UPPP_MPPE_OPTIONAL)
         uppp_log(s, UPPP_LOG_WARN, "%s; mppe-optional: continuing WITHOUT encryption", why);
+    else if (s->cfg.mppe == UPPP_MPPE_OFF)
+        /* Only MPPC alone was asked for: the link carries on as it is. */
+        uppp_log(s, UPPP_LOG_NOTICE, "%s; continuing without compression", why);
     start_ncps(s);
 }
 

@@ -8,6 +8,7 @@
  * arguments (with a usage message on stderr).
  */
 #include <uppp/err.h>
+#include <uppp/hex.h>
 #include <uppp/mppe_keys.h>
 #include <uppp/mschap.h>
 
@@ -177,30 +178,10 @@ __attribute__((noreturn)) static void runtime_error(const char *what, int rc)
     exit(1);
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Exactly 2 * len hex digits into out[len], or a usage error naming opt. */
 static void parse_hex(const char *opt, const char *text, uint8_t *out, size_t len)
 {
-    size_t n = strlen(text);
-    int ok = n == 2 * len;
-    for (size_t i = 0; ok && i < len; i++) {
-        int hi = hex_value(text[2 * i]), lo = hex_value(text[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            ok = 0;
-        else
-            out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    if (!ok)
+    if (uppp_hex_decode(out, len, text, strlen(text)) != (int)len)
         usage_error("%s: expected %zu hex digits (%zu octets)", opt, 2 * len, len);
 }
 

@@ -43,7 +43,7 @@ static void warn_cb(void *ctx, const char *msg)
     if (g_log)
         upppd_logf(g_log, LOG_WARNING, "%s", msg);
     else
-        fprintf(stderr, "upppd-pptpd: warning: %s\n", msg);
+        upppd_log_stderr(LOG_WARNING, "upppd-pptpd: warning: %s", msg);
 }
 
 struct sig {
@@ -114,7 +114,8 @@ static void drop_env_unless_root(void)
         return;
     for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
         if (getenv(vars[i]) != NULL) {
-            fprintf(stderr, "upppd-pptpd: warning: %s ignored: only root may set it\n", vars[i]);
+            upppd_log_stderr(LOG_WARNING, "upppd-pptpd: warning: %s ignored: only root may set it",
+                             vars[i]);
             unsetenv(vars[i]);
         }
 }
@@ -138,7 +139,7 @@ static int load_ppp_options(struct upppd_opts *o, const struct upppd_pptpd_conf 
     if (rc == 0)
         rc = upppd_opts_finish(o);
     if (rc != 0) {
-        fprintf(stderr, "upppd-pptpd: PPP options: %s\n", o->error);
+        upppd_log_stderr(LOG_ERR, "upppd-pptpd: PPP options: %s", o->error);
         return -1;
     }
     if (o->debug)
@@ -223,7 +224,7 @@ static int detach(void)
 int main(int argc, char **argv)
 {
     if (getuid() != geteuid() || getgid() != getegid()) {
-        fprintf(stderr, "upppd-pptpd: refusing to run setuid or setgid; run it as root\n");
+        upppd_log_stderr(LOG_ERR, "upppd-pptpd: refusing to run setuid or setgid; run it as root");
         return 1;
     }
     drop_env_unless_root();
@@ -240,7 +241,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (rc != 0) {
-        fprintf(stderr, "upppd-pptpd: %s\n", cli.error);
+        upppd_log_stderr(LOG_ERR, "upppd-pptpd: %s", cli.error);
         return 1;
     }
 
@@ -265,7 +266,7 @@ int main(int argc, char **argv)
     if (rc == 0)
         rc = upppd_pptpd_conf_finish(&conf);
     if (rc != 0) {
-        fprintf(stderr, "upppd-pptpd: %s\n", conf.error);
+        upppd_log_stderr(LOG_ERR, "upppd-pptpd: %s", conf.error);
         upppd_pptpd_conf_free(&conf);
         return 1;
     }
@@ -277,12 +278,14 @@ int main(int argc, char **argv)
     }
 
     struct upppd_log lg;
-    upppd_log_open(&lg, "upppd-pptpd", 1, cli.foreground ? 2 : -1, o.logfile[0] ? o.logfile : NULL);
+    upppd_log_open(&lg, "upppd-pptpd", 1, cli.foreground ? 2 : -1, NULL);
     lg.debug = conf.debug || o.debug > 0;
     /* Under systemd (-f, stderr a journal stream): lines go to the journal
-     * once, with their levels, not to syslog as well (log.h). */
+     * once, with their levels, not to syslog as well (log.h); the log
+     * file after that, so a failure to open it is told the same way. */
     if (cli.foreground)
         upppd_log_journal_detect(&lg);
+    upppd_log_open_file(&lg, o.logfile);
     g_log = &lg;
     struct upppd_privsep ps = {.fd = -1, .pid = -1};
     struct upppd_secret_store helper_store;

@@ -22,6 +22,7 @@
 #include "crypto.h"
 
 #include <uppp/err.h>
+#include <uppp/hex.h>
 #include <uppp/mschap.h>
 
 #include <stdio.h>
@@ -36,31 +37,6 @@ static void hex_upper(char *out, const uint8_t *p, size_t n)
         out[2 * i + 1] = digits[p[i] & 15];
     }
     out[2 * n] = '\0';
-}
-
-static int hex_val(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Exactly 2 * n hex digits at p into out. */
-static int hex_decode(const char *p, size_t plen, uint8_t *out, size_t n)
-{
-    if (plen != 2 * n)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        int hi = hex_val(p[2 * i]), lo = hex_val(p[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return 0;
 }
 
 /* UTF-16LE (units code units) to UTF-8 in out (cap octets, NUL added).
@@ -582,7 +558,7 @@ int uppp_chapms_handle_failure(struct uppp_session *s, struct uppp_chap_client *
         uint8_t c[16];
         uint8_t next = (uint8_t)(id + 1); /* RFC 2759 7: Failure's id plus 1 */
         if (cs->method == UPPP_AUTH_MSCHAP_V2 && f.has_v && f.v >= UPPP_MSV2_CHPW_VERSION &&
-            f.has_c && hex_decode(f.c, f.clen, c, 16) == 0) {
+            f.has_c && uppp_hex_decode(c, sizeof(c), f.c, f.clen) == (int)sizeof(c)) {
             uppp_log(s, UPPP_LOG_NOTICE, "MS-CHAP: password expired; changing it");
             if (send_chpw_v2(s, cs, next, c) == 0)
                 return 1;

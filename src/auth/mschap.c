@@ -5,6 +5,7 @@
  */
 #include <uppp/mschap.h>
 #include <uppp/err.h>
+#include <uppp/hex.h>
 
 #include "crypto.h"
 #include "utf16.h"
@@ -309,28 +310,13 @@ int uppp_generate_authenticator_response(const char *password, size_t password_l
     return rc;
 }
 
-static int hex_nibble(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 /* "S=" and 40 hex digits, exactly 42 octets, to the 20-octet value. */
 static int parse_authenticator_response(const char *s, size_t len, uint8_t out[UPPP_SHA1_LEN])
 {
     if (s == NULL || len != UPPP_MSCHAP_AUTH_RESPONSE_LEN || s[0] != 'S' || s[1] != '=')
         return UPPP_ERR_PARSE;
-    for (int i = 0; i < UPPP_SHA1_LEN; i++) {
-        int hi = hex_nibble(s[2 + 2 * i]), lo = hex_nibble(s[3 + 2 * i]);
-        if (hi < 0 || lo < 0)
-            return UPPP_ERR_PARSE;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
+    if (uppp_hex_decode(out, UPPP_SHA1_LEN, s + 2, len - 2) != UPPP_SHA1_LEN)
+        return UPPP_ERR_PARSE;
     return 0;
 }
 

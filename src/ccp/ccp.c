@@ -73,7 +73,7 @@ static size_t state_size(void)
 static const char *fail_text(const struct uppp_session *s, enum uppp_ccp_fail k)
 {
     const struct uppp_ccp *c = &s->ccp;
-    return c->method->fail_text(k, s->cfg.mppe == UPPP_MPPE_REQUIRED || c->in_force);
+    return c->method->fail_text(c->st, k, s->cfg.mppe == UPPP_MPPE_REQUIRED || c->in_force);
 }
 
 void uppp_ccp_note_failure(struct uppp_session *s, enum uppp_ccp_fail k)

@@ -133,8 +133,9 @@ struct uppp_ccp_method {
     int (*encrypts)(const void *st);
     /* Fill its part of the status. */
     void (*status)(const void *st, struct uppp_status *out);
-    /* Failure texts, pppd's where the link then closes (required: 1). */
-    const char *(*fail_text)(enum uppp_ccp_fail kind, int required);
+    /* Failure texts, pppd's where the link then closes (required: 1);
+     * st says what was being negotiated (MPPE, or MPPC alone). */
+    const char *(*fail_text)(const void *st, enum uppp_ccp_fail kind, int required);
 };
 
 /* The methods, in the order they are offered (ccp.c). */

@@ -443,9 +443,24 @@ static void mppe_timer(struct uppp_session *s, void *st, uint64_t now)
 #define STRENGTHS (UPPP_MPPE_OPT_S | UPPP_MPPE_OPT_M | UPPP_MPPE_OPT_L)
 
 /* pppd's failure texts (ccp.c), which admins grep for; plain ones where the
- * link carries on (mppe-optional). */
-static const char *mppe_fail_text(enum uppp_ccp_fail k, int required)
+ * link carries on (mppe-optional). When we asked for MPPC alone (no
+ * strength to offer) the texts name MPPC: "peer refused MPPE" would send
+ * the admin after encryption that was never asked for. Encryption
+ * required always names MPPE. */
+static const char *mppe_fail_text(const void *st, enum uppp_ccp_fail k, int required)
 {
+    const struct uppp_ccp_mppe *c = st;
+    if (!required && c->allowed == 0 && c->mppc_ok) {
+        switch (k) {
+        case UPPP_CCP_FAIL_REFUSED:
+            return "peer refused MPPC";
+        case UPPP_CCP_FAIL_NEGOTIATION:
+            return "MPPC negotiation with peer failed";
+        case UPPP_CCP_FAIL_NOT_AVAILABLE:
+            break;
+        }
+        return "MPPC not available";
+    }
     switch (k) {
     case UPPP_CCP_FAIL_REFUSED:
         return required ? "MPPE required but peer refused" : "peer refused MPPE";
@@ -526,6 +541,7 @@ static void mppe_resetci(struct uppp_session *s, void *st)
         c->want.bits |= C_BIT;
     c->got.on = 0;
     c->asked_stateful = 0;
+    c->said_no_mppc = 0;
 }
 
 static size_t mppe_addci(struct uppp_session *s, void *st, uint8_t *buf, size_t cap)
@@ -580,9 +596,19 @@ static int mppe_reqci(struct uppp_session *s, void *st, const uint8_t *o, size_t
                       size_t *nsug)
 {
     struct uppp_ccp_mppe *c = st;
-    if ((c->allowed == 0 && !c->mppc_ok) || olen != UPPP_CCP_OPT_MPPE_LEN)
+    if (olen != UPPP_CCP_OPT_MPPE_LEN)
         return UPPP_CONFREJ;
     uint32_t n = uppp_get32(o + 2);
+    if ((n & C_BIT) && !(n & STRENGTHS) && !c->mppc_ok && !c->said_no_mppc) {
+        /* The peer asks for compression alone, which we do not do: say
+         * so in MPPC's name (the Reject, or the Nak to encryption, that
+         * follows would otherwise only show up as MPPE bits). Once per
+         * negotiation, not per retransmission. */
+        c->said_no_mppc = 1;
+        uppp_log(s, UPPP_LOG_INFO, "Refusing MPPC requested by peer (mppc not enabled)");
+    }
+    if (c->allowed == 0 && !c->mppc_ok)
+        return UPPP_CONFREJ;
     int verdict = UPPP_CONFACK;
     /* RFC 3078 section 2: D is obsolete and SHOULD NOT be accepted, C is
      * MPPC (RFC 2118: kept if we do it), the reserved bits MUST be 0: Nak

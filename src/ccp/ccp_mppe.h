@@ -58,6 +58,7 @@ struct uppp_ccp_mppe {
 
     /* ---- MPPC (RFC 2118): the C bit of the same option; ccp_mppc.c ---- */
     int mppc_ok;                     /* we negotiate C (config mppc) */
+    int said_no_mppc;                /* logged refusing the peer's MPPC, this negotiation */
     struct uppp_mppc_comp *comp;     /* what we send is compressed */
     struct uppp_mppc_decomp *decomp; /* what we receive is */
     uint8_t *cbuf;                   /* compressed, before encryption */

@@ -155,6 +155,8 @@ mru_case() {
     ip netns exec "$NS_B" ping -c 2 -s 1872 -M "do" -W 2 "$IP_A" >/dev/null || err="$err ping-B-A-1900"
     kill -TERM "$A_PID"
     e2e_wait_exit 20
+    # No MPPC here: the summary does not claim it.
+    grep -q "summary: .*mppc" "$d/a.log" && err="$err summary-claims-mppc"
     if [ -z "$err" ]; then e2e_ok "$c"; else e2e_fail "$c" "$err"; fi
 }
 mru_case stateless
@@ -204,6 +206,9 @@ mppc_case() {
     if [ -z "$sent" ] || [ "$sent" -ge "$size" ]; then
         err="$err not-compressed-$sent-of-$size"
     fi
+    # The summary says MPPC ran, after the words scripts already parse.
+    grep -qE "summary: .*, mppe 128 $mode, exit [0-9]+ \(.*\), mppc\$" "$d/a.log" ||
+        err="$err summary-without-mppc"
     if [ -z "$err" ]; then e2e_ok "$c ($size octets of text in $sent on the link)"; else e2e_fail "$c" "$err"; fi
 }
 mppc_case stateful

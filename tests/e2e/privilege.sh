@@ -4,7 +4,11 @@
 #    option (so `file /etc/shadow` cannot print the file's first word);
 #  - UPPPD_ETC, UPPPD_RUNDIR and UPPPD_LOCKDIR are ignored unless the
 #    caller is root;
-#  - scripts/demo.sh never prints its generated password.
+#  - scripts/demo.sh never prints its generated password;
+#  - what upppd and upppd-pptpd say before their log is open (option
+#    errors, warnings, the two refusals above) carries its syslog level as
+#    "<N>" when stderr is a journal stream, as systemd runs them, and is
+#    plain otherwise.
 #
 #   sudo tests/e2e/privilege.sh build/normal/daemon/upppd [CASE-PATTERN]
 #
@@ -79,6 +83,48 @@ env_case() {
     e2e_result "$c" "$err" "$out"
 }
 env_case
+
+# journal_run FILE CMD...: CMD with stderr appended to FILE and
+# JOURNAL_STREAM naming FILE, as systemd names the stream it connects.
+journal_run() {
+    local f=$1
+    shift
+    JOURNAL_STREAM=$(stat -c '%d:%i' "$f") "$@" 2>>"$f" </dev/null >/dev/null
+}
+
+early_lines_case() {
+    local c=early-lines-journal
+    want "$c" || return 0
+    local d="$E2E_TMP/$c" err="" j plain pptpd
+    pptpd=$(dirname "$UPPPD")/pptpd/upppd-pptpd
+    mkdir -p "$d"
+    j="$d/journal"
+    plain="$d/plain"
+    : >"$j"
+    : >"$plain"
+    journal_run "$j" "$E2E_TMP/upppd-plain" notty dryrun plugin radattr.so
+    journal_run "$j" "$E2E_TMP/upppd-plain" notty nosuch-option
+    journal_run "$j" as_nobody env UPPPD_ETC="$d" "$E2E_TMP/upppd-plain" notty dryrun
+    journal_run "$j" as_nobody "$E2E_TMP/upppd-suid" notty dryrun
+    grep -q '^<4>upppd: warning: plugin radattr.so' "$j" || err="$err no-<4>-option-warning"
+    grep -q "^<3>upppd: unrecognized option 'nosuch-option'" "$j" || err="$err no-<3>-option-error"
+    grep -q '^<4>upppd: warning: UPPPD_ETC ignored' "$j" || err="$err no-<4>-env-warning"
+    grep -q '^<3>upppd: refusing to run setuid' "$j" || err="$err no-<3>-setuid-refusal"
+    if [ -x "$pptpd" ]; then
+        journal_run "$j" "$pptpd" --nosuch-flag
+        grep -q '^<3>upppd-pptpd: unknown option --nosuch-flag' "$j" || err="$err no-<3>-pptpd-error"
+    fi
+    # Every line of the journal stream has its level.
+    grep -qv '^<[0-7]>' "$j" && err="$err unprefixed-line"
+    # On anything else (here a file, no JOURNAL_STREAM): no prefix.
+    "$E2E_TMP/upppd-plain" notty dryrun plugin radattr.so 2>>"$plain" </dev/null >/dev/null
+    "$E2E_TMP/upppd-plain" notty nosuch-option 2>>"$plain" </dev/null >/dev/null
+    grep -q '^upppd: warning: plugin radattr.so' "$plain" || err="$err plain-warning-changed"
+    grep -q "^upppd: unrecognized option 'nosuch-option'" "$plain" || err="$err plain-error-changed"
+    grep -q '<[0-7]>' "$plain" && err="$err PREFIX-WITHOUT-JOURNAL"
+    e2e_result "$c" "$err" "$(cat "$j" "$plain")"
+}
+early_lines_case
 
 # scripts/demo.sh with this binary: the password it generates must not be
 # in its output, only the 0600 file it names.

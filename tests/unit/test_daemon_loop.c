@@ -8,6 +8,7 @@
  * (RFC 2759), brings up MPPE-128 (RFC 3078) and IPCP (RFC 1332), carries a
  * packet each way, and closes with a Terminate exchange (RFC 1661 5.5). */
 #include "testutil.h"
+#include "sess_end.h"
 
 #include "loop.h"
 #include "sess.h"
@@ -25,16 +26,7 @@
 #define NPAIRS 50
 #endif
 
-struct end {
-    struct upppd_sess sess;
-    int idx, server;
-    int ip_up, ccp_up, dead;
-    unsigned got;
-    uint8_t last[256];
-    size_t last_len;
-};
-
-static struct end ends[2 * NPAIRS];
+static struct sess_end ends[2 * NPAIRS];
 
 static void packet_for(int idx, int reply, uint8_t *pkt, size_t len)
 {
@@ -46,30 +38,9 @@ static void packet_for(int idx, int reply, uint8_t *pkt, size_t len)
         pkt[i] = (uint8_t)(idx * 7 + (int)i + reply);
 }
 
-static void on_event(void *user, const struct uppp_event *ev)
-{
-    struct end *e = user;
-    if (ev->type == UPPP_EVENT_IP_UP)
-        e->ip_up = 1;
-    else if (ev->type == UPPP_EVENT_CCP_UP)
-        e->ccp_up = 1;
-    else if (ev->type == UPPP_EVENT_DEAD)
-        e->dead = 1;
-}
-
-static void on_deliver(void *user, uint16_t proto, const uint8_t *pkt, size_t len)
-{
-    struct end *e = user;
-    assert_int_equal(proto, UPPP_PROTO_IP);
-    assert_true(len <= sizeof(e->last));
-    memcpy(e->last, pkt, len);
-    e->last_len = len;
-    e->got++;
-}
-
 static int on_secret(void *user, const struct uppp_secret_query *q, struct uppp_secret *out)
 {
-    struct end *e = user;
+    struct sess_end *e = user;
     char want[32];
     snprintf(want, sizeof(want), "client%d", e->idx);
     /* Each pair has its own password, so a session mixed up with another
@@ -122,40 +93,10 @@ static int count_timerfds(void)
     return n;
 }
 
-static int all(int (*pred)(const struct end *))
-{
-    for (int i = 0; i < 2 * NPAIRS; i++)
-        if (!pred(&ends[i]))
-            return 0;
-    return 1;
-}
-
-static int is_running(const struct end *e)
-{
-    return e->ip_up && e->ccp_up;
-}
-
-static int got_one(const struct end *e)
-{
-    return e->got >= 1;
-}
-
-static int is_dead(const struct end *e)
-{
-    return e->dead && upppd_sess_is_dead(&e->sess);
-}
-
 /* Run passes until pred holds for every end, at most 30 s of real time. */
-static void run_until(struct upppd_loop *l, int (*pred)(const struct end *))
+static void run_until(struct upppd_loop *l, int (*pred)(const struct sess_end *))
 {
-    uint64_t until = upppd_loop_now() + 30000;
-    while (!all(pred)) {
-        assert_true(upppd_loop_now() < until);
-        assert_true(upppd_loop_run_once(l, 1000) >= 0);
-    }
-    if (getenv("LOOP_DEBUG"))
-        fprintf(stderr, "phase done after %llu ms\n",
-                (unsigned long long)(upppd_loop_now() + 30000 - until));
+    se_run_until(l, ends, 2 * NPAIRS, sizeof(ends[0]), pred);
 }
 
 static void test_fifty_sessions_one_loop(void **state)
@@ -169,14 +110,14 @@ static void test_fifty_sessions_one_loop(void **state)
         assert_int_equal(
             socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, &fds[2 * p]), 0);
         for (int side = 0; side < 2; side++) {
-            struct end *e = &ends[2 * p + side];
+            struct sess_end *e = &ends[2 * p + side];
             memset(e, 0, sizeof(*e));
             e->idx = p;
             e->server = side == 0;
             struct uppp_config cfg;
             config(&cfg, p, e->server);
             struct upppd_sess_ops ops = {
-                .user = e, .event = on_event, .deliver = on_deliver, .get_secret = on_secret};
+                .user = e, .event = se_on_event, .deliver = se_on_deliver, .get_secret = on_secret};
             assert_int_equal(upppd_sess_init(&e->sess, &loop, &cfg, &ops), 0);
             int fd = fds[2 * p + side];
             assert_int_equal(upppd_sess_attach(&e->sess, fd, fd, -1, NULL), 0);
@@ -186,7 +127,7 @@ static void test_fifty_sessions_one_loop(void **state)
     for (int i = 0; i < 2 * NPAIRS; i++)
         upppd_sess_start(&ends[i].sess, now);
 
-    run_until(&loop, is_running);
+    run_until(&loop, se_is_running);
     /* One timerfd for the whole loop, however many sessions; every
      * session's deadline (LCP echo, at least) is in the one heap. */
     assert_int_equal(count_timerfds(), timerfds_before + 1);
@@ -212,9 +153,9 @@ static void test_fifty_sessions_one_loop(void **state)
         assert_int_equal(upppd_sess_send_ip(&ends[2 * p + 1].sess, UPPP_PROTO_IP, pkt, sizeof(pkt)),
                          0);
     }
-    run_until(&loop, got_one);
+    run_until(&loop, se_got_one);
     for (int i = 0; i < 2 * NPAIRS; i++) {
-        struct end *e = &ends[i];
+        struct sess_end *e = &ends[i];
         assert_int_equal(e->got, 1);
         packet_for(e->idx, e->server, pkt, sizeof(pkt));
         assert_int_equal(e->last_len, sizeof(pkt));
@@ -228,7 +169,7 @@ static void test_fifty_sessions_one_loop(void **state)
         assert_int_equal(uppp_session_close(ends[2 * p].sess.s, "done", now), 0);
         upppd_sess_touch(&ends[2 * p].sess);
     }
-    run_until(&loop, is_dead);
+    run_until(&loop, se_is_dead);
     for (int i = 0; i < 2 * NPAIRS; i++) {
         struct uppp_status st;
         uppp_session_status(ends[i].sess.s, &st);

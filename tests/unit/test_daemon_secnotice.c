@@ -1,16 +1,13 @@
-/* The security notices at network up (daemon/secnotice.c) and the journal
- * form of the log (daemon/log.c): a table of negotiated outcomes and the
- * notices each must give, read back from a real pipe; a session id in
- * front of each line, escaped; "<5>" level prefixes when $JOURNAL_STREAM
- * names stderr, and none when it names another stream. */
+/* The security notices at network up (daemon/secnotice.c): a table of
+ * negotiated outcomes and the notices each must give, read back from a
+ * real pipe; a session id in front of each line, escaped. The journal
+ * form of the log is in test_daemon_log.c. */
 #include "testutil.h"
 
 #include "log.h"
 #include "secnotice.h"
 
 #include <stdio.h>
-#include <stdlib.h>
-#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -81,52 +78,11 @@ static void test_session_id(void **state)
     assert_true(strncmp(out, "[call 17 al\\033ce] Security: no MPPE", 36) == 0);
 }
 
-/* Log one line with stderr on a pipe and JOURNAL_STREAM naming it (or
- * not); returns what came out of the pipe. */
-static void journal_line(int name_it)
-{
-    int p[2], saved = dup(2);
-    assert_int_equal(pipe(p), 0);
-    dup2(p[1], 2);
-    close(p[1]);
-    struct stat st;
-    assert_int_equal(fstat(2, &st), 0);
-    char js[64];
-    snprintf(js, sizeof(js), "%llu:%llu", (unsigned long long)st.st_dev,
-             (unsigned long long)st.st_ino + (name_it ? 0 : 1));
-    setenv("JOURNAL_STREAM", js, 1);
-    struct upppd_log lg;
-    upppd_log_open(&lg, "test", 0, 1, NULL);
-    int on = upppd_log_journal_detect(&lg);
-    assert_int_equal(on, name_it);
-    if (!on)
-        lg.fd = 2; /* to read it back here */
-    upppd_log_line(&lg, LOG_NOTICE, "Connect: ppp0 <--> /dev/pts/3");
-    upppd_log_line(&lg, LOG_ERR, "LCP: timeout");
-    upppd_log_close(&lg);
-    unsetenv("JOURNAL_STREAM");
-    dup2(saved, 2);
-    close(saved);
-    ssize_t r = read(p[0], out, sizeof(out) - 1);
-    close(p[0]);
-    out[r > 0 ? r : 0] = '\0';
-}
-
-static void test_journal_stream(void **state)
-{
-    (void)state;
-    journal_line(1);
-    assert_string_equal(out, "<5>Connect: ppp0 <--> /dev/pts/3\n<3>LCP: timeout\n");
-    journal_line(0);
-    assert_string_equal(out, "Connect: ppp0 <--> /dev/pts/3\nLCP: timeout\n");
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_session_id),
-        cmocka_unit_test(test_journal_stream),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

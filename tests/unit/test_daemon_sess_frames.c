@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include "netns_util.h"
 #include "testutil.h"
+#include "sess_end.h"
 
 #include "gre_sock.h"
 #include "loop.h"
@@ -27,14 +28,10 @@
 #define QMAX 64
 
 struct end {
-    struct upppd_sess sess;
+    struct sess_end se; /* first: the session callbacks' user is the end */
     struct end *peer;
-    int server;
-    int ip_up, ccp_up, dead, params;
+    int params;
     struct uppp_link_params lp;
-    unsigned got;
-    uint8_t last[256];
-    size_t last_len;
     /* memory link: frames waiting for the end of the pass */
     uint8_t q[QMAX][1600];
     size_t qlen[QMAX];
@@ -50,27 +47,6 @@ struct end {
 static struct end ends[2];
 static struct upppd_defer wire;
 static struct upppd_loop *wire_loop;
-
-static void on_event(void *user, const struct uppp_event *ev)
-{
-    struct end *e = user;
-    if (ev->type == UPPP_EVENT_IP_UP)
-        e->ip_up = 1;
-    else if (ev->type == UPPP_EVENT_CCP_UP)
-        e->ccp_up = 1;
-    else if (ev->type == UPPP_EVENT_DEAD)
-        e->dead = 1;
-}
-
-static void on_deliver(void *user, uint16_t proto, const uint8_t *pkt, size_t len)
-{
-    struct end *e = user;
-    assert_int_equal(proto, UPPP_PROTO_IP);
-    assert_true(len <= sizeof(e->last));
-    memcpy(e->last, pkt, len);
-    e->last_len = len;
-    e->got++;
-}
 
 static void on_link_params(void *user, const struct uppp_link_params *p)
 {
@@ -137,7 +113,7 @@ static void wire_run(struct upppd_defer *d)
         int n = e->nq;
         e->nq = 0;
         for (int k = 0; k < n; k++)
-            upppd_sess_input_frame(&e->peer->sess, e->q[k], e->qlen[k]);
+            upppd_sess_input_frame(&e->peer->se.sess, e->q[k], e->qlen[k]);
     }
 }
 
@@ -166,7 +142,7 @@ static void gre_output(void *user, const uint8_t *pkt, size_t len)
 static void gre_deliver(void *user, const uint8_t *payload, size_t len)
 {
     struct end *e = user;
-    upppd_sess_input_frame(&e->sess, payload, len);
+    upppd_sess_input_frame(&e->se.sess, payload, len);
 }
 
 static void gre_recv(struct upppd_gre_call *c, const uint8_t *gre, size_t len, uint64_t now)
@@ -183,33 +159,9 @@ static void gre_fire(struct upppd_loop_timer *t, uint64_t now)
     gre_arm(e);
 }
 
-static int both(int (*pred)(const struct end *))
+static void run_until(struct upppd_loop *l, int (*pred)(const struct sess_end *))
 {
-    return pred(&ends[0]) && pred(&ends[1]);
-}
-
-static int is_running(const struct end *e)
-{
-    return e->ip_up && e->ccp_up;
-}
-
-static int got_one(const struct end *e)
-{
-    return e->got >= 1;
-}
-
-static int is_dead(const struct end *e)
-{
-    return e->dead && upppd_sess_is_dead(&e->sess);
-}
-
-static void run_until(struct upppd_loop *l, int (*pred)(const struct end *))
-{
-    uint64_t until = upppd_loop_now() + 30000;
-    while (!both(pred)) {
-        assert_true(upppd_loop_now() < until);
-        assert_true(upppd_loop_run_once(l, 1000) >= 0);
-    }
+    se_run_until(l, ends, 2, sizeof(ends[0]), pred);
 }
 
 static void setup_ends(struct upppd_loop *l, upppd_sess_send_frame_fn send)
@@ -219,17 +171,17 @@ static void setup_ends(struct upppd_loop *l, upppd_sess_send_frame_fn send)
     for (int i = 0; i < 2; i++) {
         struct end *e = &ends[i];
         memset(e, 0, sizeof(*e));
-        e->server = i == 0;
+        e->se.server = i == 0;
         e->peer = &ends[1 - i];
         struct uppp_config cfg;
-        config(&cfg, e->server);
+        config(&cfg, e->se.server);
         struct upppd_sess_ops ops = {.user = e,
-                                     .event = on_event,
-                                     .deliver = on_deliver,
+                                     .event = se_on_event,
+                                     .deliver = se_on_deliver,
                                      .get_secret = on_secret,
                                      .link_params = on_link_params};
-        assert_int_equal(upppd_sess_init(&e->sess, l, &cfg, &ops), 0);
-        assert_int_equal(upppd_sess_attach_frames(&e->sess, -1, NULL, send, e), 0);
+        assert_int_equal(upppd_sess_init(&e->se.sess, l, &cfg, &ops), 0);
+        assert_int_equal(upppd_sess_attach_frames(&e->se.sess, -1, NULL, send, e), 0);
     }
 }
 
@@ -237,12 +189,12 @@ static void setup_ends(struct upppd_loop *l, upppd_sess_send_frame_fn send)
 static void exercise(struct upppd_loop *l)
 {
     uint64_t now = upppd_loop_now();
-    upppd_sess_start(&ends[0].sess, now);
-    upppd_sess_start(&ends[1].sess, now);
-    run_until(l, is_running);
+    upppd_sess_start(&ends[0].se.sess, now);
+    upppd_sess_start(&ends[1].se.sess, now);
+    run_until(l, se_is_running);
     for (int i = 0; i < 2; i++) {
         struct uppp_status st;
-        uppp_session_status(ends[i].sess.s, &st);
+        uppp_session_status(ends[i].se.sess.s, &st);
         assert_int_equal(st.phase, UPPP_PHASE_RUNNING);
         assert_int_equal(st.mppe_bits, 128);
         /* LCP opened and said so; a frame link negotiates no ACCM, so
@@ -253,24 +205,24 @@ static void exercise(struct upppd_loop *l)
     }
     uint8_t pkt[200];
     packet_for(0, pkt, sizeof(pkt));
-    assert_int_equal(upppd_sess_send_ip(&ends[0].sess, UPPP_PROTO_IP, pkt, sizeof(pkt)), 0);
+    assert_int_equal(upppd_sess_send_ip(&ends[0].se.sess, UPPP_PROTO_IP, pkt, sizeof(pkt)), 0);
     packet_for(1, pkt, sizeof(pkt));
-    assert_int_equal(upppd_sess_send_ip(&ends[1].sess, UPPP_PROTO_IP, pkt, sizeof(pkt)), 0);
-    run_until(l, got_one);
+    assert_int_equal(upppd_sess_send_ip(&ends[1].se.sess, UPPP_PROTO_IP, pkt, sizeof(pkt)), 0);
+    run_until(l, se_got_one);
     for (int i = 0; i < 2; i++) {
-        packet_for(ends[i].server, pkt, sizeof(pkt));
-        assert_int_equal(ends[i].got, 1);
-        assert_int_equal(ends[i].last_len, sizeof(pkt));
-        assert_memory_equal(ends[i].last, pkt, sizeof(pkt));
+        packet_for(ends[i].se.server, pkt, sizeof(pkt));
+        assert_int_equal(ends[i].se.got, 1);
+        assert_int_equal(ends[i].se.last_len, sizeof(pkt));
+        assert_memory_equal(ends[i].se.last, pkt, sizeof(pkt));
     }
-    assert_int_equal(uppp_session_close(ends[0].sess.s, "done", upppd_loop_now()), 0);
-    upppd_sess_touch(&ends[0].sess);
-    run_until(l, is_dead);
+    assert_int_equal(uppp_session_close(ends[0].se.sess.s, "done", upppd_loop_now()), 0);
+    upppd_sess_touch(&ends[0].se.sess);
+    run_until(l, se_is_dead);
     /* LCP left Opened: reported again. */
     for (int i = 0; i < 2; i++)
         assert_int_equal(ends[i].params, 2);
     struct uppp_status st;
-    uppp_session_status(ends[1].sess.s, &st);
+    uppp_session_status(ends[1].se.sess.s, &st);
     assert_int_equal(st.end, UPPP_END_HANGUP);
 }
 
@@ -282,7 +234,7 @@ static void test_frames_in_memory(void **state)
     setup_ends(&l, mem_send);
     exercise(&l);
     for (int i = 0; i < 2; i++)
-        upppd_sess_free(&ends[i].sess);
+        upppd_sess_free(&ends[i].se.sess);
     upppd_loop_undefer(&l, &wire);
     assert_int_equal(l.heap.n, 0);
     upppd_loop_fini(&l);
@@ -326,7 +278,7 @@ static void test_frames_over_gre(void **state)
         assert_int_equal(st->rx_lost, 0);
         assert_int_equal(e->gs->st.rx_unknown, 0);
         assert_int_equal(e->gs->st.tx_errors, 0);
-        upppd_sess_free(&e->sess);
+        upppd_sess_free(&e->se.sess);
         upppd_loop_timer_cancel(&l, &e->gre_timer);
         upppd_gre_sock_unregister(e->gs, &e->call);
         uppp_pptp_gre_del(e->gre);

@@ -5,7 +5,8 @@
  * take fewer octets on the wire; loss, duplicates and reordering on the
  * link, after which Reset-Requests (stateful) or the per-packet flush
  * (stateless) bring both histories back; and a peer without mppc, which
- * gets plain MPPE. Two sessions in memory (session_harness.h).
+ * gets plain MPPE, or refuses MPPC alone in MPPC's name. Two sessions in
+ * memory (session_harness.h).
  */
 #include "testutil.h"
 #include "session_harness.h"
@@ -222,9 +223,15 @@ static void test_peer_without_mppc(void **state)
     th_free(&l);
 
     /* MPPC alone offered to a peer that does not do it: CCP ends with
-     * nothing agreed and the link carries IP in the clear. */
+     * nothing agreed and the link carries IP in the clear. Both ends say
+     * it was MPPC that was refused, and neither speaks of MPPE, which
+     * nobody asked for. */
     start(&l, MPPC_ALONE, 0, 6);
     check_status(&l, 0, 0, 0);
+    assert_non_null(strstr(l.a.logbuf, "peer refused MPPC; continuing without compression"));
+    assert_non_null(strstr(l.b.logbuf, "Refusing MPPC requested by peer (mppc not enabled)"));
+    assert_null(strstr(l.a.logbuf, "MPPE"));
+    assert_null(strstr(l.b.logbuf, "MPPE"));
     struct tally c = {0};
     traffic(&l, 10, &s, &c);
     assert_int_equal(c.intact, c.sent);

@@ -13,6 +13,7 @@
 #include "testutil.h"
 
 #include <uppp/err.h>
+#include <uppp/hex.h>
 #include <uppp/mppe.h>
 #include <uppp/mppe_keys.h>
 
@@ -36,17 +37,6 @@ struct capture {
     struct frame f[MAX_FRAMES];
 };
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Reads "<t> <A>P|P>A> wire=... ppp=<hex> fcs=ok" lines; keeps ppp=. */
 static void load_capture(const char *name, struct capture *cap)
 {
@@ -68,11 +58,13 @@ static void load_capture(const char *name, struct capture *cap)
         assert_true(cap->n < MAX_FRAMES);
         struct frame *f = &cap->f[cap->n++];
         f->a_to_p = dir[0] == 'A';
-        f->len = 0;
-        for (const char *p = ppp + 5; hexval(p[0]) >= 0 && hexval(p[1]) >= 0; p += 2) {
-            assert_true(f->len < MAX_FRAME);
-            f->ppp[f->len++] = (uint8_t)(hexval(p[0]) << 4 | hexval(p[1]));
-        }
+        const char *hex = ppp + 5;
+        size_t digits = 0;
+        while (uppp_hex_digit((unsigned char)hex[digits]) >= 0)
+            digits++;
+        int n = uppp_hex_decode(f->ppp, MAX_FRAME, hex, digits & ~(size_t)1);
+        assert_true(n >= 0);
+        f->len = (size_t)n;
     }
     fclose(fp);
     assert_true(cap->n > 0);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <ctype.h>
 #include <cmocka.h>
+#include <uppp/hex.h>
 
 /* Parse hex (spaces allowed) into out; returns the number of bytes, or fails
  * the test if the text is not hex or does not fit. */
@@ -19,10 +20,7 @@ static inline size_t tu_hex(const char *hex, uint8_t *out, size_t cap)
     for (const char *p = hex; *p; p++) {
         if (isspace((unsigned char)*p))
             continue;
-        int v = isdigit((unsigned char)*p) ? *p - '0'
-                : (tolower((unsigned char)*p) >= 'a' && tolower((unsigned char)*p) <= 'f')
-                    ? tolower((unsigned char)*p) - 'a' + 10
-                    : -1;
+        int v = uppp_hex_digit((unsigned char)*p);
         assert_true(v >= 0);
         if (hi < 0) {
             hi = v;

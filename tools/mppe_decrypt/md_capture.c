@@ -6,11 +6,11 @@
  */
 #include "md_capture.h"
 #include "md_ip.h"
-#include "md_keys.h"
 #include "md_pptp.h"
 #include "md_wire.h"
 
 #include <uppp/err.h>
+#include <uppp/hex.h>
 
 #include <pcap/pcap.h>
 #include <stdarg.h>
@@ -253,20 +253,23 @@ static int hex_next_unit(struct md_input *in, struct md_unit *u)
             in->skipped++;
             continue;
         }
-        size_t n = 0;
-        for (const char *p = ppp + 5; md_hexval(p[0]) >= 0 && md_hexval(p[1]) >= 0; p += 2) {
-            if (n == MD_MAX_FRAME) {
-                set_err(in, "hex dump: a frame longer than %d octets", MD_MAX_FRAME);
-                return UPPP_ERR_PARSE;
-            }
-            in->buf[n++] = (uint8_t)(md_hexval(p[0]) << 4 | md_hexval(p[1]));
+        /* The frame is the run of digit pairs after ppp=; an odd last
+         * digit is not part of it. */
+        const char *hex = ppp + 5;
+        size_t digits = 0;
+        while (uppp_hex_digit((unsigned char)hex[digits]) >= 0)
+            digits++;
+        int n = uppp_hex_decode(in->buf, MD_MAX_FRAME, hex, digits & ~(size_t)1);
+        if (n < 0) {
+            set_err(in, "hex dump: a frame longer than %d octets", MD_MAX_FRAME);
+            return UPPP_ERR_PARSE;
         }
         memset(u, 0, sizeof(*u));
         u->ts_us = (uint64_t)(t * 1e6 + 0.5);
         u->dir = dir;
         u->kind = MD_UNIT_FRAME;
         u->data = in->buf;
-        u->len = n;
+        u->len = (size_t)n;
         return 1;
     }
     return 0;

@@ -7,6 +7,7 @@
 #include "md_keys.h"
 
 #include <uppp/err.h>
+#include <uppp/hex.h>
 #include <uppp/mppe_keys.h>
 #include <uppp/mschap.h>
 
@@ -72,26 +73,7 @@ int md_keys_derive(const struct md_handshake *h, const struct md_creds *c,
     return rc;
 }
 
-int md_hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int md_keys_parse_hex16(const char *s, uint8_t out[16])
 {
-    if (strlen(s) != 32)
-        return UPPP_ERR_PARSE;
-    for (int i = 0; i < 16; i++) {
-        int hi = md_hexval(s[2 * i]), lo = md_hexval(s[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return UPPP_ERR_PARSE;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return 0;
+    return uppp_hex_decode(out, 16, s, strlen(s)) == 16 ? 0 : UPPP_ERR_PARSE;
 }

@@ -59,9 +59,6 @@ int md_keys_check_password(const struct md_handshake *h, const char *pw, size_t 
 int md_keys_derive(const struct md_handshake *h, const struct md_creds *c,
                    struct md_session_keys *k);
 
-/* The value of one hex digit, or -1. */
-int md_hexval(int c);
-
 /* Parse exactly 32 hex digits into 16 octets. Returns 0 or UPPP_ERR_PARSE. */
 int md_keys_parse_hex16(const char *s, uint8_t out[16]);
 
