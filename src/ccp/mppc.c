@@ -20,32 +20,28 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define HIST UPPP_MPPC_HIST
+#ifndef HASH_BITS
 #define HASH_BITS 12
-#define HASH_SIZE (1u << HASH_BITS)
-#define WAYS UPPP_MPPC_CANDIDATES
-/* A match this long ends the search. */
-#define GOOD_ENOUGH 32
-/* Positions inside a match indexed for later ones. */
-#ifndef INSERT_MAX
-#define INSERT_MAX 2
 #endif
+#define HASH_SIZE (1u << HASH_BITS)
 /* After 2^SKIP_SHIFT positions in a row without a match, look only at every
  * other one, and so on. */
 #ifndef SKIP_SHIFT
 #define SKIP_SHIFT 5
 #endif
-/* Octets after the history that 8-octet loads may touch (never used). */
-#define SLACK 8
+/* Octets after the history that 16-octet loads may touch (never used). */
+#define SLACK 16
 
 struct uppp_mppc_comp {
     uint8_t hist[HIST + SLACK];
-    /* For each hash of 3 octets, the last WAYS positions that had it, the
-     * newest first. Entries left from before a flush or wrap are not
-     * cleared: every candidate is checked against the history itself and
-     * must lie before the position being matched. */
-    uint16_t bkt[HASH_SIZE][WAYS];
+    /* For each hash of 3 octets, the last two positions that had it: the
+     * newest in the low 16 bits. */
+    uint32_t tab[HASH_SIZE];
     unsigned pos; /* where the next packet goes */
     int flush;    /* the next packet starts an empty history, with A */
 };
@@ -89,81 +85,100 @@ int uppp_mppc_comp_flush_pending(const struct uppp_mppc_comp *c)
     return c != NULL && c->flush;
 }
 
-/* The 3 octets at p as a number (4 are read: hist has SLACK after it). */
-static inline uint32_t load3(const uint8_t *p)
+static inline void store_be64(uint8_t *p, uint64_t v)
 {
-    uint32_t v;
-    memcpy(&v, p, 4);
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    return v & 0xffffffu;
-#else
-    return v >> 8;
+    v = __builtin_bswap64(v);
 #endif
+    memcpy(p, &v, 8);
 }
 
-static inline unsigned hash3(const uint8_t *p)
-{
-    return (load3(p) * 2654435761u) >> (32 - HASH_BITS);
-}
-
-/* Position i becomes a bucket's newest entry; its oldest goes. */
-static inline void insert(uint16_t *b, unsigned i)
-{
-    for (int k = WAYS - 1; k > 0; k--)
-        b[k] = b[k - 1];
-    b[0] = (uint16_t)i;
-}
-
-/* Bits out, most significant first, 32 at a time; full once out of room. */
+/*
+ * Bits out, most significant first. acc holds n bits at its top; after
+ * each token its whole octets go out, so n < 8 between tokens and a token
+ * (at most 40 bits) always fits. Output counts only if it is shorter than
+ * the input: at most cap = len - 1 octets. While o + 8 <= cap the whole
+ * octets go out as one 8-octet store (the octets past them are rewritten
+ * by the next store); near the end one at a time, and the first that
+ * would pass cap ends the packet's compression.
+ */
 struct bitw {
     uint64_t acc;
-    unsigned n; /* bits in acc not yet written */
-    uint8_t *o, *end;
-    int full;
+    unsigned n;
+    size_t o;   /* octets written to out */
+    size_t cap; /* at most this many */
+    uint8_t *out;
 };
 
-static inline void put(struct bitw *w, uint32_t v, unsigned nb)
+static inline void put(struct bitw *w, uint64_t v, unsigned nb)
 {
-    w->acc = (w->acc << nb) | v;
+    w->acc |= v << (64 - w->n - nb);
     w->n += nb;
-    if (w->n >= 32) {
-        w->n -= 32;
-        if (w->end - w->o < 4) {
-            w->full = 1;
-            w->n = 0;
-            return;
-        }
-        uint32_t x = (uint32_t)(w->acc >> w->n);
-        w->o[0] = (uint8_t)(x >> 24);
-        w->o[1] = (uint8_t)(x >> 16);
-        w->o[2] = (uint8_t)(x >> 8);
-        w->o[3] = (uint8_t)x;
-        w->o += 4;
-    }
 }
 
-static inline void put_literal(struct bitw *w, uint8_t b)
+/* The whole octets out; 0 once past cap (the packet does not pay). */
+static inline int drain(struct bitw *w)
+{
+    if (__builtin_expect(w->o + 8 <= w->cap, 1)) {
+        store_be64(w->out + w->o, w->acc);
+        w->o += w->n >> 3;
+        w->acc <<= w->n & ~7u;
+        w->n &= 7;
+        return 1;
+    }
+    while (w->n >= 8) {
+        if (w->o >= w->cap)
+            return 0;
+        w->out[w->o++] = (uint8_t)(w->acc >> 56);
+        w->acc <<= 8;
+        w->n -= 8;
+    }
+    return 1;
+}
+
+static inline void put_literal(struct bitw *w, unsigned b)
 {
     /* 0x00..0x7f as they are in 8 bits; 0x80..0xff as 10 + 7 bits, which
      * is b + 0x80 in 9 bits. */
-    put(w, (uint32_t)b + (b & 0x80u), 8u + (b >> 7));
+    put(w, b + (b & 0x80u), 8u + (b >> 7));
 }
 
+/* One token for <off, len> (section 4.2), offset code then length code,
+ * at most 16 + 24 bits. Masks instead of branches: which way a branch
+ * would go depends on the data, so it would often be mispredicted. */
 static inline void put_copy(struct bitw *w, unsigned off, unsigned len)
 {
-    if (off < 64)
-        put(w, 0x3c0u | off, 10);
-    else if (off < 320)
-        put(w, 0xe00u | (off - 64), 12);
-    else
-        put(w, 0xc000u | (off - 320), 16);
-    if (len == 3) {
-        put(w, 0, 1);
-        return;
-    }
-    /* k = floor(log2(len)), 2..12: k-1 ones, a zero, k low bits. */
-    unsigned k = 31u - (unsigned)__builtin_clz(len);
-    put(w, ((1u << k) - 2u) << k | (len & ((1u << k) - 1u)), 2 * k);
+    /* 1111 + 6 bits below 64; 1110 + 8 bits of off - 64 below 320; 110 +
+     * 13 bits of off - 320 from there. */
+    unsigned mid = off >= 64, far = off >= 320;
+    uint32_t oc = off + 0x3c0u + (-mid & (0xe00u - 64u - 0x3c0u)) +
+                  (-far & ((0xc000u - 320u) - (0xe00u - 64u)));
+    unsigned on = 10 + 2 * mid + 4 * far;
+    /* With k = floor(log2(len)) (2..12): k - 1 ones, a zero, the k low
+     * bits. Length 3 is "0": the same formula gives "01" (k = 1). */
+    unsigned k = 31u - (unsigned)__builtin_clz(len), is3 = len == 3;
+    uint32_t lc = (((1u << k) - 2u) << k | (len & ((1u << k) - 1u))) - is3;
+    unsigned ln = 2 * k - is3;
+    put(w, (uint64_t)oc << ln | lc, on + ln);
+}
+
+static inline uint64_t load8(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+/* Octets at the front of d = x ^ y that agree (x, y 8 octets loaded from
+ * memory: the first is the low one on a little-endian CPU), at most 7: 7
+ * may mean more. */
+static inline unsigned same7(uint64_t d)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (unsigned)__builtin_ctzll(d | 1ull << 63) >> 3;
+#else
+    return (unsigned)__builtin_clzll(d | 1) >> 3;
+#endif
 }
 
 /* Octets from a and b that agree, at most max; both lie in hist, and b is
@@ -172,22 +187,44 @@ static inline unsigned match_len(const uint8_t *a, const uint8_t *b, unsigned ma
 {
     unsigned n = 0;
     while (n + 8 <= max) {
-        uint64_t x, y;
-        memcpy(&x, a + n, 8);
-        memcpy(&y, b + n, 8);
-        uint64_t d = x ^ y;
-        if (d != 0) {
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-            return n + ((unsigned)__builtin_ctzll(d) >> 3);
-#else
-            return n + ((unsigned)__builtin_clzll(d) >> 3);
-#endif
-        }
+        uint64_t d = load8(a + n) ^ load8(b + n);
+        if (d != 0)
+            return n + same7(d);
         n += 8;
     }
     while (n < max && a[n] == b[n])
         n++;
     return n;
+}
+
+static inline unsigned hash3(uint64_t v)
+{
+    return ((uint32_t)v & 0xffffffu) * 2654435761u >> (32 - HASH_BITS);
+}
+
+/* Front octets that a and b share, at most 16 (16 may mean more). */
+static inline unsigned front16(const uint8_t *a, const uint8_t *b)
+{
+#ifdef __SSE2__
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)a);
+    __m128i y = _mm_loadu_si128((const __m128i *)(const void *)b);
+    unsigned eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, y));
+    return (unsigned)__builtin_ctz(~eq | 0x10000u);
+#else
+    uint64_t d = load8(a) ^ load8(b);
+    if (d != 0)
+        return same7(d);
+    return 8 + same7(load8(a + 8) ^ load8(b + 8)) + ((load8(a + 8) ^ load8(b + 8)) == 0);
+#endif
+}
+
+/* Front octets of the packet at i shared with the older position cand, up
+ * to 16 (16 may mean more): 0 when cand is not before i (left from before
+ * the flush or wrap: the table is never cleared) or the first 3 differ. */
+static inline unsigned probe(const uint8_t *h, unsigned cand, unsigned i)
+{
+    unsigned n = front16(h + cand, h + i);
+    return n & -(unsigned)((cand < i) & (n >= UPPP_MPPC_MIN_MATCH));
 }
 
 int uppp_mppc_compress(struct uppp_mppc_comp *c, const uint8_t *in, size_t len, uint8_t *out,
@@ -209,68 +246,77 @@ int uppp_mppc_compress(struct uppp_mppc_comp *c, const uint8_t *in, size_t len, 
     c->flush = 0;
 
     uint8_t *h = c->hist;
+    uint32_t *tab = c->tab;
     unsigned i = c->pos, end = c->pos + (unsigned)len;
     memcpy(h + i, in, len);
-    /* Worth sending only if at least one octet smaller. */
-    struct bitw w = {0, 0, out, out + (len - 1 < out_cap ? len - 1 : out_cap), 0};
+    /* Worth sending only if at least one octet smaller: at most len - 1
+     * whole octets, the last one partly padding. */
+    struct bitw w = {0, 0, 0, len - 1, out};
 
     unsigned misses = 0;
-    while (i + UPPP_MPPC_MIN_MATCH <= end && !w.full) {
-        uint32_t cur = load3(h + i);
-        unsigned hv = (cur * 2654435761u) >> (32 - HASH_BITS);
-        uint16_t *b = c->bkt[hv];
-        unsigned max = end - i, best = 0, boff = 0;
-        if (max > UPPP_MPPC_MAX_MATCH)
-            max = UPPP_MPPC_MAX_MATCH;
-        for (int k = 0; k < WAYS; k++) {
-            unsigned cand = b[k];
-            /* Earlier, the same first 3 octets, and the octet that would
-             * make it longer than the best so far. */
-            if (cand < i && load3(h + cand) == cur && h[cand + best] == h[i + best]) {
-                unsigned l = match_len(h + cand, h + i, max);
-                if (l > best) {
-                    best = l;
-                    boff = i - cand;
-                    if (l >= GOOD_ENOUGH || l == max)
-                        break;
-                }
-            }
-        }
-        insert(b, i);
-        if (best < UPPP_MPPC_MIN_MATCH) {
+    int ok = 1;
+    while (i + UPPP_MPPC_MIN_MATCH <= end) {
+        /* 8 octets from i (past the packet: older history or SLACK, never
+         * counted beyond end). */
+        uint64_t cur = load8(h + i);
+        unsigned hv = hash3(cur);
+        uint32_t two = tab[hv];
+        tab[hv] = two << 16 | i;
+        /* The longer of the two candidates' first 8 octets. */
+        unsigned c1 = two & 0xffff, c2 = two >> 16;
+        unsigned l1 = probe(h, c1, i), l2 = probe(h, c2, i);
+        unsigned cand = l2 > l1 ? c2 : c1, l = l2 > l1 ? l2 : l1;
+        if (l == 0) {
+            put_literal(&w, h[i++]);
+            if (!(ok = drain(&w)))
+                goto done;
             /* Data without matches (already compressed, say) is looked at
              * more sparsely the longer it goes on, as LZ4 does: the skipped
              * octets go out as literals all the same. */
-            unsigned step = 1 + (misses++ >> SKIP_SHIFT);
-            if (step > end - i)
-                step = end - i;
-            while (step--)
+            unsigned skip = misses++ >> SKIP_SHIFT;
+            while (skip-- > 0 && i < end) {
                 put_literal(&w, h[i++]);
+                if (!(ok = drain(&w)))
+                    goto done;
+            }
             continue;
         }
         misses = 0;
-        put_copy(&w, boff, best);
-        /* Index the start of the match's tail for later packets; the
-         * positions of a long match beyond that seldom pay back. */
-        unsigned stop = i + best, idx = best > INSERT_MAX ? i + INSERT_MAX : stop;
-        for (i++; i < idx && i + UPPP_MPPC_MIN_MATCH <= end; i++) {
-            insert(c->bkt[hash3(h + i)], i);
+        unsigned max = end - i;
+        if (max > UPPP_MPPC_MAX_MATCH)
+            max = UPPP_MPPC_MAX_MATCH;
+        if (l == 16) {
+            /* Both may go on: the longer wins. */
+            unsigned m1 = l1 == 16 ? match_len(h + c1, h + i, max) : 0;
+            unsigned m2 = l2 == 16 ? match_len(h + c2, h + i, max) : 0;
+            cand = m2 > m1 ? c2 : c1;
+            l = m2 > m1 ? m2 : m1;
         }
-        i = stop;
+        if (l > max)
+            l = max;
+        put_copy(&w, i - cand, l);
+        if (!(ok = drain(&w)))
+            goto done;
+        /* Index the position after the match's start for later packets;
+         * the rest of a match seldom pays back. */
+        if (i + 1 + UPPP_MPPC_MIN_MATCH <= end) {
+            unsigned hn = hash3(load8(h + i + 1));
+            tab[hn] = tab[hn] << 16 | (i + 1);
+        }
+        i += l;
     }
-    while (i < end && !w.full)
+    while (i < end) {
         put_literal(&w, h[i++]);
-    if (!w.full && w.n > 0) {
-        unsigned nbytes = (w.n + 7) / 8;
-        if ((size_t)(w.end - w.o) < nbytes) {
-            w.full = 1;
-        } else {
-            uint64_t x = w.acc << (64 - w.n); /* pad with zero bits */
-            for (unsigned k = 0; k < nbytes; k++)
-                *w.o++ = (uint8_t)(x >> (56 - 8 * k));
-        }
+        if (!(ok = drain(&w)))
+            goto done;
     }
-    if (w.full) {
+    if (w.n > 0) {
+        /* The last partial octet, padded with zero bits. */
+        put(&w, 0, 8 - w.n);
+        ok = drain(&w);
+    }
+done:
+    if (!ok) {
         /* It would grow: send it as it is and start over (FreeBSD). */
         memcpy(out, in, len);
         c->flush = 1;
@@ -280,7 +326,7 @@ int uppp_mppc_compress(struct uppp_mppc_comp *c, const uint8_t *in, size_t len, 
     }
     c->pos = end;
     *flags = fl | UPPP_MPPE_BIT_C;
-    return (int)(w.o - out);
+    return (int)w.o;
 }
 
 /* ---- decompressor ---- */
