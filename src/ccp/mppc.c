@@ -370,9 +370,11 @@ struct bitr {
 static inline void refill(struct bitr *r)
 {
     if (r->end - r->p >= 8) {
-        uint64_t v = (uint64_t)r->p[0] << 56 | (uint64_t)r->p[1] << 48 | (uint64_t)r->p[2] << 40 |
-                     (uint64_t)r->p[3] << 32 | (uint64_t)r->p[4] << 24 | (uint64_t)r->p[5] << 16 |
-                     (uint64_t)r->p[6] << 8 | (uint64_t)r->p[7];
+        uint64_t v;
+        memcpy(&v, r->p, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        v = __builtin_bswap64(v);
+#endif
         /* Whole octets only count as read; the bits of a partial one
          * below bn are the stream's own and are ORed in again next time. */
         r->bb |= v >> r->bn;
@@ -398,6 +400,57 @@ static int decomp_fail(struct uppp_mppc_decomp *d, int rc)
 {
     d->waiting = 1;
     return rc;
+}
+
+/* Offset codes by the 2 bits after the leading 11 (section 4.2.1): 110x is
+ * 110 + 13 bits of off - 320, 1110 + 8 bits of off - 64, 1111 + 6 bits. */
+static const struct {
+    uint8_t nb;   /* bits of the whole code */
+    uint8_t bits; /* bits of the value */
+    uint16_t add;
+} off_codes[4] = {{16, 13, 320}, {16, 13, 320}, {12, 8, 64}, {10, 6, 0}};
+
+/* 16 octets from s to d (they may overlap: read first). */
+static inline void copy16(uint8_t *d, const uint8_t *s)
+{
+    uint8_t t[16];
+    memcpy(t, s, 16);
+    memcpy(d, t, 16);
+}
+
+static inline void copy8(uint8_t *d, const uint8_t *s)
+{
+    uint64_t t;
+    memcpy(&t, s, 8);
+    memcpy(d, &t, 8);
+}
+
+/*
+ * A copy of n octets from off back, within this round (off <= the
+ * position). RFC 2118 section 4.2: it may overlap what it writes,
+ * repeating the last off octets. From 8 back on, whole chunks that may
+ * run up to 15 octets past the end; those octets are put back as they
+ * were, since behind a B wrap they are the round before's history, which
+ * a later copy may still reach (hist has SLACK for them at its end).
+ */
+static inline void copy_back(uint8_t *dst, unsigned off, unsigned n)
+{
+    const uint8_t *s = dst - off;
+    if (off >= 8) {
+        uint8_t keep[16];
+        memcpy(keep, dst + n, 16);
+        if (off >= 16) {
+            for (unsigned k = 0; k < n; k += 16)
+                copy16(dst + k, s + k);
+        } else {
+            for (unsigned k = 0; k < n; k += 8)
+                copy8(dst + k, s + k);
+        }
+        memcpy(dst + n, keep, 16);
+        return;
+    }
+    for (unsigned k = 0; k < n; k++)
+        dst[k] = s[k];
 }
 
 int uppp_mppc_decompress(struct uppp_mppc_decomp *d, unsigned flags, const uint8_t *in, size_t len,
@@ -437,7 +490,7 @@ int uppp_mppc_decompress(struct uppp_mppc_decomp *d, unsigned flags, const uint8
     while (r.left >= 8) {
         refill(&r);
         uint64_t t = r.bb;
-        if (!(t >> 63) || !((t >> 62) & 1)) {
+        if (t < 0xc000000000000000u) {
             /* Literals, 0xxxxxxx or 10xxxxxxx, as many as the refill
              * holds (each at most 9 bits; 56 bits are there). */
             do {
@@ -447,74 +500,38 @@ int uppp_mppc_decompress(struct uppp_mppc_decomp *d, unsigned flags, const uint8
                     return decomp_fail(d, UPPP_ERR_PARSE);
                 if (o >= lim)
                     return decomp_fail(d, UPPP_ERR_LIMIT);
-                h[o++] = hi ? (uint8_t)(0x80 | ((t >> 55) & 0x7f)) : (uint8_t)(t >> 56);
+                /* 10xxxxxxx: the 8 bits after the 1 are 0xxxxxxx. */
+                h[o++] = (uint8_t)((t >> (56 - hi)) | (hi << 7));
                 consume(&r, nb);
                 t = r.bb;
-            } while (r.bn >= 9 && r.left >= 8 && (!(t >> 63) || !((t >> 62) & 1)));
+            } while (r.bn >= 9 && r.left >= 8 && t < 0xc000000000000000u);
             continue;
         }
-        unsigned off, nb;
-        if ((t >> 60) == 0xf) {
-            off = (unsigned)(t >> 54) & 0x3f;
-            nb = 10;
-        } else if ((t >> 60) == 0xe) {
-            off = ((unsigned)(t >> 52) & 0xff) + 64;
-            nb = 12;
-        } else {
-            off = ((unsigned)(t >> 48) & 0x1fff) + 320;
-            nb = 16;
-        }
+        /* A copy: the offset code, then the length code (section 4.2.2):
+         * "0" for 3; else k - 1 ones, a zero and k bits for 2^k + those
+         * bits (k = 2..12). At most 16 + 24 bits: the refill holds them. */
+        unsigned cls = (unsigned)(t >> 60) & 3;
+        unsigned nb = off_codes[cls].nb;
+        unsigned off = (unsigned)(t >> (64 - nb)) & ((1u << off_codes[cls].bits) - 1u);
+        off += off_codes[cls].add;
         uint64_t u = t << nb;
-        unsigned len_bits, mlen;
-        if (!(u >> 63)) {
-            mlen = 3;
-            len_bits = 1;
-        } else {
-            unsigned ones = (unsigned)__builtin_clzll(~u);
-            if (ones >= 12)
-                return decomp_fail(d, UPPP_ERR_PARSE);
-            unsigned k = ones + 1;
-            mlen = (1u << k) | (unsigned)((u << k) >> (64 - k));
-            len_bits = 2 * k;
-        }
-        if (nb + len_bits > r.left)
+        unsigned ones = (unsigned)__builtin_clzll(~u); /* ~u has nb low ones */
+        unsigned k = ones + 1;
+        unsigned mlen = (1u << k) | (unsigned)((u << k) >> (64 - k));
+        unsigned lb = 2 * k;
+        mlen = ones == 0 ? 3 : mlen;
+        lb = ones == 0 ? 1 : lb;
+        if (ones >= 12)
             return decomp_fail(d, UPPP_ERR_PARSE);
-        consume(&r, nb + len_bits);
+        if (nb + lb > r.left)
+            return decomp_fail(d, UPPP_ERR_PARSE);
+        consume(&r, nb + lb);
         if (off == 0)
             return decomp_fail(d, UPPP_ERR_PARSE);
         if (mlen > lim - o)
             return decomp_fail(d, UPPP_ERR_LIMIT);
         if (off <= o) {
-            const uint8_t *s = h + o - off;
-            uint8_t *dst = h + o;
-            if (off >= 8 && mlen >= 8) {
-                /* 8 octets at a time, the last chunk flush with the end:
-                 * never past this copy (what lies behind it may be the
-                 * round before's history), and every chunk read is final
-                 * since the source is at least 8 octets back. */
-                unsigned k = 0;
-                uint64_t v;
-                for (; k + 8 < mlen; k += 8) {
-                    memcpy(&v, s + k, 8);
-                    memcpy(dst + k, &v, 8);
-                }
-                memcpy(&v, s + mlen - 8, 8);
-                memcpy(dst + mlen - 8, &v, 8);
-            } else if (off >= 4 && mlen >= 4) {
-                uint32_t v;
-                unsigned k = 0;
-                for (; k + 4 < mlen; k += 4) {
-                    memcpy(&v, s + k, 4);
-                    memcpy(dst + k, &v, 4);
-                }
-                memcpy(&v, s + mlen - 4, 4);
-                memcpy(dst + mlen - 4, &v, 4);
-            } else {
-                /* RFC 2118 section 4.2: a copy may overlap what it writes,
-                 * repeating the last off octets. */
-                for (unsigned k = 0; k < mlen; k++)
-                    dst[k] = s[k];
-            }
+            copy_back(h + o, off, mlen);
         } else {
             /* Behind a B wrap: into the history of the round before,
              * which must have been written since the last flush. */
@@ -522,8 +539,8 @@ int uppp_mppc_decompress(struct uppp_mppc_decomp *d, unsigned flags, const uint8
             unsigned top = s + mlen < HIST ? s + mlen : HIST;
             if (top > d->filled)
                 return decomp_fail(d, UPPP_ERR_PARSE);
-            for (unsigned k = 0; k < mlen; k++)
-                h[o + k] = h[(s + k) & (HIST - 1)];
+            for (unsigned j = 0; j < mlen; j++)
+                h[o + j] = h[(s + j) & (HIST - 1)];
         }
         o += mlen;
     }
