@@ -97,17 +97,15 @@ static inline void store_be64(uint8_t *p, uint64_t v)
  * Bits out, most significant first. acc holds n bits at its top; after
  * each token its whole octets go out, so n < 8 between tokens and a token
  * (at most 40 bits) always fits. Output counts only if it is shorter than
- * the input: at most cap = len - 1 octets. While o + 8 <= cap the whole
- * octets go out as one 8-octet store (the octets past them are rewritten
- * by the next store); near the end one at a time, and the first that
- * would pass cap ends the packet's compression.
+ * the input: it may not reach limit (out + len - 1). While o <= fast
+ * (limit - 8) the whole octets go out as one 8-octet store (the octets
+ * past them are rewritten by the next store); then one at a time, and
+ * the first that would reach limit ends the packet's compression.
  */
 struct bitw {
     uint64_t acc;
     unsigned n;
-    size_t o;   /* octets written to out */
-    size_t cap; /* at most this many */
-    uint8_t *out;
+    uint8_t *o, *fast, *limit;
 };
 
 static inline void put(struct bitw *w, uint64_t v, unsigned nb)
@@ -116,20 +114,20 @@ static inline void put(struct bitw *w, uint64_t v, unsigned nb)
     w->n += nb;
 }
 
-/* The whole octets out; 0 once past cap (the packet does not pay). */
+/* The whole octets out; 0 once at the limit (the packet does not pay). */
 static inline int drain(struct bitw *w)
 {
-    if (__builtin_expect(w->o + 8 <= w->cap, 1)) {
-        store_be64(w->out + w->o, w->acc);
+    if (__builtin_expect(w->o <= w->fast, 1)) {
+        store_be64(w->o, w->acc);
         w->o += w->n >> 3;
         w->acc <<= w->n & ~7u;
         w->n &= 7;
         return 1;
     }
     while (w->n >= 8) {
-        if (w->o >= w->cap)
+        if (w->o >= w->limit)
             return 0;
-        w->out[w->o++] = (uint8_t)(w->acc >> 56);
+        *w->o++ = (uint8_t)(w->acc >> 56);
         w->acc <<= 8;
         w->n -= 8;
     }
@@ -208,23 +206,23 @@ static inline unsigned front16(const uint8_t *a, const uint8_t *b)
 #ifdef __SSE2__
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)a);
     __m128i y = _mm_loadu_si128((const __m128i *)(const void *)b);
-    unsigned eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, y));
-    return (unsigned)__builtin_ctz(~eq | 0x10000u);
+    /* The mask has 16 bits: its complement has a one at bit 16. */
+    return (unsigned)__builtin_ctz(~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, y)));
 #else
     uint64_t d = load8(a) ^ load8(b);
     if (d != 0)
         return same7(d);
-    return 8 + same7(load8(a + 8) ^ load8(b + 8)) + ((load8(a + 8) ^ load8(b + 8)) == 0);
+    d = load8(a + 8) ^ load8(b + 8);
+    return 8 + (d != 0 ? same7(d) : 8);
 #endif
 }
 
 /* Front octets of the packet at i shared with the older position cand, up
- * to 16 (16 may mean more): 0 when cand is not before i (left from before
- * the flush or wrap: the table is never cleared) or the first 3 differ. */
-static inline unsigned probe(const uint8_t *h, unsigned cand, unsigned i)
+ * to 16 (16 may mean more); 0 when cand is not before i: left from before
+ * the flush or wrap (the table is never cleared), it holds other data. */
+static inline unsigned probe(const uint8_t *h, size_t cand, size_t i)
 {
-    unsigned n = front16(h + cand, h + i);
-    return n & -(unsigned)((cand < i) & (n >= UPPP_MPPC_MIN_MATCH));
+    return front16(h + cand, h + i) & -(unsigned)(cand < i);
 }
 
 int uppp_mppc_compress(struct uppp_mppc_comp *c, const uint8_t *in, size_t len, uint8_t *out,
@@ -247,11 +245,15 @@ int uppp_mppc_compress(struct uppp_mppc_comp *c, const uint8_t *in, size_t len, 
 
     uint8_t *h = c->hist;
     uint32_t *tab = c->tab;
-    unsigned i = c->pos, end = c->pos + (unsigned)len;
+    size_t i = c->pos, end = c->pos + len;
     memcpy(h + i, in, len);
     /* Worth sending only if at least one octet smaller: at most len - 1
      * whole octets, the last one partly padding. */
-    struct bitw w = {0, 0, 0, len - 1, out};
+    /* A packet under 16 octets goes to tmp first, where 8-octet stores
+     * always fit. */
+    uint8_t tmp[32];
+    uint8_t *dst = len >= 16 ? out : tmp;
+    struct bitw w = {0, 0, dst, dst + (len >= 16 ? len - 9 : 16), dst + len - 1};
 
     unsigned misses = 0;
     int ok = 1;
@@ -266,7 +268,7 @@ int uppp_mppc_compress(struct uppp_mppc_comp *c, const uint8_t *in, size_t len, 
         unsigned c1 = two & 0xffff, c2 = two >> 16;
         unsigned l1 = probe(h, c1, i), l2 = probe(h, c2, i);
         unsigned cand = l2 > l1 ? c2 : c1, l = l2 > l1 ? l2 : l1;
-        if (l == 0) {
+        if (l < UPPP_MPPC_MIN_MATCH) {
             put_literal(&w, h[i++]);
             if (!(ok = drain(&w)))
                 goto done;
@@ -282,18 +284,23 @@ int uppp_mppc_compress(struct uppp_mppc_comp *c, const uint8_t *in, size_t len, 
             continue;
         }
         misses = 0;
-        unsigned max = end - i;
-        if (max > UPPP_MPPC_MAX_MATCH)
-            max = UPPP_MPPC_MAX_MATCH;
-        if (l == 16) {
-            /* Both may go on: the longer wins. */
-            unsigned m1 = l1 == 16 ? match_len(h + c1, h + i, max) : 0;
-            unsigned m2 = l2 == 16 ? match_len(h + c2, h + i, max) : 0;
-            cand = m2 > m1 ? c2 : c1;
-            l = m2 > m1 ? m2 : m1;
+        /* Up to 15 octets, l stops inside the packet. Near its end or at 16
+         * (more may agree) it needs a look: seldom, so a branch, which
+         * keeps the common case short (the next position depends on l). */
+        if (__builtin_expect(l == 16 || end - i < 16, 0)) {
+            unsigned max = end - i;
+            if (max > UPPP_MPPC_MAX_MATCH)
+                max = UPPP_MPPC_MAX_MATCH;
+            if (l == 16) {
+                /* Both may go on: the longer wins. */
+                unsigned m1 = l1 == 16 ? match_len(h + c1, h + i, max) : 0;
+                unsigned m2 = l2 == 16 ? match_len(h + c2, h + i, max) : 0;
+                cand = m2 > m1 ? c2 : c1;
+                l = m2 > m1 ? m2 : m1;
+            }
+            if (l > max)
+                l = max;
         }
-        if (l > max)
-            l = max;
         put_copy(&w, i - cand, l);
         if (!(ok = drain(&w)))
             goto done;
@@ -316,7 +323,7 @@ int uppp_mppc_compress(struct uppp_mppc_comp *c, const uint8_t *in, size_t len, 
         ok = drain(&w);
     }
 done:
-    if (!ok) {
+    if (!ok || w.o > w.limit) {
         /* It would grow: send it as it is and start over (FreeBSD). */
         memcpy(out, in, len);
         c->flush = 1;
@@ -324,9 +331,11 @@ done:
         *flags = fl & UPPP_MPPE_BIT_A;
         return (int)len;
     }
+    if (dst == tmp)
+        memcpy(out, tmp, (size_t)(w.o - tmp));
     c->pos = end;
     *flags = fl | UPPP_MPPE_BIT_C;
-    return (int)w.o;
+    return (int)(w.o - dst);
 }
 
 /* ---- decompressor ---- */
@@ -518,9 +527,11 @@ int uppp_mppc_decompress(struct uppp_mppc_decomp *d, unsigned flags, const uint8
         unsigned ones = (unsigned)__builtin_clzll(~u); /* ~u has nb low ones */
         unsigned k = ones + 1;
         unsigned mlen = (1u << k) | (unsigned)((u << k) >> (64 - k));
-        unsigned lb = 2 * k;
-        mlen = ones == 0 ? 3 : mlen;
-        lb = ones == 0 ? 1 : lb;
+        /* Length 3 ("0") comes out as 2 or 3 in 2 bits: fixed without a
+         * branch, which would be mispredicted about as often as taken. */
+        unsigned is3 = ones == 0;
+        mlen |= is3;
+        unsigned lb = 2 * k - is3;
         if (ones >= 12)
             return decomp_fail(d, UPPP_ERR_PARSE);
         if (nb + lb > r.left)
