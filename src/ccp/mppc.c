@@ -31,6 +31,9 @@
 #define HASH_SIZE (1u << HASH_BITS)
 /* After 2^SKIP_SHIFT positions in a row without a match, look only at every
  * other one, and so on. */
+#ifndef INSERT_NEXT
+#define INSERT_NEXT 1
+#endif
 #ifndef SKIP_SHIFT
 #define SKIP_SHIFT 5
 #endif
@@ -141,23 +144,44 @@ static inline void put_literal(struct bitw *w, unsigned b)
     put(w, b + (b & 0x80u), 8u + (b >> 7));
 }
 
-/* One token for <off, len> (section 4.2), offset code then length code,
- * at most 16 + 24 bits. Masks instead of branches: which way a branch
- * would go depends on the data, so it would often be mispredicted. */
+/* Offset codes (section 4.2.1) by off >> 6, as what to add to off and the
+ * number of bits: 1111 + 6 bits below 64; 1110 + 8 bits of off - 64 below
+ * 320; 110 + 13 bits of off - 320 from there. */
+#define OFF_CODE(add, bits) ((uint32_t)(add) << 8 | (bits))
+static const uint32_t off_enc[HIST >> 6] = {
+    [0] = OFF_CODE(0x3c0, 10),
+    [1 ... 4] = OFF_CODE(0xe00 - 64, 12),
+    [5 ...(HIST >> 6) - 1] = OFF_CODE(0xc000 - 320, 16),
+};
+
+/* Length codes (section 4.2.2): 3 is "0"; from 4, with k = floor(log2
+ * len) (2..12), k - 1 ones, a zero, the k low bits. Below 32 from a table
+ * of code << 5 | bits. */
+#define LK(n) ((n) >= 16 ? 4u : (n) >= 8 ? 3u : 2u)
+#define LC(n)                                                                                      \
+    ((n) == 3 ? 1u                                                                                 \
+              : (((1u << LK(n)) - 2u) << LK(n) | ((n) & ((1u << LK(n)) - 1u))) << 5 | 2 * LK(n))
+#define LC4(n) LC(n), LC(n + 1), LC(n + 2), LC(n + 3)
+static const uint16_t len_enc[32] = {0,       0,       0,       LC(3),   LC4(4), LC4(8),
+                                     LC4(12), LC4(16), LC4(20), LC4(24), LC4(28)};
+
+/* One token for <off, len>, offset code then length code, at most 16 +
+ * 24 bits; from tables rather than branches, which would go one way or
+ * the other with the data and so be mispredicted often. */
 static inline void put_copy(struct bitw *w, unsigned off, unsigned len)
 {
-    /* 1111 + 6 bits below 64; 1110 + 8 bits of off - 64 below 320; 110 +
-     * 13 bits of off - 320 from there. */
-    unsigned mid = off >= 64, far = off >= 320;
-    uint32_t oc = off + 0x3c0u + (-mid & (0xe00u - 64u - 0x3c0u)) +
-                  (-far & ((0xc000u - 320u) - (0xe00u - 64u)));
-    unsigned on = 10 + 2 * mid + 4 * far;
-    /* With k = floor(log2(len)) (2..12): k - 1 ones, a zero, the k low
-     * bits. Length 3 is "0": the same formula gives "01" (k = 1). */
-    unsigned k = 31u - (unsigned)__builtin_clz(len), is3 = len == 3;
-    uint32_t lc = (((1u << k) - 2u) << k | (len & ((1u << k) - 1u))) - is3;
-    unsigned ln = 2 * k - is3;
-    put(w, (uint64_t)oc << ln | lc, on + ln);
+    uint32_t oc = off_enc[off >> 6];
+    uint32_t lc;
+    unsigned ln;
+    if (__builtin_expect(len < 32, 1)) {
+        lc = len_enc[len] >> 5;
+        ln = len_enc[len] & 31;
+    } else {
+        unsigned k = 31u - (unsigned)__builtin_clz(len);
+        lc = ((1u << k) - 2u) << k | (len & ((1u << k) - 1u));
+        ln = 2 * k;
+    }
+    put(w, (uint64_t)(off + (oc >> 8)) << ln | lc, (oc & 0xff) + ln);
 }
 
 static inline uint64_t load8(const uint8_t *p)
@@ -306,7 +330,7 @@ int uppp_mppc_compress(struct uppp_mppc_comp *c, const uint8_t *in, size_t len, 
             goto done;
         /* Index the position after the match's start for later packets;
          * the rest of a match seldom pays back. */
-        if (i + 1 + UPPP_MPPC_MIN_MATCH <= end) {
+        if (INSERT_NEXT && i + 1 + UPPP_MPPC_MIN_MATCH <= end) {
             unsigned hn = hash3(load8(h + i + 1));
             tab[hn] = tab[hn] << 16 | (i + 1);
         }
