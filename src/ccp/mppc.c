@@ -203,22 +203,6 @@ static inline unsigned same7(uint64_t d)
 #endif
 }
 
-/* Octets from a and b that agree, at most max; both lie in hist, and b is
- * later, so reading max octets from b stays within what was written. */
-static inline unsigned match_len(const uint8_t *a, const uint8_t *b, unsigned max)
-{
-    unsigned n = 0;
-    while (n + 8 <= max) {
-        uint64_t d = load8(a + n) ^ load8(b + n);
-        if (d != 0)
-            return n + same7(d);
-        n += 8;
-    }
-    while (n < max && a[n] == b[n])
-        n++;
-    return n;
-}
-
 static inline unsigned hash3(uint64_t v)
 {
     return ((uint32_t)v & 0xffffffu) * 2654435761u >> (32 - HASH_BITS);
@@ -239,6 +223,21 @@ static inline unsigned front16(const uint8_t *a, const uint8_t *b)
     d = load8(a + 8) ^ load8(b + 8);
     return 8 + (d != 0 ? same7(d) : 8);
 #endif
+}
+
+/* Octets from a and b that agree, at most max, given that the first 16
+ * do; a is before b, both in hist, whose SLACK takes the 16-octet loads
+ * past b + max. */
+static inline unsigned match_len(const uint8_t *a, const uint8_t *b, unsigned max)
+{
+    unsigned n = 16;
+    while (n < max) {
+        unsigned k = front16(a + n, b + n);
+        n += k;
+        if (k < 16)
+            break;
+    }
+    return n < max ? n : max;
 }
 
 /* Front octets of the packet at i shared with the older position cand, up
@@ -299,11 +298,12 @@ int uppp_mppc_compress(struct uppp_mppc_comp *c, const uint8_t *in, size_t len, 
             /* Data without matches (already compressed, say) is looked at
              * more sparsely the longer it goes on, as LZ4 does: the skipped
              * octets go out as literals all the same. */
-            unsigned skip = misses++ >> SKIP_SHIFT;
-            while (skip-- > 0 && i < end) {
-                put_literal(&w, h[i++]);
-                if (!(ok = drain(&w)))
-                    goto done;
+            if (__builtin_expect(++misses > 1u << SKIP_SHIFT, 0)) {
+                for (unsigned skip = (misses - 1) >> SKIP_SHIFT; skip > 0 && i < end; skip--) {
+                    put_literal(&w, h[i++]);
+                    if (!(ok = drain(&w)))
+                        goto done;
+                }
             }
             continue;
         }
