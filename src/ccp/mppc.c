@@ -554,6 +554,8 @@ int uppp_mppc_decompress(struct uppp_mppc_decomp *d, unsigned flags, const uint8
         off += off_codes[cls].add;
         uint64_t u = t << nb;
         unsigned ones = (unsigned)__builtin_clzll(~u); /* ~u has nb low ones */
+        if (ones >= 12)
+            return decomp_fail(d, UPPP_ERR_PARSE);
         unsigned k = ones + 1;
         unsigned mlen = (1u << k) | (unsigned)((u << k) >> (64 - k));
         /* Length 3 ("0") comes out as 2 or 3 in 2 bits: fixed without a
@@ -561,8 +563,6 @@ int uppp_mppc_decompress(struct uppp_mppc_decomp *d, unsigned flags, const uint8
         unsigned is3 = ones == 0;
         mlen |= is3;
         unsigned lb = 2 * k - is3;
-        if (ones >= 12)
-            return decomp_fail(d, UPPP_ERR_PARSE);
         if (nb + lb > r.left)
             return decomp_fail(d, UPPP_ERR_PARSE);
         consume(&r, nb + lb);
