@@ -540,7 +540,19 @@ int uppp_mppc_decompress(struct uppp_mppc_decomp *d, unsigned flags, const uint8
         uint64_t t = r.bb;
         if (t < 0xc000000000000000u) {
             /* Literals, 0xxxxxxx or 10xxxxxxx, as many as the refill
-             * holds (each at most 9 bits; 56 bits are there). */
+             * holds (each at most 9 bits; 56 bits are there). Six of them
+             * without a check per literal when 64 real bits are left and
+             * 6 octets of room. */
+            if (r.left >= 64 && lim - o >= 6) {
+                unsigned six = 6;
+                do {
+                    unsigned hi = (unsigned)(t >> 63);
+                    h[o++] = (uint8_t)((t >> (56 - hi)) | (hi << 7));
+                    consume(&r, 8 + hi);
+                    t = r.bb;
+                } while (--six > 0 && t < 0xc000000000000000u);
+                continue;
+            }
             do {
                 unsigned hi = (unsigned)(t >> 63);
                 unsigned nb = 8 + hi;
