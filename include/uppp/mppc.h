@@ -10,11 +10,12 @@
  *
  * Compressor: a hash table of 3-octet prefixes whose buckets keep the last
  * UPPP_MPPC_CANDIDATES positions; it tries those and no more per input
- * byte, so its work per byte is bounded whatever the data. A packet whose compressed form would
- * not be smaller than itself goes out uncompressed (C clear) and the
- * history is flushed: the next packet carries A (FreeBSD ng_mppc does the
- * same). The history pointer goes back to the front (B) when the packet
- * would not fit behind it; the compressor never refers across that wrap.
+ * byte, so its work per byte is bounded whatever the data. A packet whose
+ * compressed form would not be smaller than itself goes out uncompressed
+ * (C clear) and the history is flushed: the next packet carries A (FreeBSD
+ * ng_mppc does the same). It stops as soon as its output reaches len - 1
+ * octets, and writes nothing past out_cap. The history pointer goes back to the front (B) when the
+ * packet would not fit behind it; the compressor never refers across that wrap.
  *
  * Decompressor: reads only the len octets it is given and writes only into
  * its history, at most UPPP_MPPC_HIST octets and at most max_out per packet;
@@ -26,8 +27,8 @@
  * compressed packets until one carries A (RFC 2118 section 4.3: the
  * receiver sends a CCP Reset-Request and the sender flushes).
  *
- * Memory: a compressor holds 24 KiB (history, hash buckets), a
- * decompressor 8 KiB; the CCP layer makes them only for the directions
+ * Memory: a compressor holds 24 KiB (8 KiB history, 16 KiB of hash
+ * buckets), a decompressor 8 KiB; the CCP layer makes them only for the directions
  * that negotiated MPPC.
  */
 #ifndef UPPP_MPPC_H
