@@ -102,10 +102,16 @@ run_way() {
 printf 'option /etc/ppp/OPTIONS\nlocalip 192.0.2.1\nremoteip 192.0.2.2-9\nlisten $SRV_IP\n' >/etc/pptpd.conf
 upppd-pptpd -f -c /etc/pptpd.conf >/run/upppd-pptpd.log 2>&1 &
 spid=\$!
+# CPU samples each second (uptime, the cpu line, the daemon's utime and
+# stime): where the receiving guest's time went while data flowed.
+while kill -0 \$spid 2>/dev/null; do
+    echo "PPPVM: cpu-srv \$(cut -d' ' -f1 /proc/uptime) \$(head -1 /proc/stat) daemon \$(cut -d' ' -f14,15 /proc/\$spid/stat)"
+    sleep 1
+done &
 pppvm_nc_recv 5001 600
 sleep 1
 kill \$spid
-grep -E 'MPPE|error' /run/upppd-pptpd.log
+grep -E 'MPPE|MTU|error' /run/upppd-pptpd.log
 EOF
         cat >"$cli_script" <<EOF
 . /lib/pppvm/pppvm.sh
@@ -116,7 +122,13 @@ n=0
 until ip -o addr show dev ppp0 2>/dev/null | grep -q 'peer 192.0.2.1'; do
     n=\$((n + 1)); [ \$n -gt 1200 ] && break; sleep 0.1
 done
+c0=\$(head -1 /proc/stat)
+p0=\$(cut -d' ' -f14,15 /proc/\$upid/stat)
 PPPVM_IFACE=ppp0 pppvm_nc_send 192.0.2.1 5001 $bytes 600
+c1=\$(head -1 /proc/stat)
+p1=\$(cut -d' ' -f14,15 /proc/\$upid/stat)
+echo "PPPVM: cpu-cli daemon0=\$p0 daemon1=\$p1 before=\$c0 after=\$c1"
+cat /proc/net/dev | grep -E 'ppp0|eth0'
 kill \$upid
 sleep 2
 grep -E 'MPPE|summary' /run/upppd.log
@@ -145,6 +157,8 @@ EOF
     vm_wait cli 720
     vm_wait srv 60
     pv_net_down
+    cp "$(vm_log cli)" "$cfg/cli.log"
+    cp "$(vm_log srv)" "$cfg/srv.log"
     local secs sent_md5 got_md5 got_bytes
     secs=$(vm_result cli nc-sent secs)
     sent_md5=$(vm_result cli nc-sent md5)
