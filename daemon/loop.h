@@ -55,8 +55,9 @@ struct upppd_loop {
 };
 
 /* A 64 KiB TCP super-packet from a TUN with offloads and its 10-octet
- * virtio-net header fit. */
-#define UPPPD_LOOP_SCRATCH (65536 + 256)
+ * virtio-net header fit; so do 16 of the largest PPTP packets (20 + 16 +
+ * 4096 octets) in gre_sock's slots of 4160. */
+#define UPPPD_LOOP_SCRATCH (16 * 4160)
 
 uint64_t upppd_loop_now(void);
 
