@@ -132,6 +132,7 @@ c1=\$(head -1 /proc/stat)
 p1=\$(cut -d' ' -f14,15 /proc/\$upid/stat)
 echo "PPPVM: cpu-cli daemon0=\$p0 daemon1=\$p1 before=\$c0 after=\$c1"
 cat /proc/net/dev | grep -E 'ppp0|eth0'
+grep '^Tcp:' /proc/net/snmp
 kill \$upid
 sleep 2
 grep -E 'MPPE|summary' /run/upppd.log

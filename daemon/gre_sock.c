@@ -168,6 +168,12 @@ int upppd_gre_sock_open(struct upppd_gre_sock *g, struct upppd_loop *loop, uint3
      * take what the kernel allows. */
     if (setsockopt(g->fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
         (void)setsockopt(g->fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+    /* One 64 KiB TSO read from a TUN leaves as ~45 packets in a row; the
+     * default send buffer (wmem_default, ~200 KiB) held only a few such
+     * bursts while a slow NIC was still sending, and a send that finds it
+     * full drops the packet (tx_flush). */
+    if (setsockopt(g->fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) < 0)
+        (void)setsockopt(g->fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
     if (local != 0) {
         struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = local};
         if (bind(g->fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
