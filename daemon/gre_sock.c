@@ -28,7 +28,7 @@
 
 /* Sending: packets of one pass leave in one sendmmsg (a burst read from a
  * TUN becomes one system call instead of one per packet). */
-#define TXQ_SLOTS 64 /* a 64 KiB TSO read from a TUN is ~45 packets: one call */
+#define TXQ_SLOTS 64  /* a 64 KiB TSO read from a TUN is ~45 packets: one call */
 #define TXQ_SLOT 4224 /* 16 + 4096 octets is the most uppp_pptp_gre sends */
 
 struct upppd_gre_txq {
