@@ -70,7 +70,7 @@ typedef void (*uppp_tso_emit_fn)(void *user, const uint8_t *pkt, size_t len);
  * pkt is rewritten in place (segment headers are written over payload
  * already emitted), so each emitted packet is valid only during its emit
  * call. Returns the number of packets emitted (>= 1), UPPP_ERR_INVALID
- * (NULL) or UPPP_ERR_PARSE (an unknown GSO type, headers that do not fit
+ * (NULL) or UPPP_ERR_PARSE (an empty packet, an unknown GSO type, headers that do not fit
  * or contradict the GSO type, IPv6 extension headers under GSO, an
  * IPv4 fragment, a checksum position outside the packet): nothing is
  * emitted then. */

@@ -62,6 +62,8 @@ int uppp_tso_split(const struct uppp_vnet_hdr *h, uint8_t *pkt, size_t len, uppp
 {
     if (h == NULL || pkt == NULL || emit == NULL)
         return UPPP_ERR_INVALID;
+    if (len == 0)
+        return UPPP_ERR_PARSE; /* a header alone */
     unsigned type = h->gso_type & ~UPPP_VNET_GSO_ECN;
     if (type == UPPP_VNET_GSO_NONE) {
         if ((h->flags & UPPP_VNET_F_NEEDS_CSUM) && complete_csum(h, pkt, len) < 0)

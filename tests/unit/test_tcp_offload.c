@@ -263,7 +263,7 @@ static void test_tso_malformed(void **state)
     struct seen s = {0};
     size_t len = make_tcp(pkt, 0, 0, 1, 0x10, 3000, 1);
     struct uppp_vnet_hdr h = {UPPP_VNET_F_NEEDS_CSUM, UPPP_VNET_GSO_TCPV4, 0, 1356, 20, 16};
-    struct uppp_vnet_hdr bad;
+    struct uppp_vnet_hdr bad, none_hdr = {0};
     bad = h, bad.gso_type = 3; /* UFO */
     assert_int_equal(uppp_tso_split(&bad, pkt, len, keep, &s), UPPP_ERR_PARSE);
     bad = h, bad.gso_type = UPPP_VNET_GSO_TCPV6; /* an IPv4 packet */
@@ -289,6 +289,7 @@ static void test_tso_malformed(void **state)
     six[6] = 0; /* a hop-by-hop header first */
     struct uppp_vnet_hdr h6 = {1, UPPP_VNET_GSO_TCPV6, 0, 1000, 40, 16};
     assert_int_equal(uppp_tso_split(&h6, six, sizeof(six), keep, &s), UPPP_ERR_PARSE);
+    assert_int_equal(uppp_tso_split(&none_hdr, pkt, 0, keep, &s), UPPP_ERR_PARSE);
     assert_int_equal(uppp_tso_split(NULL, pkt, len, keep, &s), UPPP_ERR_INVALID);
     assert_int_equal(uppp_tso_split(&h, pkt, len, NULL, &s), UPPP_ERR_INVALID);
     assert_int_equal(s.n, 0);
