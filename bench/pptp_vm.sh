@@ -18,7 +18,9 @@
 # usage: bench/pptp_vm.sh          (root; ./scripts/build.sh normal first)
 # Env: UPPPD, UPPPD_PPTPD (build/normal/daemon/...), BENCH_BYTES_A (4 MiB),
 #   BENCH_BYTES_B (16 MiB), BENCH_BYTES_C (32 MiB), BENCH_KEEP=1 (keep the
-#   run directory), PPTP_VM_ONLY="a c" (run only those ways).
+#   run directory; each way's consoles in cfg-WAY/), PPTP_VM_OFFLOAD=0 (way b
+#   without the TUN offloads: UPPPD_TUN_OFFLOAD=0 in the guests),
+#   PPTP_VM_ONLY="a c" (run only those ways).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -36,6 +38,7 @@ A_BYTES=${BENCH_BYTES_A:-4194304}
 B_BYTES=${BENCH_BYTES_B:-16777216}
 C_BYTES=${BENCH_BYTES_C:-33554432}
 ONLY=${PPTP_VM_ONLY:-a b c}
+OFFLOAD=${PPTP_VM_OFFLOAD:-1}
 SRV_IP=10.99.0.10 CLI_IP=10.99.0.11
 PASSWORD=benchpass123
 
@@ -100,23 +103,36 @@ run_way() {
         cat >"$srv_script" <<EOF
 . /lib/pppvm/pppvm.sh
 printf 'option /etc/ppp/OPTIONS\nlocalip 192.0.2.1\nremoteip 192.0.2.2-9\nlisten $SRV_IP\n' >/etc/pptpd.conf
-upppd-pptpd -f -c /etc/pptpd.conf >/run/upppd-pptpd.log 2>&1 &
+UPPPD_TUN_OFFLOAD=$OFFLOAD upppd-pptpd -f -c /etc/pptpd.conf >/run/upppd-pptpd.log 2>&1 &
 spid=\$!
+# CPU samples each second (uptime, the cpu line, the daemon's utime and
+# stime): where the receiving guest's time went while data flowed.
+while kill -0 \$spid 2>/dev/null; do
+    echo "PPPVM: cpu-srv \$(cut -d' ' -f1 /proc/uptime) \$(head -1 /proc/stat) daemon \$(cut -d' ' -f14,15 /proc/\$spid/stat)"
+    sleep 1
+done &
 pppvm_nc_recv 5001 600
 sleep 1
 kill \$spid
-grep -E 'MPPE|error' /run/upppd-pptpd.log
+grep -E 'MPPE|MTU|error' /run/upppd-pptpd.log
 EOF
         cat >"$cli_script" <<EOF
 . /lib/pppvm/pppvm.sh
-upppd pptp $SRV_IP nodetach name testuser remotename pptpd noauth noipdefault \\
+UPPPD_TUN_OFFLOAD=$OFFLOAD upppd pptp $SRV_IP nodetach name testuser remotename pptpd noauth noipdefault \\
     require-mppe-128 logfile /run/upppd.log >/dev/null 2>&1 &
 upid=\$!
 n=0
 until ip -o addr show dev ppp0 2>/dev/null | grep -q 'peer 192.0.2.1'; do
     n=\$((n + 1)); [ \$n -gt 1200 ] && break; sleep 0.1
 done
+c0=\$(head -1 /proc/stat)
+p0=\$(cut -d' ' -f14,15 /proc/\$upid/stat)
 PPPVM_IFACE=ppp0 pppvm_nc_send 192.0.2.1 5001 $bytes 600
+c1=\$(head -1 /proc/stat)
+p1=\$(cut -d' ' -f14,15 /proc/\$upid/stat)
+echo "PPPVM: cpu-cli daemon0=\$p0 daemon1=\$p1 before=\$c0 after=\$c1"
+cat /proc/net/dev | grep -E 'ppp0|eth0'
+grep '^Tcp:' /proc/net/snmp
 kill \$upid
 sleep 2
 grep -E 'MPPE|summary' /run/upppd.log
@@ -145,6 +161,15 @@ EOF
     vm_wait cli 720
     vm_wait srv 60
     pv_net_down
+    cp "$(vm_log cli)" "$cfg/cli.log"
+    cp "$(vm_log srv)" "$cfg/srv.log"
+    if [[ $way == b ]]; then
+        # Where the guests' time went (ticks of 10 ms): the sender's cpu
+        # line and upppd's utime stime around the transfer, the receiver's
+        # each second.
+        tr -d '\r' <"$cfg/cli.log" | grep 'PPPVM: cpu-cli' >&2
+        tr -d '\r' <"$cfg/srv.log" | grep 'PPPVM: cpu-srv' >&2
+    fi
     local secs sent_md5 got_md5 got_bytes
     secs=$(vm_result cli nc-sent secs)
     sent_md5=$(vm_result cli nc-sent md5)

@@ -28,8 +28,8 @@
 
 /* Sending: packets of one pass leave in one sendmmsg (a burst read from a
  * TUN becomes one system call instead of one per packet). */
-#define TXQ_SLOTS 16
-#define TXQ_SLOT 8192 /* 16 + 4096 octets is the most uppp_pptp_gre sends */
+#define TXQ_SLOTS 64  /* a 64 KiB TSO read from a TUN is ~45 packets: one call */
+#define TXQ_SLOT 4224 /* 16 + 4096 octets is the most uppp_pptp_gre sends */
 
 struct upppd_gre_txq {
     int n;
@@ -118,8 +118,9 @@ int upppd_gre_sock_init(struct upppd_gre_sock *g, struct upppd_loop *loop)
  * cut in slots. A PPTP packet is at most 20 + 16 + 4096 octets (our
  * max_payload); a longer one is truncated and then fails the IP length
  * check. */
-#define MMSG_SLOTS 8
+#define MMSG_SLOTS 16
 #define MMSG_SLOT (UPPPD_LOOP_SCRATCH / MMSG_SLOTS)
+_Static_assert(MMSG_SLOT >= 20 + 16 + 4096, "a slot holds the largest PPTP packet");
 
 static void read_socket(struct upppd_gre_sock *g)
 {
@@ -167,6 +168,12 @@ int upppd_gre_sock_open(struct upppd_gre_sock *g, struct upppd_loop *loop, uint3
      * take what the kernel allows. */
     if (setsockopt(g->fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
         (void)setsockopt(g->fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+    /* One 64 KiB TSO read from a TUN leaves as ~45 packets in a row; the
+     * default send buffer (wmem_default, ~200 KiB) held only a few such
+     * bursts while a slow NIC was still sending, and a send that finds it
+     * full drops the packet (tx_flush). */
+    if (setsockopt(g->fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) < 0)
+        (void)setsockopt(g->fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
     if (local != 0) {
         struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = local};
         if (bind(g->fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)

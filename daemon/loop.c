@@ -69,6 +69,8 @@ void upppd_loop_fini(struct upppd_loop *l)
     upppd_timerheap_free(&l->heap);
     free(l->scratch);
     l->scratch = NULL;
+    free(l->tun_gro);
+    l->tun_gro = NULL;
 }
 
 int upppd_loop_watch(struct upppd_loop *l, struct upppd_watch *w, uint32_t events)

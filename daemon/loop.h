@@ -48,9 +48,16 @@ struct upppd_loop {
     uint64_t armed; /* deadline the timerfd holds, UPPPD_TIMER_NONE if disarmed */
     struct upppd_defer *defer_head, **defer_tail;
     uint8_t *scratch; /* UPPPD_LOOP_SCRATCH bytes, shared by every reader in the loop */
+    /* sess.c's TUN receive coalescer, made on first use and freed with the
+     * loop: one per loop, since one pass coalesces for one session at a
+     * time (another session's packet flushes it). */
+    void *tun_gro;
 };
 
-#define UPPPD_LOOP_SCRATCH 65536
+/* A 64 KiB TCP super-packet from a TUN with offloads and its 10-octet
+ * virtio-net header fit; so do 16 of the largest PPTP packets (20 + 16 +
+ * 4096 octets) in gre_sock's slots of 4160. */
+#define UPPPD_LOOP_SCRATCH (16 * 4160)
 
 uint64_t upppd_loop_now(void);
 

@@ -645,8 +645,10 @@ static int session_up(struct ctx *c)
      * 16); upppd exits 7, as for a device it cannot use. */
     if (c->r->pptp_host) {
         if (upppd_sess_attach_frames(&c->sess, c->tun ? c->tun->fd : -1,
-                                     c->tun ? c->tun->name : NULL, sess_send_frame, c) == 0)
+                                     c->tun ? c->tun->name : NULL, sess_send_frame, c) == 0) {
+            upppd_sess_set_tun_vnet(&c->sess, c->tun ? c->tun->vnet : 0);
             return 0;
+        }
         upppd_logf(c->log, LOG_ERR, "cannot watch the TUN device: %s", strerror(errno));
         upppd_sess_free(&c->sess);
         return 1;
@@ -662,6 +664,7 @@ static int session_up(struct ctx *c)
         upppd_link_close(&c->link);
         return 7;
     }
+    upppd_sess_set_tun_vnet(&c->sess, c->tun ? c->tun->vnet : 0);
     return 0;
 }
 
@@ -773,17 +776,17 @@ static int open_tun(struct ctx *c, struct upppd_tun *tun)
 {
     char err[256], name[UPPPD_IFNAMSIZ];
     if (c->r->ifname) {
-        if (upppd_tun_open(tun, c->r->ifname, err, sizeof(err)) == 0)
+        if (upppd_tun_open_offload(tun, c->r->ifname, err, sizeof(err)) == 0)
             return 0;
     } else if (c->r->unit >= 0) {
         snprintf(name, sizeof(name), "ppp%d", c->r->unit);
-        if (upppd_tun_open(tun, name, err, sizeof(err)) == 0)
+        if (upppd_tun_open_offload(tun, name, err, sizeof(err)) == 0)
             return 0;
     } else {
         /* The first free pppN, as pppd picks its unit. */
         for (int u = 0; u < 256; u++) {
             snprintf(name, sizeof(name), "ppp%d", u);
-            if (upppd_tun_open(tun, name, err, sizeof(err)) == 0)
+            if (upppd_tun_open_offload(tun, name, err, sizeof(err)) == 0)
                 return 0;
             if (errno != EBUSY && errno != EEXIST)
                 break;

@@ -13,8 +13,11 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/random.h>
+#include <sys/uio.h>
 #include <syslog.h>
 #include <unistd.h>
+
+#include <uppp/tcp_offload.h>
 
 #define OBUF_MAX (512 * 1024)  /* link output we hold before dropping */
 #define OBUF_PAUSE (64 * 1024) /* stop reading TUN above this (backpressure) */
@@ -114,6 +117,78 @@ static void on_output(void *user, const uint8_t *data, size_t len)
     upppd_loop_defer(x->loop, &x->after);
 }
 
+static void tun_write_failed(struct upppd_sess *x)
+{
+    /* A full TUN queue drops the packet, as a full device queue would. */
+    if (errno == EAGAIN)
+        return;
+    char line[160];
+    snprintf(line, sizeof(line), "write to %s: %s", x->tun_name, strerror(errno));
+    sess_log(x, LOG_DEBUG, line);
+}
+
+/* The loop's coalescer (loop->tun_gro) and the session whose TUN its held
+ * packet is for. */
+struct tun_gro {
+    struct uppp_gro g;
+    struct upppd_sess *owner;
+    uint8_t buf[UPPP_GRO_BUF];
+};
+
+static void gro_flush(struct tun_gro *tg)
+{
+    size_t n = uppp_gro_take(&tg->g);
+    struct upppd_sess *x = tg->owner;
+    tg->owner = NULL;
+    if (n > 0 && x != NULL && x->tunfd >= 0 && write(x->tunfd, tg->g.buf, n) < 0)
+        tun_write_failed(x);
+}
+
+/* One IP packet to a TUN with offloads: TCP segments join the held packet,
+ * anything else goes alone behind a header that asks for nothing (after
+ * the held packet, to keep the order). */
+static void deliver_vnet(struct upppd_sess *x, const uint8_t *pkt, size_t len)
+{
+    struct tun_gro *tg = x->loop->tun_gro;
+    if (tg == NULL) {
+        tg = malloc(sizeof(*tg));
+        if (tg != NULL) {
+            uppp_gro_init(&tg->g, tg->buf);
+            tg->owner = NULL;
+            x->loop->tun_gro = tg;
+        }
+    }
+    enum uppp_gro_verdict v = UPPP_GRO_PASS;
+    if (tg != NULL) {
+        if (tg->owner != x)
+            gro_flush(tg);
+        v = uppp_gro_add(&tg->g, pkt, len);
+        if (v == UPPP_GRO_FLUSH) {
+            gro_flush(tg);
+            v = uppp_gro_add(&tg->g, pkt, len);
+        }
+        if (v == UPPP_GRO_HELD) {
+            tg->owner = x; /* written by after_pass, or before another packet */
+            upppd_loop_defer(x->loop, &x->after);
+            return;
+        }
+        gro_flush(tg);
+    }
+    static const uint8_t none[UPPP_VNET_HDR_LEN]; /* flags 0, GSO_NONE */
+    struct iovec iov[2] = {{.iov_base = (void *)none, .iov_len = sizeof(none)},
+                           {.iov_base = (void *)pkt, .iov_len = len}};
+    if (writev(x->tunfd, iov, 2) < 0)
+        tun_write_failed(x);
+}
+
+/* Write what the coalescer holds for x (end of pass, detach). */
+static void gro_flush_for(struct upppd_sess *x)
+{
+    struct tun_gro *tg = x->loop != NULL ? x->loop->tun_gro : NULL;
+    if (tg != NULL && tg->owner == x)
+        gro_flush(tg);
+}
+
 static void on_deliver(void *user, uint16_t proto, const uint8_t *pkt, size_t len)
 {
     struct upppd_sess *x = user;
@@ -123,12 +198,12 @@ static void on_deliver(void *user, uint16_t proto, const uint8_t *pkt, size_t le
             x->ops.deliver(x->ops.user, proto, pkt, len);
         return;
     }
-    /* A full TUN queue drops the packet, as a full device queue would. */
-    if (write(x->tunfd, pkt, len) < 0 && errno != EAGAIN) {
-        char line[160];
-        snprintf(line, sizeof(line), "write to %s: %s", x->tun_name, strerror(errno));
-        sess_log(x, LOG_DEBUG, line);
+    if (x->tun_vnet) {
+        deliver_vnet(x, pkt, len);
+        return;
     }
+    if (write(x->tunfd, pkt, len) < 0)
+        tun_write_failed(x);
 }
 
 static void on_event(void *user, const struct uppp_event *ev)
@@ -215,6 +290,11 @@ static void read_link(struct upppd_sess *x)
     }
 }
 
+static void send_segment(void *user, const uint8_t *pkt, size_t len)
+{
+    upppd_sess_send_ip(user, (pkt[0] >> 4) == 6 ? UPPP_PROTO_IPV6 : UPPP_PROTO_IP, pkt, len);
+}
+
 static void read_tun(struct upppd_sess *x)
 {
     uint8_t *pkt = x->loop->scratch;
@@ -222,7 +302,19 @@ static void read_tun(struct upppd_sess *x)
         ssize_t n = read(x->tunfd, pkt, UPPPD_LOOP_SCRATCH);
         if (n <= 0)
             return;
-        upppd_sess_send_ip(x, (pkt[0] >> 4) == 6 ? UPPP_PROTO_IPV6 : UPPP_PROTO_IP, pkt, (size_t)n);
+        if (!x->tun_vnet) {
+            send_segment(x, pkt, (size_t)n);
+            continue;
+        }
+        /* One read may be a TCP super-packet of up to 64 KiB: cut it into
+         * packets of the interface's MTU here, as the kernel would have. */
+        struct uppp_vnet_hdr h;
+        if (uppp_vnet_hdr_parse(pkt, (size_t)n, &h) < 0 || (size_t)n == UPPP_VNET_HDR_LEN ||
+            uppp_tso_split(&h, pkt + UPPP_VNET_HDR_LEN, (size_t)n - UPPP_VNET_HDR_LEN, send_segment,
+                           x) < 0)
+            x->tun_bad++;
+        if (uppp_session_is_dead(x->s))
+            return;
     }
 }
 
@@ -283,6 +375,7 @@ static void on_timer(struct upppd_loop_timer *t, uint64_t now)
 static void after_pass(struct upppd_defer *d)
 {
     struct upppd_sess *x = FROM(d, struct upppd_sess, after);
+    gro_flush_for(x);
     if (x->olen > 0 && !x->out_armed && !x->link_dead && x->watching)
         flush_output(x);
     if (x->link_dead)
@@ -369,6 +462,11 @@ int upppd_sess_attach_frames(struct upppd_sess *x, int tunfd, const char *tun_na
     return 0;
 }
 
+void upppd_sess_set_tun_vnet(struct upppd_sess *x, int vnet)
+{
+    x->tun_vnet = vnet;
+}
+
 void upppd_sess_input_frame(struct upppd_sess *x, const uint8_t *frame, size_t len)
 {
     if (uppp_session_is_dead(x->s))
@@ -406,6 +504,7 @@ int upppd_sess_is_dead(const struct upppd_sess *x)
 
 void upppd_sess_detach(struct upppd_sess *x)
 {
+    gro_flush_for(x); /* delivered before the end: still written */
     /* Last words (a Terminate-Ack) go out if the link still takes them. */
     if (x->olen > 0 && x->wfd >= 0 && !x->link_dead)
         flush_output(x);

@@ -61,6 +61,8 @@ struct upppd_sess {
     char tun_name[16];                   /* for log lines */
     upppd_sess_send_frame_fn send_frame; /* frame mode when set */
     void *frame_user;
+    int tun_vnet;     /* the TUN has offloads (upppd_tun_open_offload): virtio-net headers */
+    uint64_t tun_bad; /* reads from such a TUN that uppp_tso_split refused */
 };
 
 /* Create the uppp_session (cfg is copied). Returns 0 or the library's
@@ -75,6 +77,12 @@ int upppd_sess_attach(struct upppd_sess *x, int rfd, int wfd, int tunfd, const c
  * through upppd_sess_input_frame. The session must have been created with
  * framing UPPP_FRAMING_NONE. TUN as in upppd_sess_attach. Returns 0, -1
  * with errno (the TUN fd cannot be watched; EINVAL: no send_frame). */
+/* The TUN given to upppd_sess_attach* was opened with offloads (its
+ * vnet): reads are cut into IP packets (uppp_tso_split), and delivered
+ * TCP segments are coalesced within a pass (struct uppp_gro) and written
+ * with a virtio-net header. Call after attaching. */
+void upppd_sess_set_tun_vnet(struct upppd_sess *x, int vnet);
+
 int upppd_sess_attach_frames(struct upppd_sess *x, int tunfd, const char *tun_name,
                              upppd_sess_send_frame_fn send_frame, void *user);
 /* Frame mode: one PPP frame the owner received (borrowed for the call).

@@ -14,6 +14,7 @@
 #include <net/route.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -45,6 +46,43 @@ int upppd_tun_open(struct upppd_tun *t, const char *want, char *err, size_t errc
     }
     snprintf(t->name, sizeof(t->name), "%s", ifr.ifr_name);
     return 0;
+}
+
+/* The offloads need the header's size (10: no num_buffers), its byte
+ * order fixed to little-endian (the uppp_vnet_hdr codec's, whatever the
+ * host's), and TSO only with checksum offload. Any refusal (an old or
+ * restricted kernel, an existing device made without IFF_VNET_HDR) and the
+ * caller falls back to a plain TUN. */
+static int open_vnet(struct upppd_tun *t, const char *want)
+{
+    memset(t, 0, sizeof(*t));
+    t->fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    if (t->fd < 0)
+        return -1;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof(ifr));
+    ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_VNET_HDR;
+    if (want != NULL && want[0] != '\0')
+        snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", want);
+    int hdr = 10, le = 1;
+    unsigned off = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
+    if (ioctl(t->fd, TUNSETIFF, &ifr) < 0 || ioctl(t->fd, TUNSETVNETHDRSZ, &hdr) < 0 ||
+        ioctl(t->fd, TUNSETVNETLE, &le) < 0 || ioctl(t->fd, TUNSETOFFLOAD, off) < 0) {
+        close(t->fd);
+        t->fd = -1;
+        return -1;
+    }
+    snprintf(t->name, sizeof(t->name), "%s", ifr.ifr_name);
+    t->vnet = 1;
+    return 0;
+}
+
+int upppd_tun_open_offload(struct upppd_tun *t, const char *want, char *err, size_t errcap)
+{
+    const char *env = getenv("UPPPD_TUN_OFFLOAD");
+    if ((env == NULL || strcmp(env, "0") != 0) && open_vnet(t, want) == 0)
+        return 0;
+    return upppd_tun_open(t, want, err, errcap);
 }
 
 void upppd_tun_close(struct upppd_tun *t)

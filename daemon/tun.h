@@ -17,11 +17,19 @@ struct upppd_tun {
     int fd;
     char name[UPPPD_IFNAMSIZ];
     int default_route; /* we added a default route via this interface */
+    int vnet;          /* every packet read or written starts with a virtio-net header */
 };
 
 /* Create (or attach to) a TUN interface named want (e.g. "ppp0"); the
  * kernel's final name goes to t->name. The fd is non-blocking. */
 int upppd_tun_open(struct upppd_tun *t, const char *want, char *err, size_t errcap);
+/* As upppd_tun_open, with the TCP offloads when the kernel grants them
+ * (IFF_VNET_HDR, TUNSETVNETLE, TUNSETOFFLOAD with TUN_F_CSUM, TUN_F_TSO4 and
+ * TUN_F_TSO6): then t->vnet is 1 and reads bring TCP super-packets to cut
+ * with uppp_tso_split (uppp/tcp_offload.h), writes take a virtio-net
+ * header. Otherwise, or when UPPPD_TUN_OFFLOAD=0 is in the environment,
+ * a plain TUN as upppd_tun_open (t->vnet 0). */
+int upppd_tun_open_offload(struct upppd_tun *t, const char *want, char *err, size_t errcap);
 void upppd_tun_close(struct upppd_tun *t);
 
 int upppd_tun_set_mtu(const struct upppd_tun *t, unsigned mtu, char *err, size_t errcap);

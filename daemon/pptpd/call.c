@@ -241,7 +241,7 @@ static int open_tun(struct upppd_pptpd_call *k, char *err, size_t errcap)
     char name[UPPPD_IFNAMSIZ];
     for (int u = 0; u < 4096; u++) {
         snprintf(name, sizeof(name), "ppp%d", u);
-        if (upppd_tun_open(&k->tun, name, err, errcap) == 0)
+        if (upppd_tun_open_offload(&k->tun, name, err, errcap) == 0)
             return 0;
         if (errno != EBUSY && errno != EEXIST)
             return -1;
@@ -341,6 +341,7 @@ static int call_setup(struct upppd_pptpd_call *k, const struct uppp_pptp_event *
         call_log(k, LOG_ERR, err);
         return -1;
     }
+    upppd_sess_set_tun_vnet(&k->sess, k->tun.fd >= 0 ? k->tun.vnet : 0);
     /* The scripts' view: pptpctrl runs pppd on a pty, whose name is its
      * "tty"; ours is the client's address. */
     snprintf(k->device, sizeof(k->device), "pptp:%s", c->peer_str);
