@@ -173,7 +173,10 @@ mx_guest_script() {
             echo 'pppvm_ping $PPPVM_REMOTE 3 || rc=1'
             echo 'pppvm_mtu_ping $PPPVM_REMOTE 3 || rc=1'
         fi
-        echo "pppvm_nc_send \$PPPVM_REMOTE 5001 $NC_BYTES 200 || rc=1"
+        # Under loss one connection attempt may take 30 s: stateful MPPE's
+        # reset cycles can swallow a SYN and its retransmissions at 1 s and
+        # 3 s (CI, c-v2-128-stateful-lossy: "nc: timed out" after 5 s).
+        echo "pppvm_nc_send \$PPPVM_REMOTE 5001 $NC_BYTES 200 $((lossy ? 30 : 5)) || rc=1"
         echo 'wait $rpid || rc=1'
         echo 's=/sys/class/net/$PPPVM_IFACE/statistics'
         echo 'pppvm_mark stats rx_packets=$(cat $s/rx_packets) tx_packets=$(cat $s/tx_packets)'

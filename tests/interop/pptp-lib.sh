@@ -15,13 +15,14 @@
 #   pv_vm_start NAME TAP ADDR OPTIONS SECRETS SCRIPT KEY=VALUE...
 #                         vm_start with the PPTP overlay and a NIC on TAP,
 #                         the guest's eth0 at ADDR/24
-#   pv_guest_script FILE RECV_PORT PEER SEND_PORT BYTES [CONNECT [NETEM]]
+#   pv_guest_script FILE RECV_PORT PEER SEND_PORT BYTES [CONNECT [NETEM [LOSSY]]]
 #                         the guest's test: (with NETEM=1 first turn the
 #                         guest's netem on: NETEM_AT=test) listen on
 #                         RECV_PORT, ping PEER (56 bytes, then the largest
-#                         unfragmented size), send BYTES to PEER:SEND_PORT
-#                         (CONNECT: seconds one connection attempt may
-#                         take, 5), report counters
+#                         unfragmented size; with LOSSY=1 for the record
+#                         only, not in the exit status), send BYTES to
+#                         PEER:SEND_PORT (CONNECT: seconds one connection
+#                         attempt may take, 5), report counters
 #   pv_in_ns COMMAND...   run in PV_NS
 
 PV_HOST_IP=10.99.0.1
@@ -74,13 +75,15 @@ pv_vm_start() {
 }
 
 pv_guest_script() {
-    local f=$1 rport=$2 peer=$3 sport=$4 bytes=$5 cw=${6:-5} netem=${7:-0}
+    local f=$1 rport=$2 peer=$3 sport=$4 bytes=$5 cw=${6:-5} netem=${7:-0} lossy=${8:-0}
+    local counts='|| rc=1'
+    ((lossy)) && counts=''
     cat >"$f" <<EOF
 rc=0
 [ $netem = 1 ] && pppvm_netem_on
 pppvm_nc_recv $rport 240 & rpid=\$!
-pppvm_ping $peer 3 || rc=1
-pppvm_mtu_ping $peer 3 || rc=1
+pppvm_ping $peer 3 $counts
+pppvm_mtu_ping $peer 3 $counts
 pppvm_nc_send $peer $sport $bytes 240 $cw || rc=1
 wait \$rpid || rc=1
 s=/sys/class/net/\$PPPVM_IFACE/statistics
