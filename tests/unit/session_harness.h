@@ -261,6 +261,27 @@ static inline void th_start(struct th_link *l)
     assert_int_equal(uppp_session_start(l->b.s, l->now), 0);
 }
 
+/* A frame as the harness carries it (framing none: [FF 03] protocol
+ * information): its protocol in *proto and the offset of its information,
+ * or 0 (and *proto 0) if it is too short to have one. */
+static inline size_t th_frame_proto(const uint8_t *f, size_t len, uint16_t *proto)
+{
+    size_t off = 0;
+    *proto = 0;
+    if (len >= 2 && f[0] == 0xff && f[1] == 0x03)
+        off = 2;
+    if (off >= len)
+        return 0;
+    if (f[off] & 1) {
+        *proto = f[off];
+        return off + 1;
+    }
+    if (off + 2 > len)
+        return 0;
+    *proto = (uint16_t)(f[off] << 8 | f[off + 1]);
+    return off + 2;
+}
+
 /* Move one frame from `from`'s queue into `to`, with impairment. */
 static inline void th_move_one(struct th_link *l, struct th_end *from, struct th_end *to)
 {

@@ -8,25 +8,6 @@
 #include "testutil.h"
 #include "session_harness.h"
 
-/* PPP protocol of a frame as the harness carries it (ff 03 optional). */
-static uint16_t proto_of(const struct th_frame *f, const uint8_t **body)
-{
-    const uint8_t *p = f->data;
-    size_t n = f->len;
-    if (n >= 2 && p[0] == 0xff && p[1] == 0x03)
-        p += 2, n -= 2;
-    if (n >= 1 && (p[0] & 1)) {
-        *body = p + 1;
-        return p[0];
-    }
-    if (n < 2) {
-        *body = p + n;
-        return 0;
-    }
-    *body = p + 2;
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 struct tally {
     int successes_dropped, ccp_in_auth, protrej_from_b;
 };
@@ -39,8 +20,9 @@ static int step(struct th_link *l, struct tally *t, int lose_success)
     if (from == NULL)
         return 0;
     const struct th_frame *f = &from->q[from->qhead];
-    const uint8_t *body;
-    uint16_t proto = proto_of(f, &body);
+    uint16_t proto;
+    size_t off = th_frame_proto(f->data, f->len, &proto);
+    const uint8_t *body = f->data + off;
     if (from == &l->a && proto == UPPP_PROTO_CHAP && body[0] == 3 && lose_success &&
         t->successes_dropped == 0) {
         t->successes_dropped++;
@@ -151,10 +133,11 @@ static void test_unknown_protocol_rejected_after_auth(void **state)
     const uint8_t f[] = {0xff, 0x03, 0x80, 0x2b, 0x01, 0x01, 0x00, 0x04}; /* IPXCP */
     assert_int_equal(uppp_session_input_frame(l.b.s, f, sizeof(f), l.now), 0);
     assert_true(l.b.qlen >= 1);
-    const uint8_t *body;
-    uint16_t proto = proto_of(&l.b.q[(l.b.qhead + l.b.qlen - 1) % TH_MAX_QUEUE], &body);
+    const struct th_frame *last = &l.b.q[(l.b.qhead + l.b.qlen - 1) % TH_MAX_QUEUE];
+    uint16_t proto;
+    size_t off = th_frame_proto(last->data, last->len, &proto);
     assert_int_equal(proto, UPPP_PROTO_LCP);
-    assert_int_equal(body[0], 8);
+    assert_int_equal(last->data[off], 8);
     assert_true(l.b.wire_len > before);
     th_free(&l);
 }

@@ -74,26 +74,6 @@ static void exchange(struct th_link *l, const char *marker, uint16_t seq)
     assert_memory_equal(l->a.last, pkt, n);
 }
 
-/* ---- frames on the wire (framing none: [FF 03] protocol information) ---- */
-
-static size_t frame_proto(const uint8_t *f, size_t len, uint16_t *proto)
-{
-    size_t off = 0;
-    *proto = 0;
-    if (len >= 2 && f[0] == 0xff && f[1] == 0x03)
-        off = 2;
-    if (off >= len)
-        return 0;
-    if (f[off] & 1) {
-        *proto = f[off];
-        return off + 1;
-    }
-    if (off + 2 > len)
-        return 0;
-    *proto = (uint16_t)(f[off] << 8 | f[off + 1]);
-    return off + 2;
-}
-
 /* Build a CCP frame: code, id, data. */
 static size_t ccp_frame(uint8_t *out, uint8_t code, uint8_t id, const uint8_t *data, size_t dlen)
 {
@@ -268,7 +248,7 @@ static int grab_first_fd(struct th_link *l, struct th_end *from, struct th_frame
 {
     (void)l;
     uint16_t proto = 0;
-    size_t off = frame_proto(f->data, f->len, &proto);
+    size_t off = th_frame_proto(f->data, f->len, &proto);
     if (from->idx == 0 && off && proto == UPPP_PROTO_COMP && first_fd_len == 0) {
         first_fd_len = f->len - off;
         memcpy(first_fd, f->data + off, first_fd_len);
@@ -526,7 +506,7 @@ static int naks_sent;
 static int nak_forever(struct th_link *l, struct th_end *from, struct th_frame *f)
 {
     uint16_t proto = 0;
-    size_t off = frame_proto(f->data, f->len, &proto);
+    size_t off = th_frame_proto(f->data, f->len, &proto);
     if (from->idx != 0 || proto != UPPP_PROTO_CCP || f->data[off] != UPPP_CONFREQ)
         return 1;
     uint8_t opt[6], frame[32];
@@ -578,7 +558,7 @@ static int ask_two_strengths(struct th_link *l, struct th_end *from, struct th_f
 {
     (void)l;
     uint16_t proto = 0;
-    size_t off = frame_proto(f->data, f->len, &proto);
+    size_t off = th_frame_proto(f->data, f->len, &proto);
     if (proto != UPPP_PROTO_CCP)
         return 1;
     if (from->idx == 1 && f->data[off] == UPPP_CONFREQ && f->len >= off + 10)
@@ -623,7 +603,7 @@ static int catch_ccp_reply(struct th_link *l, struct th_end *from, struct th_fra
 {
     (void)l;
     uint16_t proto = 0;
-    size_t off = frame_proto(f->data, f->len, &proto);
+    size_t off = th_frame_proto(f->data, f->len, &proto);
     if (from->idx == 0 && proto == UPPP_PROTO_CCP && f->data[off] >= UPPP_CONFACK &&
         f->data[off] <= UPPP_CONFREJ && f->len - off <= sizeof(last_reply)) {
         last_reply_len = f->len - off;
@@ -746,7 +726,7 @@ static int catch_ccp_req(struct th_link *l, struct th_end *from, struct th_frame
 {
     (void)l;
     uint16_t proto = 0;
-    size_t off = frame_proto(f->data, f->len, &proto);
+    size_t off = th_frame_proto(f->data, f->len, &proto);
     if (from->idx == 0 && proto == UPPP_PROTO_CCP && f->data[off] == UPPP_CONFREQ &&
         f->len - off <= sizeof(last_req)) {
         last_req_len = f->len - off;
@@ -919,7 +899,7 @@ static int order_ok, saw_ack, saw_flushed_after_ack;
 static int lose_and_watch(struct th_link *l, struct th_end *from, struct th_frame *f)
 {
     uint16_t proto = 0;
-    size_t off = frame_proto(f->data, f->len, &proto);
+    size_t off = th_frame_proto(f->data, f->len, &proto);
     if (from->idx == 0 && proto == UPPP_PROTO_COMP) {
         int cc = ((f->data[off] & 0x0f) << 8) | f->data[off + 1];
         if (cc == drop_seq_once) {
@@ -1002,7 +982,7 @@ static int lose_first_rreq(struct th_link *l, struct th_end *from, struct th_fra
 {
     (void)l;
     uint16_t proto = 0;
-    size_t off = frame_proto(f->data, f->len, &proto);
+    size_t off = th_frame_proto(f->data, f->len, &proto);
     if (from->idx == 0 && proto == UPPP_PROTO_COMP && drop_seq_once >= 0) {
         int cc = ((f->data[off] & 0x0f) << 8) | f->data[off + 1];
         if (cc == drop_seq_once) {
@@ -1111,7 +1091,7 @@ static unsigned protected_frames;
 static int is_reset_answer(const struct th_frame *f)
 {
     uint16_t proto = 0;
-    size_t off = frame_proto(f->data, f->len, &proto);
+    size_t off = th_frame_proto(f->data, f->len, &proto);
     if (!off || proto != UPPP_PROTO_COMP || f->len < off + 2)
         return 0;
     /* Stateful: FLUSHED on a packet that is not a flag packet. */
@@ -1121,7 +1101,7 @@ static int is_reset_answer(const struct th_frame *f)
 static int is_control(const struct th_frame *f)
 {
     uint16_t proto;
-    return frame_proto(f->data, f->len, &proto) && proto >= 0x8000;
+    return th_frame_proto(f->data, f->len, &proto) && proto >= 0x8000;
 }
 
 /* Framing none has no FCS: on a real link the FCS (RFC 1662 section C) or
