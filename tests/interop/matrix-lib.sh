@@ -120,6 +120,18 @@ up_count() { grep -cE "$1" "$UP_LOG"; }
 vm_count() { tr -d '\r' <"$(vm_log "$1")" | grep -cE "$2"; }
 # The last line matching ERE, with the part matched by the sed expression
 # PREFIX removed (e.g. the direction of a logged packet).
+# Reset-Requests sent in a log read on stdin that the peer could answer:
+# every one but a last that no Reset-Ack followed before a Terminate-Request
+# (sent or received). Such a request crossed the peer's teardown: pppd had
+# already closed CCP (SIGTERM closes it first) when it arrived. Prints
+# "COUNT CROSSED" (CROSSED 0 or 1).
+rreq_answerable() {
+    tr -d '\r' | awk '
+        /^sent \[CCP ResetReq/ { n++; open = 1; next }
+        /^rcvd \[CCP ResetAck/ { open = 0; next }
+        /^(sent|rcvd) \[(LCP|CCP) TermReq/ { if (open) crossed = 1; exit }
+        END { print n - crossed, crossed + 0 }'
+}
 up_last() { grep -E "$1" "$UP_LOG" | tail -1; }
 vm_last() { tr -d '\r' <"$(vm_log "$1")" | grep -E "$2" | tail -1; }
 
