@@ -672,7 +672,6 @@ static int session_up(struct ctx *c)
  * matrix reads "mppe X, exit N (...)"): new words go at its end. */
 static void log_summary(struct ctx *c)
 {
-    static const char *const mppc[] = {"", ", mppc send only", ", mppc receive only", ", mppc"};
     uint64_t secs = (mono_ms() - c->t_start) / 1000;
     upppd_logf(c->log, LOG_INFO, "Connect time %.1f minutes.", (double)secs / 60.0);
     upppd_logf(c->log, LOG_INFO, "Sent %llu bytes, received %llu bytes.",
@@ -684,7 +683,7 @@ static void log_summary(struct ctx *c)
                (unsigned long long)c->final.packets_out, (unsigned long long)c->final.bytes_in,
                (unsigned long long)c->final.packets_in, c->mppe_bits,
                c->mppe_bits ? (c->mppe_stateless ? " stateless" : " stateful") : "",
-               (int)c->final.end, c->final.reason, mppc[c->mppc & 3]);
+               (int)c->final.end, c->final.reason, upppd_mppc_words(c->mppc));
 }
 
 /* The down scripts, the interface down, the summary. */

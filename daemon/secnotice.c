@@ -41,3 +41,9 @@ int upppd_security_notice(struct upppd_log *lg, const char *id, const struct upp
     }
     return n;
 }
+
+const char *upppd_mppc_words(int mppc)
+{
+    static const char *const w[] = {"", ", mppc send only", ", mppc receive only", ", mppc"};
+    return w[mppc & 3];
+}

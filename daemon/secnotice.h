@@ -19,4 +19,10 @@
 int upppd_security_notice(struct upppd_log *lg, const char *id, const struct uppp_config *cfg,
                           const struct uppp_status *st);
 
+/* The words that end a summary or up line for MPPC (uppp_status.mppc: bit
+ * 1 we compress, bit 2 the peer does): "", ", mppc send only", ", mppc
+ * receive only" or ", mppc". Scripts read upppd's summary, so both
+ * daemons say it alike. */
+const char *upppd_mppc_words(int mppc);
+
 #endif

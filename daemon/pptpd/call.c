@@ -139,9 +139,13 @@ static void ip_up(struct upppd_pptpd_call *k)
     }
     /* What this call's protection is worth, once per call (secnotice.h). */
     upppd_security_notice(k->conn->srv->log, k->label, &k->conn->srv->ppp, &st);
+    k->mppe_bits = st.mppe_bits;
+    k->mppe_stateless = st.mppe_stateless;
+    k->mppc = st.mppc;
     char line[128];
-    snprintf(line, sizeof(line), "MTU set to %u, mppe %d%s", st.ip_mtu, st.mppe_bits,
-             st.mppe_bits ? (st.mppe_stateless ? " stateless" : " stateful") : "");
+    snprintf(line, sizeof(line), "MTU set to %u, mppe %d%s%s", st.ip_mtu, st.mppe_bits,
+             st.mppe_bits ? (st.mppe_stateless ? " stateless" : " stateful") : "",
+             upppd_mppc_words(st.mppc));
     call_log(k, LOG_INFO, line);
     hook(k, "ip-up");
     upppd_pptpd_radius_ip_up(k);
@@ -166,13 +170,15 @@ static void summary(struct upppd_pptpd_call *k)
     snprintf(line, sizeof(line),
              "summary: connect %llus, sent %llu bytes, received %llu bytes, gre lost %llu "
              "reordered %llu stale %llu, mppe resets sent %llu rcvd %llu, dropped %llu, end %d "
-             "(%s)",
+             "(%s), mppe %d%s%s",
              (unsigned long long)((upppd_loop_now() - k->t_start) / 1000),
              (unsigned long long)st.bytes_out, (unsigned long long)st.bytes_in,
              (unsigned long long)g->rx_lost, (unsigned long long)g->rx_buffered,
              (unsigned long long)g->rx_stale, (unsigned long long)st.mppe_resets_sent,
              (unsigned long long)st.mppe_resets_rcvd, (unsigned long long)st.dropped_other,
-             (int)st.end, st.reason);
+             (int)st.end, st.reason, k->mppe_bits,
+             k->mppe_bits ? (k->mppe_stateless ? " stateless" : " stateful") : "",
+             upppd_mppc_words(k->mppc));
     call_log(k, LOG_NOTICE, line);
 }
 

@@ -64,6 +64,9 @@ struct upppd_pptpd_call {
     uint64_t gre_deadline;         /* UPPPD_TIMER_NONE once GRE came */
     uint64_t t_start;
     int sess_made, ip_up, auth_up, dead, down_done;
+    /* MPPE and MPPC as they were when IPCP came up, for the summary (CCP is
+     * down by the time it is written). */
+    int mppe_bits, mppe_stateless, mppc;
     int clear;     /* the call is to be cleared on the control connection */
     int ctrl_down; /* the control connection has it down already */
 

@@ -209,10 +209,12 @@ upppd_clients() {
 
 # upppd client <-> upppd-pptpd: TCP each way hashed, MPPE line on both
 # sides, pings, then the client ends it (SIGTERM: exit 5) and the server
-# runs ip-down.
+# runs ip-down and writes a summary that ends in SUMMARY_END (e.g. "mppe
+# 128 stateless" or "mppe 128 stateless, mppc"); with MPPC the client's
+# summary ends in ", mppc" too.
 upppd_link_case() {
     CASE=$1
-    local opts=$2 extra=$3 mppe_line=$4 bytes=$5
+    local opts=$2 extra=$3 mppe_line=$4 bytes=$5 summary_end=$6
     case_up "$CASE" "$opts" "upppd-gre-timeout 5" || exit 1
     upppd_clients 1 "$extra"
     grep -q "$mppe_line" "$D/server.log" || fail "server: no '$mppe_line'"
@@ -236,6 +238,15 @@ upppd_link_case() {
     grep -q "^ip-down ppp0 pptp:10.88.0.2 115200 10.99.0.1 10.99.0.10 10.88.0.2$" \
         "$D/scripts.out" || fail "server ip-down: $(cat "$D/scripts.out")"
     grep -q "summary: .*exit 5" "$D/client1.log" || fail "client did not end with exit 5"
+    for _ in $(seq 30); do
+        grep -q "summary: " "$D/server.log" && break
+        sleep 0.1
+    done
+    grep -q "summary: .*, $summary_end\$" "$D/server.log" ||
+        fail "server summary does not end in '$summary_end': $(grep "summary: " "$D/server.log")"
+    if [[ $summary_end == *mppc ]]; then
+        grep -q "summary: .*, mppc\$" "$D/client1.log" || fail "client summary without mppc"
+    fi
     echo "ok   $CASE"
 }
 
@@ -362,12 +373,14 @@ start v1-40 link_case v1-40 "require-mschap require-mppe-40" 40 "MPPE 40-bit sta
 start netem-stateful link_case netem-stateful "require-mschap-v2 require-mppe-128 mppe-stateful" \
     128-stateful "MPPE 128-bit stateful" ${E2E_NETEM_BYTES:-100000} "delay 20ms loss 2% reorder 5% 50%"
 start upppd-v2-128-stateless upppd_link_case upppd-v2-128-stateless \
-    "require-mschap-v2 require-mppe-128" "" "MPPE 128-bit stateless" 10000000
+    "require-mschap-v2 require-mppe-128" "" "MPPE 128-bit stateless" 10000000 "mppe 128 stateless"
 start upppd-v2-128-stateful upppd_link_case upppd-v2-128-stateful \
     "require-mschap-v2 require-mppe-128 mppe-stateful" "request-mppe-stateful" \
-    "MPPE 128-bit stateful" 10000000
+    "MPPE 128-bit stateful" 10000000 "mppe 128 stateful"
 start upppd-v1-40 upppd_link_case upppd-v1-40 "require-mschap require-mppe-40" \
-    "refuse-mschap-v2 require-mppe-40 nomppe-128" "MPPE 40-bit stateless" 1000000
+    "refuse-mschap-v2 require-mppe-40 nomppe-128" "MPPE 40-bit stateless" 1000000 "mppe 40 stateless"
+start upppd-mppc upppd_link_case upppd-mppc "require-mschap-v2 require-mppe-128 mppc" "mppc" \
+    "MPPE 128-bit stateless" 1000000 "mppe 128 stateless, mppc"
 start upppd-concurrent-20 upppd_concurrent_case
 start upppd-runas upppd_runas_case
 start concurrent-20 concurrent_case
