@@ -254,7 +254,7 @@ static inline unsigned match_len(const uint8_t *a, const uint8_t *b, unsigned ma
 /* Front octets of the packet at i shared with the older position cand, up
  * to 16 (16 may mean more); 0 when cand is not before i: left from before
  * the flush or wrap (the table is never cleared), it holds other data. */
-static inline unsigned probe(const uint8_t *h, size_t cand, size_t i)
+static inline unsigned probe(const uint8_t *h, unsigned cand, unsigned i)
 {
 #ifdef MPPC_SSE2
     /* The complement of the mask of equal octets, all ones when cand is
@@ -289,7 +289,7 @@ int uppp_mppc_compress(struct uppp_mppc_comp *c, const uint8_t *in, size_t len, 
 
     uint8_t *h = c->hist;
     uint32_t *tab = c->tab;
-    size_t i = c->pos, end = c->pos + len;
+    unsigned i = c->pos, end = c->pos + (unsigned)len;
     memcpy(h + i, in, len);
     /* Worth sending only if at least one octet smaller: at most len - 1
      * octets, the last one partly padding. A packet under 16 octets goes to
