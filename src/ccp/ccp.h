@@ -158,6 +158,11 @@ struct uppp_ccp {
     int fail_pending;  /* a failure found inside a callback, reported later */
     char fail_why[96]; /* its reason */
     int fail_reported; /* this negotiation's failure has been reported */
+
+    /* The peer's network control protocols spoke while we were in
+     * Ack-Sent with our request peer_ncp_id out (uppp_ccp_peer_ncp). */
+    int peer_ncp;
+    uint8_t peer_ncp_id;
 };
 
 void uppp_ccp_init(struct uppp_session *s);
@@ -191,6 +196,12 @@ int uppp_ccp_pending(const struct uppp_session *s);
 unsigned uppp_ccp_overhead(const struct uppp_session *s, int may_come);
 /* Fill the status's MPPE fields. */
 void uppp_ccp_status(const struct uppp_session *s, struct uppp_status *st);
+/* A packet of the peer's network control protocols (IPCP, IPV6CP) came.
+ * pppd 2.4.9, when it requested MPPE, starts them only once its CCP is
+ * Opened: if our request then goes unanswered for a Restart period in
+ * Ack-Sent, the peer's Ack of it was lost, and CCP opens instead of
+ * retransmitting (see ccp.c). */
+void uppp_ccp_peer_ncp(struct uppp_session *s);
 /* A CCP packet (code onward). */
 void uppp_ccp_input(struct uppp_session *s, const uint8_t *pkt, size_t len);
 /* A 0x00FD packet: 1 with the plaintext in out (deliver it, then call

@@ -18,14 +18,16 @@
 
 struct watch {
     struct th_end *drop_from; /* whose next CCP Configure-Ack is lost */
+    uint8_t drop_code;        /* ... or this code instead, when set */
     int armed;
-    int hold;              /* keep it instead (delivered late by the test) */
-    struct th_frame held;  /* the held Ack */
-    int dropped;           /* Acks lost or held */
-    int confreq_after[2];  /* CCP Configure-Requests sent by a, b after it */
-    int confreq_opened[2]; /* ... that reached a, b with their CCP Opened */
-    int resetreq[2];       /* CCP Reset-Requests sent by a, b */
-    int resetack_id[2];    /* identifier of the last Reset-Ack sent, or -1 */
+    int hold;                    /* keep it instead (delivered late by the test) */
+    struct th_frame held;        /* the held Ack */
+    int dropped;                 /* Acks lost or held */
+    int confreq_after[2];        /* CCP Configure-Requests sent by a, b after it */
+    int confreq_opened[2];       /* ... that reached a, b with their CCP Opened */
+    int resetreq[2];             /* CCP Reset-Requests sent by a, b */
+    int resetack_id[2];          /* identifier of the last Reset-Ack sent, or -1 */
+    struct th_frame last_req[2]; /* the last CCP Configure-Request of a, b */
 };
 
 static struct watch w;
@@ -52,7 +54,7 @@ static int step(struct th_link *l)
     size_t off = th_frame_proto(f->data, f->len, &proto);
     if (proto == UPPP_PROTO_CCP && off < f->len) {
         uint8_t code = f->data[off];
-        if (code == UPPP_CONFACK && from == w.drop_from && w.armed) {
+        if (code == (w.drop_code ? w.drop_code : UPPP_CONFACK) && from == w.drop_from && w.armed) {
             w.armed = 0;
             w.dropped++;
             if (w.hold)
@@ -61,6 +63,8 @@ static int step(struct th_link *l)
             from->qlen--;
             return 1;
         }
+        if (code == UPPP_CONFREQ)
+            w.last_req[from->idx] = *f;
         if (code == UPPP_CONFREQ && w.dropped) {
             w.confreq_after[from->idx]++;
             if (ccp_opened(to))
@@ -131,6 +135,15 @@ static void send_checked(struct th_link *l, struct th_end *from, struct th_end *
     }
 }
 
+/* 20 packets each way, each checked on arrival; no Reset-Request. */
+static void carries_both_ways(struct th_link *l, struct th_end *p, struct th_end *v)
+{
+    send_checked(l, p, v, 20, 100, 0);
+    send_checked(l, v, p, 20, 200, 0);
+    assert_int_equal(w.resetreq[0], 0);
+    assert_int_equal(w.resetreq[1], 0);
+}
+
 static void check_mppe_both(struct th_link *l, int stateless)
 {
     struct uppp_status sa, sb;
@@ -179,8 +192,7 @@ static void check_survived(struct th_link *l, struct th_end *p, struct th_end *v
     assert_int_equal(ccp_state(v), UPPP_FSM_OPENED);
     assert_int_equal(ccp_state(p), UPPP_FSM_OPENED);
     check_mppe_both(l, stateless);
-    send_checked(l, p, v, 20, 100, 0);
-    send_checked(l, v, p, 20, 200, 0);
+    carries_both_ways(l, p, v);
     send_checked(l, p, v, 30, 300, 1);
     send_checked(l, v, p, 30, 400, 1);
     assert_int_equal(w.resetreq[0], 0);
@@ -346,10 +358,12 @@ static void test_stale_data_proves_nothing(void **state)
     th_free(&l);
 }
 
-/* The mirror: V's Configure-Ack of P's request is lost. P, in Ack-Sent, is
- * not Opened, so its retransmission meets the RFC 1661 automaton on our
- * side and nothing reaches P while P is Opened (pppd survives): V, Opened,
- * answers it with a new request first and the Ack after it (RFC 1661
+/* The mirror: V's Configure-Ack of P's request is lost. P, in Ack-Sent,
+ * is not Opened, and pppd retransmits its request when its Restart timer
+ * expires (our P would open on V's IPCP instead, see below: the frame is
+ * replayed as pppd would send it). It meets the RFC 1661 automaton on
+ * our side and nothing reaches P while P is Opened (pppd survives): V,
+ * Opened, answers with a new request first and the Ack after it (RFC 1661
  * section 4.1, RCR+ in Opened: tld/scr/sca), which P takes in Ack-Sent. */
 static void check_mirror(int stateless, int renegotiate, uint64_t seed)
 {
@@ -359,32 +373,109 @@ static void check_mirror(int stateless, int renegotiate, uint64_t seed)
     if (renegotiate) {
         run(&l, 30000);
         check_mppe_both(&l, stateless);
-        w.drop_from = v;
-        w.armed = 1;
-        assert_int_equal(uppp_session_renegotiate_ccp(p->s, l.now), 0);
-    } else {
-        w.drop_from = v;
-        w.armed = 1;
     }
-    run(&l, l.now + 30000);
+    w.drop_from = v;
+    w.armed = 1;
+    if (renegotiate)
+        assert_int_equal(uppp_session_renegotiate_ccp(p->s, l.now), 0);
+    run(&l, l.now);
     assert_int_equal(w.dropped, 1);
+    assert_int_equal(ccp_state(v), UPPP_FSM_OPENED);
+    assert_int_equal(ccp_state(p), UPPP_FSM_ACKSENT);
+    const struct th_frame *rexmit = &w.last_req[p->idx];
+    assert_int_equal(uppp_session_input_frame(v->s, rexmit->data, rexmit->len, l.now), 0);
+    run(&l, l.now + 30000);
     assert_int_equal(w.confreq_opened[p->idx], 0);
-    assert_int_equal(w.confreq_after[p->idx], 1); /* P's retransmission */
+    assert_true(w.confreq_after[v->idx] >= 1); /* V renegotiates */
     check_mppe_both(&l, stateless);
-    send_checked(&l, p, v, 20, 100, 0);
-    send_checked(&l, v, p, 20, 200, 0);
-    assert_int_equal(w.resetreq[0], 0);
-    assert_int_equal(w.resetreq[1], 0);
+    carries_both_ways(&l, p, v);
     th_free(&l);
 }
 
 static void test_mirror_ack_rcvd(void **state)
 {
     (void)state;
-    check_mirror(1, 1, 61);
-    check_mirror(0, 1, 62);
-    check_mirror(1, 0, 63);
-    check_mirror(0, 0, 64);
+    for (int i = 0; i < 4; i++) /* stateless or not, renegotiation or not */
+        check_mirror(i & 1, i >> 1, 61 + (uint64_t)i);
+}
+
+/* The initial negotiation, P's Ack of V's request lost. P plays pppd
+ * with MPPE required: its network protocols wait for its CCP, so all V
+ * hears of P Opened is IPCP (no data: P's IPCP needs V's, which waits for
+ * V's CCP). V's request then goes unanswered for a Restart period, and V
+ * opens CCP instead of retransmitting it. */
+static void check_initial(int stateless, int p_is_a, uint64_t seed)
+{
+    struct th_link l;
+    setup(&l, seed, stateless);
+    struct th_end *p = p_is_a ? &l.a : &l.b, *v = p_is_a ? &l.b : &l.a;
+    w.drop_from = p;
+    w.armed = 1;
+    run(&l, 30000);
+    assert_int_equal(w.dropped, 1);
+    assert_int_equal(w.confreq_after[v->idx], 0);
+    assert_int_equal(w.confreq_opened[p->idx], 0);
+    check_mppe_both(&l, stateless);
+    assert_non_null(strstr(v->logbuf, "network control protocols and no answer"));
+    assert_int_equal(v->events[UPPP_EVENT_CCP_UP], 1);
+    assert_int_equal(p->events[UPPP_EVENT_CCP_DOWN], 0);
+    carries_both_ways(&l, p, v);
+    th_free(&l);
+}
+
+static void test_initial_negotiation(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 4; i++) /* stateless or not, P authenticates or not */
+        check_initial(i & 1, i >> 1, 71 + (uint64_t)i);
+}
+
+/* A peer that starts its network protocols at once (here mppe allowed,
+ * not required: as Windows does) proves nothing by them. Its Ack lost:
+ * taking the timeout for it is right. Its Nak lost (it allows 128 bits
+ * only, V offers all three): V opens on a guess that is wrong, P's own
+ * retransmission then meets V Opened and renegotiates CCP (RFC 1661), and
+ * the link still comes up with MPPE-128, nothing in the clear. */
+static void check_parallel_peer(uint8_t lost, uint64_t seed)
+{
+    struct th_link l;
+    memset(&w, 0, sizeof(w));
+    th_init(&l, seed);
+    struct th_end *p = &l.a, *v = &l.b;
+    p->cfg.require_auth = UPPP_AUTH_MSCHAP_V2;
+    p->cfg.mppe = UPPP_MPPE_ALLOWED;
+    p->cfg.mppe_bits = 4;
+    v->cfg.mppe = UPPP_MPPE_REQUIRED;
+    v->cfg.mppe_bits = lost == UPPP_CONFNAK ? 7 : 4;
+    th_add_secret(p, "bob", "alice", "bob-pw");
+    th_add_secret(v, "bob", "alice", "bob-pw");
+    th_start(&l);
+    w.drop_from = p;
+    w.drop_code = lost;
+    w.armed = 1;
+    run(&l, 30000);
+    assert_int_equal(w.dropped, 1);
+    assert_non_null(strstr(v->logbuf, "network control protocols and no answer"));
+    check_mppe_both(&l, 1);
+    send_checked(&l, p, v, 20, 100, 0);
+    send_checked(&l, v, p, 20, 200, 0);
+    assert_false(th_wire_contains(&l.a, "LOST-ACK"));
+    assert_false(th_wire_contains(&l.b, "LOST-ACK"));
+    struct uppp_status sp, sv;
+    uppp_session_status(p->s, &sp);
+    uppp_session_status(v->s, &sv);
+    assert_int_equal(sv.dropped_clear, 0);
+    assert_int_equal(sp.dropped_clear, 0);
+    if (lost == UPPP_CONFNAK)
+        assert_int_equal(v->events[UPPP_EVENT_CCP_UP], 2); /* the guess, then the truth */
+    th_free(&l);
+}
+
+static void test_parallel_peer(void **state)
+{
+    (void)state;
+    check_parallel_peer(UPPP_CONFACK, 81);
+    check_parallel_peer(UPPP_CONFNAK, 82);
 }
 
 int main(void)
@@ -397,6 +488,8 @@ int main(void)
         cmocka_unit_test(test_late_ack_ignored),
         cmocka_unit_test(test_stale_data_proves_nothing),
         cmocka_unit_test(test_mirror_ack_rcvd),
+        cmocka_unit_test(test_initial_negotiation),
+        cmocka_unit_test(test_parallel_peer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
