@@ -160,10 +160,11 @@ void uppp_fsm_close(struct uppp_fsm *f, const char *reason, uint64_t now);
 void uppp_fsm_input(struct uppp_fsm *f, const uint8_t *pkt, size_t len, uint64_t now);
 
 /* The layer has evidence that the peer is Opened although its
- * Configure-Ack of our current request never arrived (CCP: compressed
- * datagrams or a Reset-Request, which RFC 1962 allows only once CCP is
- * Opened, and the peer is Opened only after Acking our request, RFC 1661
- * section 4.2). In Ack-Sent only, and only if our current request is one
+ * Configure-Ack of our current request never arrived (CCP: the peer's
+ * compressed datagrams or Reset-Request, which RFC 1962 allows only once
+ * its CCP is Opened, or pppd's network protocols, see ccp.c; the peer is
+ * Opened only after Acking our request, RFC 1661 section 4.2). In
+ * Ack-Sent only, and only if our current request is one
  * ackci accepts as Acked (f->id, the options addci gives now), this runs
  * RCA as if that Ack had come: This-Layer-Up, the Restart timer stops.
  * Returns 1 if the automaton is now Opened, 0 if nothing changed. */
