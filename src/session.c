@@ -715,16 +715,13 @@ void uppp_frame_input(struct uppp_session *s, const uint8_t *frame, size_t len, 
         }
         break;
     case UPPP_PROTO_IPCP:
-        if (!s->cfg.no_ip) {
-            if (s->phase >= UPPP_PHASE_NETWORK)
-                uppp_ncp_input(s, proto, frame, len);
-            return;
-        }
-        break;
     case UPPP_PROTO_IPV6CP:
-        if (s->cfg.ipv6) {
-            if (s->phase >= UPPP_PHASE_NETWORK)
+        if (proto == UPPP_PROTO_IPCP ? !s->cfg.no_ip : s->cfg.ipv6) {
+            if (s->phase >= UPPP_PHASE_NETWORK) {
+                /* What it tells of the peer's CCP (a lost Configure-Ack). */
+                uppp_ccp_peer_ncp(s);
                 uppp_ncp_input(s, proto, frame, len);
+            }
             return;
         }
         break;

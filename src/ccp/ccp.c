@@ -340,6 +340,72 @@ int uppp_ccp_settle(struct uppp_session *s, char *why, size_t cap)
     return UPPP_CCP_SETTLED;
 }
 
+/* ---- the lost Configure-Ack ----
+ *
+ * pppd 2.4.9 ends the link when its CCP, Opened with MPPE, receives any
+ * Configure-Request: RCR in Opened is This-Layer-Down first (RFC 1661
+ * section 4.1), and its ccp_down then closes LCP ("MPPE disabled"). Under
+ * loss that request is our own Restart timer's retransmission in
+ * Ack-Sent: we Acked the peer's request, the peer's Ack of ours was lost,
+ * and the peer is Opened. A peer sends compressed datagrams only once its
+ * CCP is Opened (RFC 1962 section 2) and Reset-Requests only while its
+ * decompressor runs (section 3.1, pppd answers and sends them only in
+ * Opened), and it is Opened only after Acking our request (RFC 1661
+ * section 4.2). So in Ack-Sent either one stands for that Ack: CCP opens
+ * and the retransmission never goes. Only when we requested the method:
+ * with nothing requested, nothing of ours could have been Acked. */
+static int implied_ack(struct uppp_session *s, const char *evidence)
+{
+    struct uppp_ccp *c = &s->ccp;
+    if (!c->enabled || !c->offer || c->fsm.state != UPPP_FSM_ACKSENT)
+        return 0;
+    c->peer_ncp = 0;
+    if (!uppp_fsm_implied_ack(&c->fsm, s->now))
+        return 0;
+    uppp_log(s, UPPP_LOG_INFO,
+             "CCP: %s in Ack-Sent: its Configure-Ack of our request was lost; CCP is Opened",
+             evidence);
+    return 1;
+}
+
+/* The same Ack, lost in the initial negotiation: then the pppd peer has
+ * no data to send yet (its IPCP needs ours, which waits for CCP), only
+ * its network control protocols, which pppd 2.4.9 starts once its CCP is
+ * Opened when it requested MPPE (auth.c start_networks, ccp.c ccp_up) and
+ * it is exactly such a pppd that ends the link on our retransmission. A
+ * peer that starts them at once proves nothing by them, so they count
+ * only when our Restart timer expires in Ack-Sent: the peer left our
+ * request unanswered for a whole Restart period. If it had Nakked or
+ * Rejected it and that was lost too, its own retransmitted request then
+ * reaches us Opened and renegotiates CCP (RFC 1661 RCR+ in Opened); MPPE
+ * stays in force meanwhile, so nothing goes in the clear. */
+void uppp_ccp_peer_ncp(struct uppp_session *s)
+{
+    struct uppp_ccp *c = &s->ccp;
+    /* Only what comes after our current request went says anything about
+     * the peer's answer to it. */
+    if (!c->enabled || !c->offer || c->fsm.state != UPPP_FSM_ACKSENT ||
+        (c->peer_ncp && c->peer_ncp_id == c->fsm.id))
+        return;
+    c->peer_ncp = 1;
+    c->peer_ncp_id = c->fsm.id;
+}
+
+/* Called first by the timer: the Restart timer is due in Ack-Sent. */
+static void peer_ncp_due(struct uppp_session *s, uint64_t now)
+{
+    struct uppp_ccp *c = &s->ccp;
+    if (!c->peer_ncp)
+        return;
+    if (c->fsm.state != UPPP_FSM_ACKSENT || c->fsm.id != c->peer_ncp_id) {
+        c->peer_ncp = 0; /* about a request or a state left behind */
+        return;
+    }
+    if (c->fsm.deadline != 0 && now >= c->fsm.deadline)
+        (void)implied_ack(s, "the peer's network control protocols and no answer for a Restart "
+                             "period");
+}
+
 /* ---- services for the methods ---- */
 
 void uppp_ccp_send_code(struct uppp_session *s, uint8_t code, uint8_t id, const uint8_t *data,
@@ -381,6 +447,7 @@ void uppp_ccp_start(struct uppp_session *s, const struct uppp_keys *keys)
     c->fail_pending = c->fail_reported = 0;
     c->in_force = c->up = 0;
     c->offer = 0;
+    c->peer_ncp = 0;
     if (c->st == NULL) {
         uppp_log(s, UPPP_LOG_ERR, "CCP: out of memory");
         c->enabled = 0;
@@ -439,6 +506,9 @@ void uppp_ccp_input(struct uppp_session *s, const uint8_t *pkt, size_t len)
 {
     struct uppp_ccp *c = &s->ccp;
     enum uppp_fsm_state old = c->fsm.state;
+    if (len >= UPPP_CP_HDRLEN && pkt[0] == UPPP_CCP_RESETREQ &&
+        ((size_t)pkt[2] << 8 | pkt[3]) >= UPPP_CP_HDRLEN && ((size_t)pkt[2] << 8 | pkt[3]) <= len)
+        (void)implied_ack(s, "a Reset-Request from the peer"); /* then answered below */
     uppp_fsm_input(&c->fsm, pkt, len, s->now);
     if (old == UPPP_FSM_OPENED && c->fsm.state != UPPP_FSM_OPENED && len > 0 &&
         pkt[0] == UPPP_TERMREQ) {
@@ -454,9 +524,13 @@ void uppp_ccp_input(struct uppp_session *s, const uint8_t *pkt, size_t len)
 int uppp_ccp_data_input(struct uppp_session *s, const uint8_t *pkt, size_t len, int writable,
                         struct uppp_ccp_plain *out)
 {
-    if (s->ccp.st == NULL)
+    struct uppp_ccp *c = &s->ccp;
+    if (c->st == NULL)
         return 0;
-    return s->ccp.method->input(s, s->ccp.st, pkt, len, writable, out);
+    if (c->fsm.state == UPPP_FSM_ACKSENT && c->method->fresh != NULL &&
+        c->method->fresh(c->st, pkt, len) && implied_ack(s, "compressed data from the peer"))
+        post_settle(s); /* the method may have refused to open */
+    return c->method->input(s, c->st, pkt, len, writable, out);
 }
 
 void uppp_ccp_data_done(struct uppp_session *s)
@@ -474,6 +548,7 @@ int uppp_ccp_send(struct uppp_session *s, uint16_t proto, const uint8_t *pkt, si
 
 void uppp_ccp_timer(struct uppp_session *s, uint64_t now)
 {
+    peer_ncp_due(s, now);
     uppp_fsm_timer(&s->ccp.fsm, now);
     if (s->ccp.st != NULL)
         s->ccp.method->timer(s, s->ccp.st, now);
@@ -493,6 +568,7 @@ void uppp_ccp_renegotiate(struct uppp_session *s)
         return;
     uppp_log(s, UPPP_LOG_INFO, "Renegotiating CCP");
     c->fail_pending = c->fail_reported = 0;
+    c->peer_ncp = 0;
     /* Down then Up: from Opened this sends a fresh Configure-Request with no
      * Terminate in between, and the peer renegotiates on receiving it (RFC
      * 1661 section 4.1, RCR in Opened). MPPE stays in force meanwhile:

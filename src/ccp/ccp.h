@@ -122,6 +122,11 @@ struct uppp_ccp_method {
     int (*input)(struct uppp_session *s, void *st, const uint8_t *pkt, size_t len, int writable,
                  struct uppp_ccp_plain *out);
     void (*input_done)(void *st);
+    /* Could pkt (a 0x00FD datagram, CCP not yet Opened) be one of the
+     * first the peer sends on a data path opened with our current request?
+     * 1 or 0 (NULL: never). ccp.c then takes it for the peer's lost
+     * Configure-Ack (uppp_ccp_data_input). */
+    int (*fresh)(const void *st, const uint8_t *pkt, size_t len);
     /* Reset-Request (code 14) and Reset-Ack (15) arrived while Opened. */
     void (*reset_request)(struct uppp_session *s, void *st, uint8_t id);
     void (*reset_ack)(struct uppp_session *s, void *st, uint8_t id);
@@ -153,6 +158,11 @@ struct uppp_ccp {
     int fail_pending;  /* a failure found inside a callback, reported later */
     char fail_why[96]; /* its reason */
     int fail_reported; /* this negotiation's failure has been reported */
+
+    /* The peer's network control protocols spoke while we were in
+     * Ack-Sent with our request peer_ncp_id out (uppp_ccp_peer_ncp). */
+    int peer_ncp;
+    uint8_t peer_ncp_id;
 };
 
 void uppp_ccp_init(struct uppp_session *s);
@@ -186,10 +196,18 @@ int uppp_ccp_pending(const struct uppp_session *s);
 unsigned uppp_ccp_overhead(const struct uppp_session *s, int may_come);
 /* Fill the status's MPPE fields. */
 void uppp_ccp_status(const struct uppp_session *s, struct uppp_status *st);
+/* A packet of the peer's network control protocols (IPCP, IPV6CP) came.
+ * pppd 2.4.9, when it requested MPPE, starts them only once its CCP is
+ * Opened: if our request then goes unanswered for a Restart period in
+ * Ack-Sent, the peer's Ack of it was lost, and CCP opens instead of
+ * retransmitting (see ccp.c). */
+void uppp_ccp_peer_ncp(struct uppp_session *s);
 /* A CCP packet (code onward). */
 void uppp_ccp_input(struct uppp_session *s, const uint8_t *pkt, size_t len);
 /* A 0x00FD packet: 1 with the plaintext in out (deliver it, then call
- * uppp_ccp_data_done()), or 0 when it was dropped. */
+ * uppp_ccp_data_done()), or 0 when it was dropped. In Ack-Sent a datagram
+ * the method calls fresh opens CCP first: the peer's Configure-Ack of our
+ * request was lost (see ccp.c, implied_ack()). */
 int uppp_ccp_data_input(struct uppp_session *s, const uint8_t *pkt, size_t len, int writable,
                         struct uppp_ccp_plain *out);
 void uppp_ccp_data_done(struct uppp_session *s);

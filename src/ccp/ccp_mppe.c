@@ -392,6 +392,25 @@ static int mppe_input(struct uppp_session *s, void *state, const uint8_t *pkt, s
     return rc;
 }
 
+/* How far into a fresh data path the first datagram we see from the peer
+ * may be: its earlier ones may have been lost too. */
+#define FRESH_COUNT_WINDOW 256
+
+/* Could pkt be among the peer's first datagrams under our current request
+ * (want: what we receive)? Both ends start counting at 0 (RFC 3078
+ * section 3.1's count; Linux ppp_mppe and uppp/mppe.h alike), D is set
+ * exactly when the request has a strength. A stale datagram of an earlier
+ * agreement, overtaken by a renegotiation, mostly fails the count. */
+static int mppe_fresh(const void *st, const uint8_t *pkt, size_t len)
+{
+    const struct uppp_ccp_mppe *c = st;
+    if (!c->want.on || len <= UPPP_MPPE_HDR_LEN)
+        return 0;
+    int encrypted = (c->want.bits & (UPPP_MPPE_OPT_S | UPPP_MPPE_OPT_M | UPPP_MPPE_OPT_L)) != 0;
+    int d = (uppp_ccp_hdr_flags(pkt) & UPPP_MPPE_BIT_D) != 0;
+    return d == encrypted && uppp_ccp_hdr_count(pkt) < FRESH_COUNT_WINDOW;
+}
+
 static void mppe_reset_request(struct uppp_session *s, void *st, uint8_t id)
 {
     struct uppp_ccp_mppe *c = st;
@@ -808,6 +827,7 @@ const struct uppp_ccp_method uppp_ccp_mppe_method = {
     .send = mppe_send,
     .input = mppe_input,
     .input_done = mppe_input_done,
+    .fresh = mppe_fresh,
     .reset_request = mppe_reset_request,
     .reset_ack = mppe_reset_ack,
     .timer = mppe_timer,

@@ -223,6 +223,8 @@ static void run(struct uppp_fsm *f, enum uppp_fsm_event ev, const struct reply *
     f->state = (enum uppp_fsm_state)c.next;
     if (!timer_running(f->state))
         f->deadline = 0;
+    if (f->state != UPPP_FSM_OPENED)
+        f->implied_ack = 0;
 
     if ((a & A_TLU) && f->ops->up) {
         f->nak_rcvd = 0;
@@ -331,6 +333,14 @@ static void rcv_confack(struct uppp_fsm *f, uint8_t id, const uint8_t *p, size_t
 {
     if (id != f->id || f->state < UPPP_FSM_CLOSED)
         return;
+    if (f->state == UPPP_FSM_OPENED && f->implied_ack) {
+        /* The Ack uppp_fsm_implied_ack() stood in for, late after all
+         * (reordered behind the evidence): already taken, not a crossed
+         * renegotiation (RCA in Opened would restart it, and pppd 2.4.9
+         * closes the link on our next Configure-Request). */
+        f->implied_ack = 0;
+        return;
+    }
     if (f->state >= UPPP_FSM_REQSENT && f->ops->ackci && !f->ops->ackci(f, p, len))
         return; /* bogus: RFC 1661 section 5.2, discard */
     if (f->state >= UPPP_FSM_REQSENT)
@@ -389,6 +399,23 @@ static void rcv_coderej(struct uppp_fsm *f, const uint8_t *p, size_t len)
         uppp_fsm_set_reason(f, "%s: peer rejected code %u", f->ops->name, code);
     }
     run(f, ok ? UPPP_EV_RXJ_PLUS : UPPP_EV_RXJ_MINUS, NULL, 0, NULL);
+}
+
+int uppp_fsm_implied_ack(struct uppp_fsm *f, uint64_t now)
+{
+    if (f->state != UPPP_FSM_ACKSENT)
+        return 0;
+    f->now = now;
+    /* Our request as the peer would have Acked it (RFC 1661 section 5.2:
+     * the Ack lists our options exactly), through the same path as a real
+     * Ack, so the layer records what was agreed in ackci. */
+    uint8_t opts[UPPP_FSM_MAX_OPTS];
+    size_t len = f->ops->addci ? f->ops->addci(f, opts, sizeof(opts)) : 0;
+    rcv_confack(f, f->id, opts, len);
+    if (f->state != UPPP_FSM_OPENED)
+        return 0;
+    f->implied_ack = 1;
+    return 1;
 }
 
 void uppp_fsm_protreject(struct uppp_fsm *f, uint64_t now)

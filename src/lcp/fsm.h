@@ -140,6 +140,10 @@ struct uppp_fsm {
     /* Set when the automaton gave up: Max-Configure, Max-Failure, a fatal
      * nakci/rejci, a catastrophic Code/Protocol-Reject. */
     int failed;
+    /* Opened by uppp_fsm_implied_ack(): the peer's real Configure-Ack of
+     * our request f->id may still come (late, reordered) and is then not
+     * a reason to renegotiate. Cleared when it comes or on leaving Opened. */
+    int implied_ack;
 };
 
 void uppp_fsm_init(struct uppp_fsm *f, const struct uppp_fsm_ops *ops, uppp_fsm_send_fn send,
@@ -154,6 +158,17 @@ void uppp_fsm_close(struct uppp_fsm *f, const char *reason, uint64_t now);
 /* A received packet of f's protocol (code onward). Malformed packets are
  * discarded silently, as RFC 1661 section 5 requires. */
 void uppp_fsm_input(struct uppp_fsm *f, const uint8_t *pkt, size_t len, uint64_t now);
+
+/* The layer has evidence that the peer is Opened although its
+ * Configure-Ack of our current request never arrived (CCP: the peer's
+ * compressed datagrams or Reset-Request, which RFC 1962 allows only once
+ * its CCP is Opened, or pppd's network protocols, see ccp.c; the peer is
+ * Opened only after Acking our request, RFC 1661 section 4.2). In
+ * Ack-Sent only, and only if our current request is one
+ * ackci accepts as Acked (f->id, the options addci gives now), this runs
+ * RCA as if that Ack had come: This-Layer-Up, the Restart timer stops.
+ * Returns 1 if the automaton is now Opened, 0 if nothing changed. */
+int uppp_fsm_implied_ack(struct uppp_fsm *f, uint64_t now);
 
 /* Our protocol was Protocol-Rejected by the peer: RXJ- (RFC 1661 5.7). */
 void uppp_fsm_protreject(struct uppp_fsm *f, uint64_t now);

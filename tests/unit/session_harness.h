@@ -314,6 +314,23 @@ static inline void th_move_one(struct th_link *l, struct th_end *from, struct th
         assert_true(uppp_session_input(to->s, f.data, f.len, l->now) >= 0);
 }
 
+/* With nothing in flight: move the clock to the earlier of the two
+ * sessions' timers and fire both, if that is no later than `until`.
+ * Returns 1 if it did, 0 if no timer is due by then. */
+static inline int th_fire_timers(struct th_link *l, uint64_t until)
+{
+    uint64_t ta = uppp_session_next_timer(l->a.s);
+    uint64_t tb = uppp_session_next_timer(l->b.s);
+    uint64_t t = ta < tb ? ta : tb;
+    if (t == UINT64_MAX || t > until)
+        return 0;
+    if (t > l->now)
+        l->now = t;
+    uppp_session_handle_timer(l->a.s, l->now);
+    uppp_session_handle_timer(l->b.s, l->now);
+    return 1;
+}
+
 /* Run until both queues are empty and no timer is due before `until`, or
  * until `stop(l)` says so. Returns the number of steps taken. */
 static inline unsigned th_run(struct th_link *l, uint64_t until, int (*stop)(struct th_link *))
@@ -331,15 +348,8 @@ static inline unsigned th_run(struct th_link *l, uint64_t until, int (*stop)(str
             th_move_one(l, &l->b, &l->a);
             continue;
         }
-        uint64_t ta = uppp_session_next_timer(l->a.s);
-        uint64_t tb = uppp_session_next_timer(l->b.s);
-        uint64_t t = ta < tb ? ta : tb;
-        if (t == UINT64_MAX || t > until)
+        if (!th_fire_timers(l, until))
             break;
-        if (t > l->now)
-            l->now = t;
-        uppp_session_handle_timer(l->a.s, l->now);
-        uppp_session_handle_timer(l->b.s, l->now);
     }
     if (until != UINT64_MAX && l->now < until && !(stop && stop(l)))
         l->now = until;
