@@ -29,8 +29,8 @@
 #
 # usage: bench/pptp_vm.sh          (root; ./scripts/build.sh normal first)
 # Env: UPPPD, UPPPD_PPTPD (build/normal/daemon/...), BENCH_BYTES_A (4 MiB),
-#   BENCH_BYTES_B (16 MiB), BENCH_BYTES_C (32 MiB), BENCH_BYTES_D (32 MiB),
-#   BENCH_BYTES_E (16 MiB), GRE_BLAST (build/normal/gre-blast), BENCH_KEEP=1 (keep the
+#   BENCH_BYTES_B (16 MiB), BENCH_BYTES_C (32 MiB), BENCH_BYTES_D (128 MiB),
+#   BENCH_BYTES_E (64 MiB), GRE_BLAST (build/normal/gre-blast), BENCH_KEEP=1 (keep the
 #   run directory; each way's consoles in cfg-WAY/), PPTP_VM_OFFLOAD=0 (way b
 #   without the TUN offloads: UPPPD_TUN_OFFLOAD=0 in the guests),
 #   PPTP_VM_ONLY="a c" (run only those ways; default "a b c d e").
@@ -50,8 +50,8 @@ UPPPD_PPTPD=$(readlink -m "${UPPPD_PPTPD:-$root/build/normal/daemon/pptpd/upppd-
 A_BYTES=${BENCH_BYTES_A:-4194304}
 B_BYTES=${BENCH_BYTES_B:-16777216}
 C_BYTES=${BENCH_BYTES_C:-33554432}
-D_BYTES=${BENCH_BYTES_D:-33554432}
-E_BYTES=${BENCH_BYTES_E:-16777216}
+D_BYTES=${BENCH_BYTES_D:-134217728}
+E_BYTES=${BENCH_BYTES_E:-67108864}
 GRE_BLAST=$(readlink -m "${GRE_BLAST:-$root/build/normal/gre-blast}")
 ONLY=${PPTP_VM_ONLY:-a b c d e}
 OFFLOAD=${PPTP_VM_OFFLOAD:-1}
