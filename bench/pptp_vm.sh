@@ -121,6 +121,10 @@ run_way() {
 printf 'option /etc/ppp/OPTIONS\nlocalip 192.0.2.1\nremoteip 192.0.2.2-9\nlisten $SRV_IP\n' >/etc/pptpd.conf
 UPPPD_TUN_OFFLOAD=$OFFLOAD upppd-pptpd -f -c /etc/pptpd.conf >/run/upppd-pptpd.log 2>&1 &
 spid=\$!
+# The guest's clock: with tsc=unstable (vm-lib.sh) every clock_gettime is a
+# system call and an emulated timer read.
+echo "PPPVM: clocksource \$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+
 # CPU samples each second (uptime, the cpu line, the daemon's utime and
 # stime): where the receiving guest's time went while data flowed.
 while kill -0 \$spid 2>/dev/null; do
@@ -162,13 +166,17 @@ EOF
         [[ $way == e ]] && m=-m bytes=$E_BYTES
         : >"$cfg/srv.options"
         : >"$cfg/cli.options"
-        # The sink on the server guest, as upppd-pptpd receives in way b.
-        printf '. /lib/pppvm/pppvm.sh
-pppvm_mark $(timeout 600 gre-blast sink %s 2>&1)
-' "$m" >"$srv_script"
-        printf '. /lib/pppvm/pppvm.sh
-pppvm_mark $(timeout 600 gre-blast send %s %s %s 2>&1)
-' "$m" "$SRV_IP" "$bytes" >"$cli_script"
+        # The sink on the server guest, as upppd-pptpd receives in way b;
+        # the sender first prices a clock read and a system call.
+        cat >"$srv_script" <<EOF
+. /lib/pppvm/pppvm.sh
+pppvm_mark \$(timeout 600 gre-blast sink $m 2>&1)
+EOF
+        cat >"$cli_script" <<EOF
+. /lib/pppvm/pppvm.sh
+pppvm_mark \$(gre-blast cost)
+pppvm_mark \$(timeout 600 gre-blast send $m $SRV_IP $bytes 2>&1)
+EOF
         srv_args=(RUN="sh /etc/pppvm/test.sh")
         cli_args=(RUN="sh /etc/pppvm/test.sh")
         ;;
@@ -200,13 +208,13 @@ pppvm_mark $(timeout 600 gre-blast send %s %s %s 2>&1)
         # line and upppd's utime stime around the transfer, the receiver's
         # each second.
         tr -d '\r' <"$cfg/cli.log" | grep 'PPPVM: cpu-cli' >&2
-        tr -d '\r' <"$cfg/srv.log" | grep 'PPPVM: cpu-srv' >&2
+        tr -d '\r' <"$cfg/srv.log" | grep -E 'PPPVM: (cpu-srv|clocksource)' >&2
     fi
     if [[ $way == [de] ]]; then
         # Both ends' lines: rate, loss, window stalls, CPU (the guest's
         # busy share and the tool's own user/system seconds).
-        tr -d '\r' <"$cfg/cli.log" | grep -E 'PPPVM: (gre-blast|gre-sink)' >&2
-        tr -d '\r' <"$cfg/srv.log" | grep -E 'PPPVM: (gre-blast|gre-sink)' >&2
+        tr -d '\r' <"$cfg/cli.log" | grep -E 'PPPVM: (gre-blast|gre-sink|gre-cost)' >&2
+        tr -d '\r' <"$cfg/srv.log" | grep -E 'PPPVM: (gre-blast|gre-sink|gre-cost)' >&2
         local got
         got=$(vm_result srv gre-sink packets)
         if [[ -z $got || $got == 0 ]] || [[ -n $(vm_result srv gre-sink bad) && $(vm_result srv gre-sink bad) != 0 ]]; then

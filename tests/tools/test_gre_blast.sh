@@ -51,7 +51,7 @@ pair -m ""
 [ "$(field sink packets)" = 0 ] || fail "mppe sink took plain packets"
 [ "$(field sink bad)" -gt 0 ] 2>/dev/null || fail "mppe sink counted no bad packets"
 
-for args in "" "sink extra" "send 127.0.0.1" "send nowhere 100" "send 127.0.0.1 0" "send -w 1 127.0.0.1 100" "blast"; do
+for args in "" "cost extra" "sink extra" "send 127.0.0.1" "send nowhere 100" "send 127.0.0.1 0" "send -w 1 127.0.0.1 100" "blast"; do
     # shellcheck disable=SC2086 # split on purpose
     "$blast" $args >/dev/null 2>"$tmp/err"
     rc=$?
