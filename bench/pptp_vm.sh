@@ -33,7 +33,12 @@
 #   BENCH_BYTES_E (64 MiB), GRE_BLAST (build/normal/gre-blast), BENCH_KEEP=1 (keep the
 #   run directory; each way's consoles in cfg-WAY/), PPTP_VM_OFFLOAD=0 (way b
 #   without the TUN offloads: UPPPD_TUN_OFFLOAD=0 in the guests),
-#   PPTP_VM_ONLY="a c" (run only those ways; default "a b c d e").
+#   PPTP_VM_ONLY="a c" (run only those ways; default "a b c d e"),
+#   PPTP_VM_PERF=1 (carry the host's perf into the guests and print a flat
+#   profile, kernel and user, of the receiving guest in way b: 3 s of
+#   cpu-clock samples from its first MB on, and the call chains into the
+#   clock, read_hpet; the host's perf must match the
+#   guest kernel's version closely enough).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -55,6 +60,7 @@ E_BYTES=${BENCH_BYTES_E:-67108864}
 GRE_BLAST=$(readlink -m "${GRE_BLAST:-$root/build/normal/gre-blast}")
 ONLY=${PPTP_VM_ONLY:-a b c d e}
 OFFLOAD=${PPTP_VM_OFFLOAD:-1}
+PERF=${PPTP_VM_PERF:-0}
 SRV_IP=10.99.0.10 CLI_IP=10.99.0.11
 PASSWORD=benchpass123
 
@@ -74,7 +80,9 @@ upppd_overlay() {
     local st=$D/upppd-root b lib
     rm -rf "$st"
     mkdir -p "$st/usr/sbin"
-    for b in "$UPPPD" "$UPPPD_PPTPD" "$GRE_BLAST"; do
+    local bins=("$UPPPD" "$UPPPD_PPTPD" "$GRE_BLAST")
+    ((PERF)) && bins+=("$(readlink -f "$(command -v perf)")")
+    for b in "${bins[@]}"; do
         [[ -x $b ]] || { log "$b missing: ./scripts/build.sh normal (with pptp-client and pptp-server)"; return 1; }
         cp "$b" "$st/usr/sbin/"
         ldd "$b" | awk '/=> \// {print $3}' | while read -r lib; do
@@ -131,8 +139,24 @@ while kill -0 \$spid 2>/dev/null; do
     echo "PPPVM: cpu-srv \$(cut -d' ' -f1 /proc/uptime) \$(head -1 /proc/stat) daemon \$(cut -d' ' -f14,15 /proc/\$spid/stat)"
     sleep 1
 done &
+if [ $PERF = 1 ]; then
+    # A flat profile of this guest while data flows (PPTP_VM_PERF=1).
+    (
+        while [ "\$(wc -c </tmp/nc-recv.5001 2>/dev/null || echo 0)" -lt 1000000 ]; do sleep 0.2; done
+        /usr/sbin/perf record -a -g -e cpu-clock -F 999 -o /tmp/perf.data -- sleep 3 >/dev/null 2>&1
+        /usr/sbin/perf report -i /tmp/perf.data --stdio --no-children -g none --sort comm,dso,sym --percent-limit 0.5 2>/dev/null |
+            grep '%' | head -70 | sed 's/^/PERF: /'
+        /usr/sbin/perf report -i /tmp/perf.data --stdio --no-children -g none --sort comm,dso --percent-limit 0.5 2>/dev/null |
+            grep '%' | sed 's/^/PERF-DSO: /'
+        # Who reads the clock (an emulated HPET here: tsc=unstable).
+        /usr/sbin/perf report -i /tmp/perf.data --stdio --no-children -S read_hpet -g caller,0.5,callee --percent-limit 0.5 2>/dev/null |
+            grep -v '^#' | grep -v '^$' | head -60 | sed 's/^/PERF-HPET: /'
+    ) &
+    perfpid=\$!
+fi
 pppvm_nc_recv 5001 600
 sleep 1
+[ $PERF = 1 ] && wait \$perfpid
 kill \$spid
 grep -E 'MPPE|MTU|error' /run/upppd-pptpd.log
 EOF
@@ -206,9 +230,10 @@ EOF
     if [[ $way == b ]]; then
         # Where the guests' time went (ticks of 10 ms): the sender's cpu
         # line and upppd's utime stime around the transfer, the receiver's
-        # each second.
-        tr -d '\r' <"$cfg/cli.log" | grep 'PPPVM: cpu-cli' >&2
-        tr -d '\r' <"$cfg/srv.log" | grep -E 'PPPVM: (cpu-srv|clocksource)' >&2
+        # each second; and the sender's ppp0 counters (/proc/net/dev: its
+        # received packets are the receiver's TCP acks).
+        tr -d '\r' <"$cfg/cli.log" | grep -E 'PPPVM: cpu-cli|^ *ppp0:' >&2
+        tr -d '\r' <"$cfg/srv.log" | grep -E 'PPPVM: (cpu-srv|clocksource)|^PERF(-HPET|-DSO)?: ' >&2
     fi
     if [[ $way == [de] ]]; then
         # Both ends' lines: rate, loss, window stalls, CPU (the guest's
