@@ -315,13 +315,16 @@ static int run_send(int mppe, unsigned window, const char *dst_s, unsigned long 
     struct uppp_mppe *st = NULL;
     if (mppe && (st = mppe_state()) == NULL)
         return 1;
-    /* The sink may not be up yet: HELLO every 200 ms, for up to 5 min. */
+    /* The sink may not be up yet: HELLO every 200 ms, for up to 5 min. By
+     * the clock, not by wakeups: on loopback each HELLO of ours wakes us
+     * too. */
     int up = 0;
-    for (int i = 0; i < 1500 && !up; i++) {
-        uint32_t dummy = 0;
+    uint32_t dummy = 0;
+    for (double end = now_s() + 300; !up && now_s() < end;) {
         send_ack(fd, NULL, HELLO);
-        if (wait_readable(fd, 200))
-            up = drain_acks(fd, &dummy);
+        for (double until = now_s() + 0.2, t; !up && (t = now_s()) < until;)
+            if (wait_readable(fd, (int)((until - t) * 1000) + 1))
+                up = drain_acks(fd, &dummy);
     }
     if (!up) {
         fprintf(stderr, "gre-blast: no answer from the sink\n");
