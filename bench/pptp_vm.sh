@@ -8,19 +8,37 @@
 #       in user space (the binaries, their libraries and OpenSSL's legacy
 #       provider are carried into the initramfs)
 #   (c) raw: the same transfer over the guests' Ethernet, no tunnel
+#   (d) the GRE ceiling: bench/gre_blast.c blasts enhanced GRE packets of
+#       1400 payload octets with sendmmsg on a raw GRE socket, paced by a
+#       512-packet window, and a sink counts them with recvmmsg: no TCP, no
+#       TUN, no MPPE, i.e. the most any user-space PPTP data path could
+#       carry at PPTP's packet size between these guests
+#   (e) (d) with stateless MPPE-128 through libuppp at both ends: what is
+#       left for the rest of a PPTP data path once the cipher has run
 # and prints
 #   pptp_vm anchor_MBps=A upppd_MBps=B raw_MBps=C ratio_anchor=B/A ratio_raw=B/C
-# (MB = 10^6 bytes, over the sender's nc time measured in the guest). The
-# goal (issue 10): ratio_anchor >= 10, ratio_raw >= 0.5. Under TCG the
-# absolute numbers mean little; the ratios from one run are what count.
+#     gre_ceiling_MBps=D ceiling_ratio_raw=D/C gre_mppe_MBps=E mppe_ratio_raw=E/C
+#     upppd_of_ceiling=B/D load_start= load_end=
+# on one line (MB = 10^6 bytes, over the sender's nc time measured in the
+# guest; for d and e over the sink's time from its first packet to its
+# last; load_*: the host's 1-minute load average). The goal (issue 10):
+# ratio_anchor >= 10, ratio_raw >= 0.5; ceiling_ratio_raw below 0.5 means no
+# user-space design reaches the second in this bed. Under TCG the absolute
+# numbers mean little; the ratios from one run are what count.
 # Not run in CI: each way boots two guests (~1 minute of two busy cores).
 #
 # usage: bench/pptp_vm.sh          (root; ./scripts/build.sh normal first)
 # Env: UPPPD, UPPPD_PPTPD (build/normal/daemon/...), BENCH_BYTES_A (4 MiB),
-#   BENCH_BYTES_B (16 MiB), BENCH_BYTES_C (32 MiB), BENCH_KEEP=1 (keep the
+#   BENCH_BYTES_B (16 MiB), BENCH_BYTES_C (32 MiB), BENCH_BYTES_D (128 MiB),
+#   BENCH_BYTES_E (64 MiB), GRE_BLAST (build/normal/gre-blast), BENCH_KEEP=1 (keep the
 #   run directory; each way's consoles in cfg-WAY/), PPTP_VM_OFFLOAD=0 (way b
 #   without the TUN offloads: UPPPD_TUN_OFFLOAD=0 in the guests),
-#   PPTP_VM_ONLY="a c" (run only those ways).
+#   PPTP_VM_ONLY="a c" (run only those ways; default "a b c d e"),
+#   PPTP_VM_PERF=1 (carry the host's perf into the guests and print a flat
+#   profile, kernel and user, of the receiving guest in way b: 3 s of
+#   cpu-clock samples from its first MB on, and the call chains into the
+#   clock, read_hpet; the host's perf must match the
+#   guest kernel's version closely enough).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -37,8 +55,12 @@ UPPPD_PPTPD=$(readlink -m "${UPPPD_PPTPD:-$root/build/normal/daemon/pptpd/upppd-
 A_BYTES=${BENCH_BYTES_A:-4194304}
 B_BYTES=${BENCH_BYTES_B:-16777216}
 C_BYTES=${BENCH_BYTES_C:-33554432}
-ONLY=${PPTP_VM_ONLY:-a b c}
+D_BYTES=${BENCH_BYTES_D:-134217728}
+E_BYTES=${BENCH_BYTES_E:-67108864}
+GRE_BLAST=$(readlink -m "${GRE_BLAST:-$root/build/normal/gre-blast}")
+ONLY=${PPTP_VM_ONLY:-a b c d e}
 OFFLOAD=${PPTP_VM_OFFLOAD:-1}
+PERF=${PPTP_VM_PERF:-0}
 SRV_IP=10.99.0.10 CLI_IP=10.99.0.11
 PASSWORD=benchpass123
 
@@ -52,13 +74,15 @@ trap 'vm_cleanup; pv_net_down' EXIT
 D=$VM_RUNDIR
 log() { echo "pptp_vm: $*" >&2; }
 
-# The overlay with upppd and upppd-pptpd: every library ldd names, and the
+# The overlay with upppd, upppd-pptpd and gre-blast: every library ldd names, and the
 # legacy provider (MD4 and DES for MS-CHAP) where libcrypto looks for it.
 upppd_overlay() {
     local st=$D/upppd-root b lib
     rm -rf "$st"
     mkdir -p "$st/usr/sbin"
-    for b in "$UPPPD" "$UPPPD_PPTPD"; do
+    local bins=("$UPPPD" "$UPPPD_PPTPD" "$GRE_BLAST")
+    ((PERF)) && bins+=("$(readlink -f "$(command -v perf)")")
+    for b in "${bins[@]}"; do
         [[ -x $b ]] || { log "$b missing: ./scripts/build.sh normal (with pptp-client and pptp-server)"; return 1; }
         cp "$b" "$st/usr/sbin/"
         ldd "$b" | awk '/=> \// {print $3}' | while read -r lib; do
@@ -105,14 +129,34 @@ run_way() {
 printf 'option /etc/ppp/OPTIONS\nlocalip 192.0.2.1\nremoteip 192.0.2.2-9\nlisten $SRV_IP\n' >/etc/pptpd.conf
 UPPPD_TUN_OFFLOAD=$OFFLOAD upppd-pptpd -f -c /etc/pptpd.conf >/run/upppd-pptpd.log 2>&1 &
 spid=\$!
+# The guest's clock: with tsc=unstable (vm-lib.sh) every clock_gettime is a
+# system call and an emulated timer read.
+echo "PPPVM: clocksource \$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+
 # CPU samples each second (uptime, the cpu line, the daemon's utime and
 # stime): where the receiving guest's time went while data flowed.
 while kill -0 \$spid 2>/dev/null; do
     echo "PPPVM: cpu-srv \$(cut -d' ' -f1 /proc/uptime) \$(head -1 /proc/stat) daemon \$(cut -d' ' -f14,15 /proc/\$spid/stat)"
     sleep 1
 done &
+if [ $PERF = 1 ]; then
+    # A flat profile of this guest while data flows (PPTP_VM_PERF=1).
+    (
+        while [ "\$(wc -c </tmp/nc-recv.5001 2>/dev/null || echo 0)" -lt 1000000 ]; do sleep 0.2; done
+        /usr/sbin/perf record -a -g -e cpu-clock -F 999 -o /tmp/perf.data -- sleep 3 >/dev/null 2>&1
+        /usr/sbin/perf report -i /tmp/perf.data --stdio --no-children -g none --sort comm,dso,sym --percent-limit 0.5 2>/dev/null |
+            grep '%' | head -70 | sed 's/^/PERF: /'
+        /usr/sbin/perf report -i /tmp/perf.data --stdio --no-children -g none --sort comm,dso --percent-limit 0.5 2>/dev/null |
+            grep '%' | sed 's/^/PERF-DSO: /'
+        # Who reads the clock (an emulated HPET here: tsc=unstable).
+        /usr/sbin/perf report -i /tmp/perf.data --stdio --no-children -S read_hpet -g caller,0.5,callee --percent-limit 0.5 2>/dev/null |
+            grep -v '^#' | grep -v '^$' | head -60 | sed 's/^/PERF-HPET: /'
+    ) &
+    perfpid=\$!
+fi
 pppvm_nc_recv 5001 600
 sleep 1
+[ $PERF = 1 ] && wait \$perfpid
 kill \$spid
 grep -E 'MPPE|MTU|error' /run/upppd-pptpd.log
 EOF
@@ -140,6 +184,26 @@ EOF
         srv_args=(RUN="sh /etc/pppvm/test.sh")
         cli_args=(RUN="sh /etc/pppvm/test.sh")
         ;;
+    d | e)
+        local m=
+        bytes=$D_BYTES
+        [[ $way == e ]] && m=-m bytes=$E_BYTES
+        : >"$cfg/srv.options"
+        : >"$cfg/cli.options"
+        # The sink on the server guest, as upppd-pptpd receives in way b;
+        # the sender first prices a clock read and a system call.
+        cat >"$srv_script" <<EOF
+. /lib/pppvm/pppvm.sh
+pppvm_mark \$(timeout 600 gre-blast sink $m 2>&1)
+EOF
+        cat >"$cli_script" <<EOF
+. /lib/pppvm/pppvm.sh
+pppvm_mark \$(gre-blast cost)
+pppvm_mark \$(timeout 600 gre-blast send $m $SRV_IP $bytes 2>&1)
+EOF
+        srv_args=(RUN="sh /etc/pppvm/test.sh")
+        cli_args=(RUN="sh /etc/pppvm/test.sh")
+        ;;
     c)
         bytes=$C_BYTES
         : >"$cfg/srv.options"
@@ -152,7 +216,7 @@ EOF
     esac
     pv_net_up "pvb$$-$way" || return 1
     local extra=
-    [[ $way == b ]] && extra=$D/upppd.cpio
+    [[ $way == [bde] ]] && extra=$D/upppd.cpio
     VM_INITRD_EXTRA=$extra pv_vm_start srv tap0 "$SRV_IP" "$cfg/srv.options" "$cfg/sec" "$srv_script" \
         TIMEOUT=700 "${srv_args[@]}" || return 1
     vm_wait_marker srv net 120 || { log "$way: server guest did not come up"; return 1; }
@@ -166,9 +230,26 @@ EOF
     if [[ $way == b ]]; then
         # Where the guests' time went (ticks of 10 ms): the sender's cpu
         # line and upppd's utime stime around the transfer, the receiver's
-        # each second.
-        tr -d '\r' <"$cfg/cli.log" | grep 'PPPVM: cpu-cli' >&2
-        tr -d '\r' <"$cfg/srv.log" | grep 'PPPVM: cpu-srv' >&2
+        # each second; and the sender's ppp0 counters (/proc/net/dev: its
+        # received packets are the receiver's TCP acks).
+        tr -d '\r' <"$cfg/cli.log" | grep -E 'PPPVM: cpu-cli|^ *ppp0:' >&2
+        tr -d '\r' <"$cfg/srv.log" | grep -E 'PPPVM: (cpu-srv|clocksource)|^PERF(-HPET|-DSO)?: ' >&2
+    fi
+    if [[ $way == [de] ]]; then
+        # Both ends' lines: rate, loss, window stalls, CPU (the guest's
+        # busy share and the tool's own user/system seconds).
+        tr -d '\r' <"$cfg/cli.log" | grep -E 'PPPVM: (gre-blast|gre-sink|gre-cost)' >&2
+        tr -d '\r' <"$cfg/srv.log" | grep -E 'PPPVM: (gre-blast|gre-sink|gre-cost)' >&2
+        local got
+        got=$(vm_result srv gre-sink packets)
+        if [[ -z $got || $got == 0 ]] || [[ -n $(vm_result srv gre-sink bad) && $(vm_result srv gre-sink bad) != 0 ]]; then
+            log "$way: the GRE sink got no good packets"
+            vm_dump cli >&2
+            vm_dump srv >&2
+            return 1
+        fi
+        WAY_MBPS=$(vm_result srv gre-sink MBps)
+        return 0
     fi
     local secs sent_md5 got_md5 got_bytes
     secs=$(vm_result cli nc-sent secs)
@@ -193,8 +274,10 @@ EOF
     WAY_MBPS=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.3f", b / s / 1e6 }')
 }
 
-declare -A mbps=([a]=n/a [b]=n/a [c]=n/a)
-if [[ $ONLY == *b* ]]; then upppd_overlay || ONLY=${ONLY//b/}; fi
+declare -A mbps=([a]=n/a [b]=n/a [c]=n/a [d]=n/a [e]=n/a)
+load() { cut -d' ' -f1 /proc/loadavg; }
+load_start=$(load)
+if [[ $ONLY == *[bde]* ]]; then upppd_overlay || ONLY=${ONLY//[bde]/}; fi
 for way in $ONLY; do
     WAY_MBPS=
     run_way "$way" && mbps[$way]=$WAY_MBPS
@@ -204,4 +287,7 @@ ratio() {
     awk -v x="$1" -v y="$2" 'BEGIN { if (x + 0 > 0 && y + 0 > 0) printf "%.3f", x / y; else print "n/a" }'
 }
 echo "pptp_vm anchor_MBps=${mbps[a]} upppd_MBps=${mbps[b]} raw_MBps=${mbps[c]}" \
-    "ratio_anchor=$(ratio "${mbps[b]}" "${mbps[a]}") ratio_raw=$(ratio "${mbps[b]}" "${mbps[c]}")"
+    "ratio_anchor=$(ratio "${mbps[b]}" "${mbps[a]}") ratio_raw=$(ratio "${mbps[b]}" "${mbps[c]}")" \
+    "gre_ceiling_MBps=${mbps[d]} ceiling_ratio_raw=$(ratio "${mbps[d]}" "${mbps[c]}")" \
+    "gre_mppe_MBps=${mbps[e]} mppe_ratio_raw=$(ratio "${mbps[e]}" "${mbps[c]}")" \
+    "upppd_of_ceiling=$(ratio "${mbps[b]}" "${mbps[d]}") load_start=$load_start load_end=$(load)"

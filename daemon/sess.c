@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include "sess.h"
+#include "tcp_push.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -133,6 +134,7 @@ struct tun_gro {
     struct uppp_gro g;
     struct upppd_sess *owner;
     uint8_t buf[UPPP_GRO_BUF];
+    uint8_t seg[UPPP_GRO_MAX_IP]; /* a segment with its PSH cleared */
 };
 
 static void gro_flush(struct tun_gro *tg)
@@ -160,6 +162,9 @@ static void deliver_vnet(struct upppd_sess *x, const uint8_t *pkt, size_t len)
     }
     enum uppp_gro_verdict v = UPPP_GRO_PASS;
     if (tg != NULL) {
+        /* Joined across PSH: see tcp_push.h. */
+        if (upppd_tcp_copy_without_psh(pkt, len, tg->seg, sizeof(tg->seg)))
+            pkt = tg->seg;
         if (tg->owner != x)
             gro_flush(tg);
         v = uppp_gro_add(&tg->g, pkt, len);
