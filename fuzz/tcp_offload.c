@@ -129,6 +129,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(pkt, data + UPPP_VNET_HDR_LEN, len);
     struct run r = {.lo = pkt, .hi = pkt + len, .gso = (h.gso_type & 0x7f) != 0};
     uppp_gro_init(&r.g, gbuf);
+    r.g.psh_joins = h.hdr_len & 1; /* both ways of treating PSH */
     int n = uppp_tso_split(&h, pkt, len, emit, &r);
     CHECK(n > 0 || n == UPPP_ERR_PARSE);
     flush(&r);

@@ -89,6 +89,12 @@ struct uppp_gro {
     uint16_t nseg;
     uint8_t closed; /* the last segment was short or had PSH: take it */
     uint32_t next_seq;
+    /* Set by the caller after uppp_gro_init: PSH does not end the held
+     * packet but is carried on it, so the kernel's segmentation (when it
+     * forwards the packet) puts it on the last segment. For a caller that
+     * takes the held packet at the end of each pass anyway, so data after
+     * a PSH waits no longer than without it (see daemon/sess.c). */
+    uint8_t psh_joins;
 };
 
 /* Set g up over buf (UPPP_GRO_BUF octets, owned by the caller). */
@@ -104,8 +110,8 @@ enum uppp_gro_verdict {
 
 /* Offer one IP packet that is to be written to the TUN. Coalesced are TCP
  * segments with payload whose only flags are ACK (and PSH, which ends the
- * packet), IPv4 without options and fragments, IPv6 without extension
- * headers, and whose TCP checksum is right: the packet written carries a
+ * packet unless psh_joins is set; the packet carries it then), IPv4 without options and fragments,
+ * IPv6 without extension headers, and whose TCP checksum is right: the packet written carries a
  * partial checksum the kernel then trusts, so a segment corrupted on the
  * way (MPPE has no integrity check) must be left for the kernel to drop.
  * Segments join the held packet when everything but the IP length,

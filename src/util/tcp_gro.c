@@ -2,7 +2,8 @@
  * The receive side of TUN offloads (see uppp/tcp_offload.h): consecutive
  * segments of one TCP stream joined into one packet that the kernel takes
  * as GSO. The rules follow what the kernel's GRO joins (tcp_gro_receive:
- * the same ack, window and options, only ACK and a final PSH;
+ * the same ack, window and options, only ACK and a final PSH (or, with
+ * psh_joins, a PSH anywhere, carried to the joined packet's end);
  * inet_gro_receive: the same addresses, TOS, TTL and DF), so what the
  * local TCP sees is what it would have seen from a NIC with GRO.
  */
@@ -63,7 +64,7 @@ enum uppp_gro_verdict uppp_gro_add(struct uppp_gro *g, const uint8_t *pkt, size_
         g->hl = (uint16_t)hl;
         g->mss = (uint16_t)payload;
         g->nseg = 1;
-        g->closed = (flags & UPPP_TCP_PSH) != 0;
+        g->closed = !g->psh_joins && (flags & UPPP_TCP_PSH) != 0;
         g->next_seq = seq + (uint32_t)payload;
         return UPPP_GRO_HELD;
     }
@@ -76,10 +77,9 @@ enum uppp_gro_verdict uppp_gro_add(struct uppp_gro *g, const uint8_t *pkt, size_
     g->len += payload;
     g->nseg++;
     g->next_seq += (uint32_t)payload;
-    if (payload < g->mss || (flags & UPPP_TCP_PSH)) {
+    held[ihl + 13] |= flags & UPPP_TCP_PSH;
+    if (payload < g->mss || ((flags & UPPP_TCP_PSH) && !g->psh_joins))
         g->closed = 1;
-        held[ihl + 13] |= flags & UPPP_TCP_PSH;
-    }
     return UPPP_GRO_HELD;
 }
 

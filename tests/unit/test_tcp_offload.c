@@ -295,6 +295,20 @@ static void test_tso_malformed(void **state)
     assert_int_equal(s.n, 0);
 }
 
+/* Every segment in s offered to a fresh coalescer over gbuf: each must be
+ * held; returns what uppp_gro_take gives. */
+static size_t join_all(uint8_t *gbuf, const struct seen *s, int psh_joins)
+{
+    struct uppp_gro g;
+    uppp_gro_init(&g, gbuf);
+    g.psh_joins = (uint8_t)psh_joins;
+    for (size_t i = 0; i < s->n; i++)
+        assert_int_equal(uppp_gro_add(&g, s->pkt[i], s->len[i]), UPPP_GRO_HELD);
+    size_t n = uppp_gro_take(&g);
+    assert_int_equal(uppp_gro_take(&g), 0); /* empty now */
+    return n;
+}
+
 /* Split a super-packet, coalesce its segments, split the result again:
  * the same segments. */
 static void roundtrip(int v6, size_t payload, uint16_t mss, uint8_t flags)
@@ -306,11 +320,7 @@ static void roundtrip(int v6, size_t payload, uint16_t mss, uint8_t flags)
     struct uppp_vnet_hdr h = {1, v6 ? UPPP_VNET_GSO_TCPV6 : UPPP_VNET_GSO_TCPV4, 0, mss, 0, 0};
     s.n = 0;
     assert_true(uppp_tso_split(&h, pkt, len, keep, &s) > 0);
-    struct uppp_gro g;
-    uppp_gro_init(&g, gbuf);
-    for (size_t i = 0; i < s.n; i++)
-        assert_int_equal(uppp_gro_add(&g, s.pkt[i], s.len[i]), UPPP_GRO_HELD);
-    size_t n = uppp_gro_take(&g);
+    size_t n = join_all(gbuf, &s, 0);
     assert_int_equal(n, UPPP_VNET_HDR_LEN + len);
     struct uppp_vnet_hdr gh;
     assert_int_equal(uppp_vnet_hdr_parse(gbuf, n, &gh), 0);
@@ -325,7 +335,6 @@ static void roundtrip(int v6, size_t payload, uint16_t mss, uint8_t flags)
         assert_int_equal(gh.gso_type, 0);
         assert_int_equal(gh.flags, 0);
     }
-    assert_int_equal(uppp_gro_take(&g), 0); /* empty now */
     memcpy(again, gbuf + UPPP_VNET_HDR_LEN, n - UPPP_VNET_HDR_LEN);
     s2.n = 0;
     assert_int_equal(uppp_tso_split(&gh, again, n - UPPP_VNET_HDR_LEN, keep, &s2), (int)s.n);
@@ -415,6 +424,51 @@ static void test_gro_rules(void **state)
     assert_int_equal(uppp_gro_take(&g), 0);
 }
 
+/* PSH on segments inside a stream: by default it ends the held packet,
+ * as the kernel's GRO; with psh_joins the segments join and the packet
+ * carries PSH, which splitting it again puts on the last segment only
+ * (what a forwarded packet looks like after the kernel's segmentation). */
+static void test_gro_psh_joins(void **state)
+{
+    (void)state;
+    static uint8_t pkt[65536], orig[65536], gbuf[UPPP_GRO_BUF], again[65536];
+    static struct seen s, s2;
+    for (int v6 = 0; v6 <= 1; v6++) {
+        size_t len = make_tcp(pkt, v6, 0, 5000, 0x18, 6 * 1000, 4);
+        memcpy(orig, pkt, len);
+        struct uppp_vnet_hdr h = {1, v6 ? UPPP_VNET_GSO_TCPV6 : UPPP_VNET_GSO_TCPV4, 0, 1000, 0, 0};
+        s.n = 0;
+        assert_int_equal(uppp_tso_split(&h, pkt, len, keep, &s), 6);
+        size_t ihl = v6 ? 40 : 20;
+        for (size_t i = 1; i < 5; i += 2) { /* PSH on the second and fourth too */
+            s.pkt[i][ihl + 13] |= 0x08;
+            fix_csums(s.pkt[i], s.len[i]);
+        }
+        struct uppp_gro g;
+        uppp_gro_init(&g, gbuf);
+        assert_int_equal(uppp_gro_add(&g, s.pkt[0], s.len[0]), UPPP_GRO_HELD);
+        assert_int_equal(uppp_gro_add(&g, s.pkt[1], s.len[1]), UPPP_GRO_HELD);
+        assert_int_equal(uppp_gro_add(&g, s.pkt[2], s.len[2]), UPPP_GRO_FLUSH);
+        assert_int_equal(gbuf[UPPP_VNET_HDR_LEN + ihl + 13], 0x18);
+        (void)uppp_gro_take(&g);
+        size_t n = join_all(gbuf, &s, 1);
+        assert_int_equal(n, UPPP_VNET_HDR_LEN + len);
+        struct uppp_vnet_hdr gh;
+        assert_int_equal(uppp_vnet_hdr_parse(gbuf, n, &gh), 0);
+        assert_int_equal(gh.gso_size, 1000);
+        assert_int_equal(gbuf[UPPP_VNET_HDR_LEN + ihl + 13], 0x18);
+        memcpy(again, gbuf + UPPP_VNET_HDR_LEN, n - UPPP_VNET_HDR_LEN);
+        s2.n = 0;
+        assert_int_equal(uppp_tso_split(&gh, again, n - UPPP_VNET_HDR_LEN, keep, &s2), 6);
+        check_segments(&s2, orig, 6 * 1000, 1000); /* PSH on the last only */
+        /* PSH on a middle segment alone still reaches the end. */
+        s.pkt[5][ihl + 13] &= (uint8_t)~0x08;
+        fix_csums(s.pkt[5], s.len[5]);
+        assert_int_equal(join_all(gbuf, &s, 1), UPPP_VNET_HDR_LEN + len);
+        assert_int_equal(gbuf[UPPP_VNET_HDR_LEN + ihl + 13], 0x18);
+    }
+}
+
 /* The held packet stops at 65535 IP octets. */
 static void test_gro_limit(void **state)
 {
@@ -452,6 +506,7 @@ int main(void)
         cmocka_unit_test(test_gro_roundtrip),
         cmocka_unit_test(test_gro_rules),
         cmocka_unit_test(test_gro_limit),
+        cmocka_unit_test(test_gro_psh_joins),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
