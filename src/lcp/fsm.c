@@ -204,8 +204,15 @@ static void run(struct uppp_fsm *f, enum uppp_fsm_event ev, const struct reply *
         f->restart_count = 0;
         start_timer(f);
     }
+    /* A fresh request resets our options first, except after a
+     * Configure-Request: rcv_confreq reset them before judging the peer's
+     * (in Opened or Stopped, the states where this request is fresh), and
+     * a second reset here would forget what it just agreed to, e.g. the
+     * peer's IP address when pppd retransmits its IPCP request into our
+     * Opened (pppd's fsm_rconfreq likewise resets once, then judges). */
+    int rcr = ev == UPPP_EV_RCR_PLUS || ev == UPPP_EV_RCR_MINUS;
     if (a & A_SCR)
-        send_confreq(f, ev == UPPP_EV_TO_PLUS, !negotiating);
+        send_confreq(f, ev == UPPP_EV_TO_PLUS, !negotiating && !rcr);
     if (a & (A_SCA | A_SCN)) {
         uppp_fsm_send_code(f, reply->code, reply->id, reply->opts, reply->len);
         if (reply->code == UPPP_CONFACK)
