@@ -110,9 +110,10 @@ enum uppp_gro_verdict {
 
 /* Offer one IP packet that is to be written to the TUN. Coalesced are TCP
  * segments with payload whose only flags are ACK (and PSH, which ends the
- * packet unless psh_joins is set; the packet carries it then), IPv4 without options and fragments,
- * IPv6 without extension headers, and whose TCP checksum is right: the packet written carries a
- * partial checksum the kernel then trusts, so a segment corrupted on the
+ * packet unless psh_joins is set; the packet carries it then), IPv4
+ * without options and fragments, IPv6 without extension headers, and
+ * whose TCP checksum is right: the packet written carries a partial
+ * checksum the kernel then trusts, so a segment corrupted on the
  * way (MPPE has no integrity check) must be left for the kernel to drop.
  * Segments join the held packet when everything but the IP length,
  * identification and checksum and the TCP sequence number, PSH and

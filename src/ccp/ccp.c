@@ -506,8 +506,7 @@ void uppp_ccp_input(struct uppp_session *s, const uint8_t *pkt, size_t len)
 {
     struct uppp_ccp *c = &s->ccp;
     enum uppp_fsm_state old = c->fsm.state;
-    if (len >= UPPP_CP_HDRLEN && pkt[0] == UPPP_CCP_RESETREQ &&
-        ((size_t)pkt[2] << 8 | pkt[3]) >= UPPP_CP_HDRLEN && ((size_t)pkt[2] << 8 | pkt[3]) <= len)
+    if (uppp_cp_length(pkt, len) != 0 && pkt[0] == UPPP_CCP_RESETREQ)
         (void)implied_ack(s, "a Reset-Request from the peer"); /* then answered below */
     uppp_fsm_input(&c->fsm, pkt, len, s->now);
     if (old == UPPP_FSM_OPENED && c->fsm.state != UPPP_FSM_OPENED && len > 0 &&

@@ -431,14 +431,20 @@ void uppp_fsm_protreject(struct uppp_fsm *f, uint64_t now)
     run(f, UPPP_EV_RXJ_MINUS, NULL, 0, NULL);
 }
 
+size_t uppp_cp_length(const uint8_t *pkt, size_t len)
+{
+    if (len < UPPP_CP_HDRLEN)
+        return 0;
+    size_t plen = (size_t)pkt[2] << 8 | pkt[3];
+    return plen >= UPPP_CP_HDRLEN && plen <= len ? plen : 0;
+}
+
 void uppp_fsm_input(struct uppp_fsm *f, const uint8_t *pkt, size_t len, uint64_t now)
 {
     /* RFC 1661 section 5: a packet shorter than its header or than its own
      * Length field is silently discarded; octets past Length are padding. */
-    if (len < UPPP_CP_HDRLEN)
-        return;
-    size_t plen = (size_t)pkt[2] << 8 | pkt[3];
-    if (plen < UPPP_CP_HDRLEN || plen > len)
+    size_t plen = uppp_cp_length(pkt, len);
+    if (plen == 0)
         return;
     f->now = now;
     uint8_t code = pkt[0], id = pkt[1];

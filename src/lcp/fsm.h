@@ -159,6 +159,12 @@ void uppp_fsm_close(struct uppp_fsm *f, const char *reason, uint64_t now);
  * discarded silently, as RFC 1661 section 5 requires. */
 void uppp_fsm_input(struct uppp_fsm *f, const uint8_t *pkt, size_t len, uint64_t now);
 
+/* The Length field of a control packet of len octets (code onward) when
+ * the packet is well formed by RFC 1661 section 5 (a whole header, Length
+ * at least the header and no more than len), else 0: such a packet is
+ * silently discarded. */
+size_t uppp_cp_length(const uint8_t *pkt, size_t len);
+
 /* The layer has evidence that the peer is Opened although its
  * Configure-Ack of our current request never arrived (CCP: the peer's
  * compressed datagrams or Reset-Request, which RFC 1962 allows only once

@@ -399,6 +399,19 @@ static inline size_t th_make_ipv4(uint8_t *p, size_t len, uint32_t src, uint32_t
     return len;
 }
 
+/* from sends the IP packet pkt (n octets); once the link has carried it,
+ * to must have delivered exactly that packet, once. */
+static inline void th_send_ip_arrives(struct th_link *l, struct th_end *from, struct th_end *to,
+                                      const uint8_t *pkt, size_t n)
+{
+    unsigned before = to->delivered;
+    assert_int_equal(uppp_session_send_ip(from->s, UPPP_PROTO_IP, pkt, n, l->now), 0);
+    th_run(l, l->now, NULL);
+    assert_int_equal(to->delivered, before + 1);
+    assert_int_equal(to->last_len, n);
+    assert_memory_equal(to->last, pkt, n);
+}
+
 /* Does the wire sent by e contain needle anywhere? */
 static inline int th_wire_contains(const struct th_end *e, const char *needle)
 {

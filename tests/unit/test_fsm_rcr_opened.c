@@ -53,12 +53,7 @@ static void carries_both_ways(struct th_link *l)
             uint8_t pkt[400];
             size_t n = th_make_ipv4(pkt, 100 + (size_t)i * 20, 0x0a000001, 0x0a000002, "RCR-OPENED",
                                     (uint16_t)i);
-            unsigned before = to->delivered;
-            assert_int_equal(uppp_session_send_ip(from->s, UPPP_PROTO_IP, pkt, n, l->now), 0);
-            th_run(l, l->now, NULL);
-            assert_int_equal(to->delivered, before + 1);
-            assert_int_equal(to->last_len, n);
-            assert_memory_equal(to->last, pkt, n);
+            th_send_ip_arrives(l, from, to, pkt, n);
         }
     }
 }
