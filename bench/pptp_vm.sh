@@ -18,10 +18,15 @@
 # and prints
 #   pptp_vm anchor_MBps=A upppd_MBps=B raw_MBps=C ratio_anchor=B/A ratio_raw=B/C
 #     gre_ceiling_MBps=D ceiling_ratio_raw=D/C gre_mppe_MBps=E mppe_ratio_raw=E/C
-#     upppd_of_ceiling=B/D load_start= load_end=
+#     upppd_of_ceiling=B/D tx_s_per_MB_b= tx_s_per_MB_c= tx_s_per_MB_e=
+#     rx_s_per_MB_b= rx_s_per_MB_c= rx_s_per_MB_e= tx_bound_MBps=
+#     rx_bound_MBps= bound_MBps= bound_ratio_raw= upppd_of_bound=
+#     load_start= load_end=
 # on one line (MB = 10^6 bytes, over the sender's nc time measured in the
 # guest; for d and e over the sink's time from its first packet to its
-# last; load_*: the host's 1-minute load average). The goal (issue 10):
+# last; tx_ and rx_s_per_MB_*: the sending and the receiving guest's busy
+# CPU seconds per MB in ways b, c and e; the bounds: see below; load_*: the host's 1-minute load
+# average). The goal (issue 10):
 # ratio_anchor >= 10, ratio_raw >= 0.5; ceiling_ratio_raw below 0.5 means no
 # user-space design reaches the second in this bed. Under TCG the absolute
 # numbers mean little; the ratios from one run are what count.
@@ -249,6 +254,10 @@ EOF
             return 1
         fi
         WAY_MBPS=$(vm_result srv gre-sink MBps)
+        WAY_RX_COST=$(busy_per_mb "$(vm_result srv gre-sink guest_busy_pct)" "$(vm_result srv gre-sink secs)" \
+            "$(vm_result srv gre-sink bytes)")
+        WAY_TX_COST=$(busy_per_mb "$(vm_result cli gre-blast guest_busy_pct)" "$(vm_result cli gre-blast secs)" \
+            "$(vm_result cli gre-blast bytes)")
         return 0
     fi
     local secs sent_md5 got_md5 got_bytes
@@ -272,22 +281,50 @@ EOF
         fi
     done
     WAY_MBPS=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.3f", b / s / 1e6 }')
+    WAY_RX_COST=$(busy_per_mb 100 "$(vm_result srv nc-recv busy)" "$bytes" 100)
+    WAY_TX_COST=$(busy_per_mb 100 "$(vm_result cli nc-sent busy)" "$bytes" 100)
 }
 
-declare -A mbps=([a]=n/a [b]=n/a [c]=n/a [d]=n/a [e]=n/a)
+# busy_per_mb PCT SECS BYTES [HZ]: a guest's busy CPU seconds per MB, from
+# its busy share over SECS (or, with HZ, from busy ticks: PCT 100, SECS
+# the ticks).
+busy_per_mb() {
+    awk -v p="$1" -v s="$2" -v b="$3" -v hz="${4:-1}" \
+        'BEGIN { if (p != "" && s != "" && b > 0) printf "%.4f", p / 100 * s / hz / (b / 1e6) }'
+}
+
+declare -A mbps=([a]=n/a [b]=n/a [c]=n/a [d]=n/a [e]=n/a) rx=([b]=n/a [c]=n/a [e]=n/a) tx=([b]=n/a [c]=n/a [e]=n/a)
 load() { cut -d' ' -f1 /proc/loadavg; }
 load_start=$(load)
 if [[ $ONLY == *[bde]* ]]; then upppd_overlay || ONLY=${ONLY//[bde]/}; fi
 for way in $ONLY; do
-    WAY_MBPS=
+    WAY_MBPS= WAY_RX_COST= WAY_TX_COST=
     run_way "$way" && mbps[$way]=$WAY_MBPS
-    log "way $way: ${mbps[$way]} MB/s"
+    [[ $way == [bce] && -n $WAY_RX_COST ]] && rx[$way]=$WAY_RX_COST
+    [[ $way == [bce] && -n $WAY_TX_COST ]] && tx[$way]=$WAY_TX_COST
+    log "way $way: ${mbps[$way]} MB/s; busy CPU s per MB: sending guest ${tx[$way]:-n/a}, receiving ${rx[$way]:-n/a}"
 done
 ratio() {
     awk -v x="$1" -v y="$2" 'BEGIN { if (x + 0 > 0 && y + 0 > 0) printf "%.3f", x / y; else print "n/a" }'
 }
+# The bound: each guest has one vCPU. A PPTP receiver there does at least
+# what the GRE+MPPE sink does per MB (e) and what the raw transfer's
+# receiver does per MB (c: the TCP receive and cat writing the file; its
+# virtio receive stands in for the TUN write); a PPTP sender at least what
+# the blaster and the raw sender do. Each side in one CPU: no more than
+# 1 / (e + c) MB/s on either side, whatever the design.
+side_bound() {
+    awk -v c="$1" -v e="$2" 'BEGIN { if (c + 0 > 0 && e + 0 > 0) printf "%.3f", 1 / (c + e); else print "n/a" }'
+}
+rx_bound=$(side_bound "${rx[c]}" "${rx[e]}")
+tx_bound=$(side_bound "${tx[c]}" "${tx[e]}")
+bound=$(awk -v r="$rx_bound" -v t="$tx_bound" 'BEGIN { if (r + 0 > 0 && t + 0 > 0) printf "%.3f", r < t ? r : t; else print "n/a" }')
 echo "pptp_vm anchor_MBps=${mbps[a]} upppd_MBps=${mbps[b]} raw_MBps=${mbps[c]}" \
     "ratio_anchor=$(ratio "${mbps[b]}" "${mbps[a]}") ratio_raw=$(ratio "${mbps[b]}" "${mbps[c]}")" \
     "gre_ceiling_MBps=${mbps[d]} ceiling_ratio_raw=$(ratio "${mbps[d]}" "${mbps[c]}")" \
     "gre_mppe_MBps=${mbps[e]} mppe_ratio_raw=$(ratio "${mbps[e]}" "${mbps[c]}")" \
-    "upppd_of_ceiling=$(ratio "${mbps[b]}" "${mbps[d]}") load_start=$load_start load_end=$(load)"
+    "upppd_of_ceiling=$(ratio "${mbps[b]}" "${mbps[d]}")" \
+    "tx_s_per_MB_b=${tx[b]} tx_s_per_MB_c=${tx[c]} tx_s_per_MB_e=${tx[e]}" \
+    "rx_s_per_MB_b=${rx[b]} rx_s_per_MB_c=${rx[c]} rx_s_per_MB_e=${rx[e]}" \
+    "tx_bound_MBps=$tx_bound rx_bound_MBps=$rx_bound bound_MBps=$bound bound_ratio_raw=$(ratio "$bound" "${mbps[c]}") upppd_of_bound=$(ratio "${mbps[b]}" "$bound")" \
+    "load_start=$load_start load_end=$(load)"

@@ -33,9 +33,15 @@ pppvm_ping() {
     return 1
 }
 
+# pppvm_busy: the machine's busy time so far, in ticks of 10 ms (the cpu
+# line of /proc/stat without idle and iowait).
+pppvm_busy() {
+    awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+}
+
 # pppvm_nc_recv PORT [TIMEOUT]: accept one TCP connection, store what
-# arrives. Marker: nc-recv port= bytes= md5=   (nc-recv-fail on timeout)
-# Prints nc-listening first so the far side knows when to connect.
+# arrives. Marker: nc-recv port= bytes= md5= busy=   (nc-recv-fail on
+# timeout). Prints nc-listening first so the far side knows when to connect.
 pppvm_nc_recv() {
     _p=$1 _w=${2:-60}
     rm -f /tmp/nc-recv.$_p
@@ -44,18 +50,22 @@ pppvm_nc_recv() {
     # the sender cannot tell delivery from loss. With -e the socket is cat's
     # stdin: cat ends at the sender's FIN, after the last byte, and only then
     # does the sender see EOF and exit 0.
-    nc -l -p "$_p" -e /bin/sh -c "cat >/tmp/nc-recv.$_p" </dev/null &
+    # The busy count starts when the connection is accepted.
+    nc -l -p "$_p" -e /bin/sh -c "awk '/^cpu / { print \$2 + \$3 + \$4 + \$7 + \$8 + \$9; exit }' /proc/stat >/tmp/nc-busy.$_p; cat >/tmp/nc-recv.$_p" </dev/null &
     _pid=$!
     pppvm_mark nc-listening port=$_p
     ( sleep "$_w"; kill $_pid 2>/dev/null ) &
     _wd=$!
     wait $_pid
     _rc=$?
+    _b1=$(pppvm_busy) _b0=$(cat /tmp/nc-busy.$_p 2>/dev/null || echo 0)
     kill $_wd 2>/dev/null
     _n=$(wc -c </tmp/nc-recv.$_p)
     _h=$(md5sum </tmp/nc-recv.$_p | cut -d' ' -f1)
     if [ "$_rc" = 0 ]; then
-        pppvm_mark nc-recv port=$_p bytes=$_n md5=$_h
+        # busy: the guest's busy ticks from the accept to the sender's FIN
+        # (bench/pptp_vm.sh: the receiver's CPU per MB).
+        pppvm_mark nc-recv port=$_p bytes=$_n md5=$_h busy=$((_b1 - _b0))
         return 0
     fi
     pppvm_mark nc-recv-fail port=$_p rc=$_rc bytes=$_n
@@ -68,7 +78,8 @@ pppvm_nc_recv() {
 # CONNECT seconds (5) for the handshake: a lossy stateful-MPPE link can
 # drop a SYN and its first retransmissions (1 s, 3 s) in reset cycles.
 # Marker:
-#   nc-sent host= port= bytes= md5= secs= tries=   (nc-send-fail on failure)
+#   nc-sent host= port= bytes= md5= secs= tries= busy=   (nc-send-fail on
+#   failure; busy: the guest's busy ticks of 10 ms while nc ran)
 pppvm_nc_send() {
     _hst=$1 _p=$2 _n=$3 _w=${4:-60} _cw=${5:-5}
     head -c "$_n" /dev/urandom >/tmp/nc-send.$_p
@@ -77,10 +88,10 @@ pppvm_nc_send() {
     _tries=0
     while :; do
         _tries=$((_tries + 1))
-        _t0=$(pppvm_uptime)
+        _t0=$(pppvm_uptime) _b0=$(pppvm_busy)
         timeout "$_w" nc -w "$_cw" "$_hst" "$_p" </tmp/nc-send.$_p >/dev/null 2>/tmp/nc-send.err
         _rc=$?
-        _t1=$(pppvm_uptime)
+        _t1=$(pppvm_uptime) _b1=$(pppvm_busy)
         [ "$_rc" = 0 ] && break
         # busybox nc exits 1 at once on "Connection refused": retry that.
         if awk "BEGIN{exit !($_t1 - $_start < $_w && $_t1 - $_t0 < 1)}"; then
@@ -92,7 +103,7 @@ pppvm_nc_send() {
         return 1
     done
     _secs=$(awk "BEGIN{printf \"%.2f\", $_t1 - $_t0}")
-    pppvm_mark nc-sent host=$_hst port=$_p bytes=$_n md5=$_h secs=$_secs tries=$_tries
+    pppvm_mark nc-sent host=$_hst port=$_p bytes=$_n md5=$_h secs=$_secs tries=$_tries busy=$((_b1 - _b0))
 }
 
 # pppvm_netem_on: the NETEM impairment from now on (NETEM_AT=test; init
