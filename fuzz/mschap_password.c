@@ -1,6 +1,7 @@
 /*
  * Fuzz target for the MS-CHAP inputs that come from outside: passwords as
- * UTF-8 (RFC 2759 section 8.3; converted to UTF-16LE), the authenticator
+ * UTF-8 (RFC 2759 section 8.3; converted to UTF-16LE) and as UTF-16LE (a
+ * Change-Password's new one, RFC 2759 section 7), the authenticator
  * response string of a Success packet (RFC 2759 sections 5 and 8.8), a user
  * name with a DOMAIN\ prefix (section 8.2) and a received PWBLOCK (RFC 2759
  * section 8.10). The whole input is used for each.
@@ -9,6 +10,8 @@
  * - an accepted UTF-8 input re-encodes from its UTF-16LE to the same octets
  *   (so nothing overlong, no surrogate, nothing past U+10FFFF slipped in),
  *   and the UTF-16LE has no unpaired surrogate;
+ * - read as UTF-16LE, the input converts to UTF-8 exactly when its
+ *   surrogates pair up, and back to the same units;
  * - NtPasswordHash fails exactly when the conversion fails and otherwise is
  *   MD4 of the conversion; LmPasswordHash only accepts 0..14 ASCII octets
  *   and ignores case;
@@ -44,41 +47,42 @@ static const uint8_t nt_resp[24] = {0x82, 0x30, 0x9E, 0xCD, 0x8D, 0x70, 0x8B, 0x
                                     0x42, 0x33, 0x11, 0x4A, 0x3D, 0x85, 0xD6, 0xDF};
 static const char good_response[] = "S=407A5589115FD0D6209F510FE9C04566932CDA56";
 
-/* Our own UTF-16LE -> UTF-8 encoder, to close the round trip. Returns the
- * octet count, or -1 on an unpaired surrogate. */
-static long utf16le_to_utf8(const uint8_t *in, size_t units, uint8_t *out)
+/* Whether units UTF-16LE code units pair every surrogate (RFC 2781
+ * section 2.2), the one thing that makes them invalid. */
+static int surrogates_paired(const uint8_t *in, size_t units)
 {
-    size_t o = 0;
     for (size_t i = 0; i < units; i++) {
-        uint32_t c = (uint32_t)in[2 * i] | (uint32_t)in[2 * i + 1] << 8;
-        if (c >= 0xdc00 && c <= 0xdfff)
-            return -1;
-        if (c >= 0xd800 && c <= 0xdbff) {
-            if (i + 1 >= units)
-                return -1;
-            uint32_t d = (uint32_t)in[2 * i + 2] | (uint32_t)in[2 * i + 3] << 8;
-            if (d < 0xdc00 || d > 0xdfff)
-                return -1;
-            c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        unsigned c = in[2 * i + 1];
+        if (c >= 0xdc && c <= 0xdf)
+            return 0;
+        if (c >= 0xd8 && c <= 0xdb) {
+            if (i + 1 >= units || in[2 * i + 3] < 0xdc || in[2 * i + 3] > 0xdf)
+                return 0;
             i++;
         }
-        if (c < 0x80) {
-            out[o++] = (uint8_t)c;
-        } else if (c < 0x800) {
-            out[o++] = (uint8_t)(0xc0 | c >> 6);
-            out[o++] = (uint8_t)(0x80 | (c & 0x3f));
-        } else if (c < 0x10000) {
-            out[o++] = (uint8_t)(0xe0 | c >> 12);
-            out[o++] = (uint8_t)(0x80 | ((c >> 6) & 0x3f));
-            out[o++] = (uint8_t)(0x80 | (c & 0x3f));
-        } else {
-            out[o++] = (uint8_t)(0xf0 | c >> 18);
-            out[o++] = (uint8_t)(0x80 | ((c >> 12) & 0x3f));
-            out[o++] = (uint8_t)(0x80 | ((c >> 6) & 0x3f));
-            out[o++] = (uint8_t)(0x80 | (c & 0x3f));
-        }
     }
-    return (long)o;
+    return 1;
+}
+
+/* The input as UTF-16LE: accepted exactly when its surrogates pair up, and
+ * then converted back to the same units. */
+static void fuzz_utf16(const uint8_t *data, size_t size)
+{
+    size_t units = size / 2 > 256 ? 256 : size / 2;
+    uint8_t u8[4 * 256], back[512];
+    size_t n = 0, units2 = 0;
+    int rc = uppp_utf16le_to_utf8(data, units, u8, sizeof(u8), &n);
+    CHECK(rc == (surrogates_paired(data, units) ? 0 : UPPP_ERR_UTF8));
+    if (rc != 0) {
+        CHECK(n == 0);
+        return;
+    }
+    CHECK(uppp_utf8_to_utf16le((const char *)u8, n, back, 256, &units2) == 0);
+    CHECK(units2 == units && memcmp(back, data, 2 * units) == 0);
+    /* One octet short of the room it needs: refused, nothing written. */
+    if (n > 0)
+        CHECK(uppp_utf16le_to_utf8(data, units, u8, n - 1, &n) == UPPP_ERR_PASSWORD_TOO_LONG &&
+              n == 0);
 }
 
 static void fuzz_password(const uint8_t *data, size_t size)
@@ -89,8 +93,9 @@ static void fuzz_password(const uint8_t *data, size_t size)
     int rc = uppp_utf8_to_utf16le(pw, size, u16, 256, &units);
     CHECK(rc == 0 || rc == UPPP_ERR_UTF8 || rc == UPPP_ERR_PASSWORD_TOO_LONG);
     if (rc == 0) {
-        long n = utf16le_to_utf8(u16, units, back);
-        CHECK(n >= 0 && (size_t)n == size && memcmp(back, data, size) == 0);
+        size_t n = 0;
+        CHECK(uppp_utf16le_to_utf8(u16, units, back, sizeof(back), &n) == 0);
+        CHECK(n == size && memcmp(back, data, size) == 0);
     } else {
         CHECK(units == 0);
     }
@@ -179,6 +184,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzz_password(data, size);
+    fuzz_utf16(data, size);
     fuzz_authenticator_response(data, size);
     fuzz_user_name(data, size);
     fuzz_pw_block(data, size);

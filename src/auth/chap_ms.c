@@ -20,6 +20,7 @@
 #include "chap_ms.h"
 #include "auth_int.h"
 #include "crypto.h"
+#include "utf16.h"
 
 #include <uppp/err.h>
 #include <uppp/hex.h>
@@ -39,56 +40,17 @@ static void hex_upper(char *out, const uint8_t *p, size_t n)
     out[2 * n] = '\0';
 }
 
-/* UTF-16LE (units code units) to UTF-8 in out (cap octets, NUL added).
- * mschap.h converts only the other way; the authenticator needs this
- * direction to hand a changed password to the caller. Returns -1 on an
- * unpaired surrogate, an embedded U+0000 or lack of room. */
-static int utf16le_to_utf8(const uint8_t *in, size_t units, char *out, size_t cap)
+/* The new password of a Change-Password, UTF-16LE (units code units), as a
+ * C string in out (cap octets with its zero). Returns -1 on an unpaired
+ * surrogate, an embedded U+0000 (it would end the string early) or lack of
+ * room. */
+static int password_to_utf8(const uint8_t *in, size_t units, char *out, size_t cap)
 {
-    size_t o = 0;
-    for (size_t i = 0; i < units; i++) {
-        uint32_t c = (uint32_t)in[2 * i] | (uint32_t)in[2 * i + 1] << 8;
-        if (c >= 0xdc00 && c <= 0xdfff)
-            return -1;
-        if (c >= 0xd800 && c <= 0xdbff) {
-            if (i + 1 >= units)
-                return -1;
-            uint32_t d = (uint32_t)in[2 * i + 2] | (uint32_t)in[2 * i + 3] << 8;
-            if (d < 0xdc00 || d > 0xdfff)
-                return -1;
-            c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-            i++;
-        }
-        if (c == 0)
-            return -1; /* would end the C string early */
-        uint8_t b[4];
-        size_t n;
-        if (c < 0x80) {
-            b[0] = (uint8_t)c;
-            n = 1;
-        } else if (c < 0x800) {
-            b[0] = (uint8_t)(0xc0 | c >> 6);
-            b[1] = (uint8_t)(0x80 | (c & 0x3f));
-            n = 2;
-        } else if (c < 0x10000) {
-            b[0] = (uint8_t)(0xe0 | c >> 12);
-            b[1] = (uint8_t)(0x80 | ((c >> 6) & 0x3f));
-            b[2] = (uint8_t)(0x80 | (c & 0x3f));
-            n = 3;
-        } else {
-            b[0] = (uint8_t)(0xf0 | c >> 18);
-            b[1] = (uint8_t)(0x80 | ((c >> 12) & 0x3f));
-            b[2] = (uint8_t)(0x80 | ((c >> 6) & 0x3f));
-            b[3] = (uint8_t)(0x80 | (c & 0x3f));
-            n = 4;
-        }
-        if (o + n + 1 > cap)
-            return -1;
-        memcpy(out + o, b, n);
-        o += n;
-    }
-    out[o] = '\0';
-    return 0;
+    size_t n = 0;
+    if (cap == 0 || uppp_utf16le_to_utf8(in, units, (uint8_t *)out, cap - 1, &n) != 0)
+        return -1;
+    out[n] = '\0';
+    return strlen(out) == n ? 0 : -1;
 }
 
 /* The NT password hash of a secret: computed from a password (UTF-8 to
@@ -260,7 +222,7 @@ static int store_new_password(struct uppp_session *s, struct uppp_chap_server *s
     struct uppp_secret ns;
     memset(&ns, 0, sizeof(ns));
     memcpy(ns.nt_hash, new_hash, 16);
-    ns.kind = utf16le_to_utf8(pw16, pwlen / 2, ns.password, sizeof(ns.password)) == 0
+    ns.kind = password_to_utf8(pw16, pwlen / 2, ns.password, sizeof(ns.password)) == 0
                   ? UPPP_SECRET_PASSWORD
                   : UPPP_SECRET_NTHASH;
     if (ns.kind == UPPP_SECRET_NTHASH)

@@ -1,6 +1,7 @@
 /*
  * Strict UTF-8 decoding (RFC 3629 section 4) and UTF-16LE encoding
- * (RFC 2781 section 2.1) for MS-CHAP passwords. pppd zero-extends each byte
+ * (RFC 2781 section 2.1) for MS-CHAP passwords, and the way back (RFC 2781
+ * section 2.2, RFC 3629 section 3) for a changed one. pppd zero-extends each byte
  * instead, which is only right for ASCII; Windows hashes the UTF-16 form of
  * the password, so a non-ASCII password only interoperates if decoded.
  */
@@ -108,5 +109,66 @@ int uppp_utf8_to_utf16le(const char *utf8, size_t utf8_len, uint8_t *out, size_t
         return rc;
     }
     *out_units = u;
+    return 0;
+}
+
+int uppp_utf16le_to_utf8(const uint8_t *in, size_t units, uint8_t *out, size_t cap, size_t *out_len)
+{
+    if (out_len == NULL || (in == NULL && units != 0) || (out == NULL && cap != 0))
+        return UPPP_ERR_INVALID;
+    *out_len = 0;
+    size_t o = 0;
+    int rc = 0;
+    uint8_t b[4]; /* one character of a password */
+    for (size_t i = 0; i < units; i++) {
+        uint32_t c = (uint32_t)in[2 * i] | (uint32_t)in[2 * i + 1] << 8;
+        if (c >= 0xdc00 && c <= 0xdfff) {
+            rc = UPPP_ERR_UTF8; /* a low surrogate without its high one */
+            break;
+        }
+        if (c >= 0xd800 && c <= 0xdbff) {
+            uint32_t d = i + 1 < units ? (uint32_t)in[2 * i + 2] | (uint32_t)in[2 * i + 3] << 8 : 0;
+            if (d < 0xdc00 || d > 0xdfff) {
+                rc = UPPP_ERR_UTF8;
+                break;
+            }
+            c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+            i++;
+        }
+        /* RFC 3629 section 3: 1 to 4 octets by the code point's size. */
+        size_t n;
+        if (c < 0x80) {
+            b[0] = (uint8_t)c;
+            n = 1;
+        } else if (c < 0x800) {
+            b[0] = (uint8_t)(0xc0 | c >> 6);
+            b[1] = (uint8_t)(0x80 | (c & 0x3f));
+            n = 2;
+        } else if (c < 0x10000) {
+            b[0] = (uint8_t)(0xe0 | c >> 12);
+            b[1] = (uint8_t)(0x80 | ((c >> 6) & 0x3f));
+            b[2] = (uint8_t)(0x80 | (c & 0x3f));
+            n = 3;
+        } else {
+            b[0] = (uint8_t)(0xf0 | c >> 18);
+            b[1] = (uint8_t)(0x80 | ((c >> 12) & 0x3f));
+            b[2] = (uint8_t)(0x80 | ((c >> 6) & 0x3f));
+            b[3] = (uint8_t)(0x80 | (c & 0x3f));
+            n = 4;
+        }
+        if (n > cap - o) {
+            rc = UPPP_ERR_PASSWORD_TOO_LONG;
+            break;
+        }
+        for (size_t k = 0; k < n; k++)
+            out[o + k] = b[k];
+        o += n;
+    }
+    uppp_memzero(b, sizeof(b));
+    if (rc != 0) {
+        uppp_memzero(out, o); /* (part of) a password */
+        return rc;
+    }
+    *out_len = o;
     return 0;
 }

@@ -1,7 +1,8 @@
 /*
  * UTF-8 to UTF-16LE, as MS-CHAP needs for passwords (RFC 2433 appendix A.6,
  * RFC 2759 section 8.3: the NT password is "0-to-256-unicode-char", hashed
- * as little-endian UTF-16 without a terminating zero).
+ * as little-endian UTF-16 without a terminating zero), and back, for the new
+ * password of an MS-CHAPv2 Change-Password (RFC 2759 section 7).
  *
  * Internal to libuppp: the public MS-CHAP functions take UTF-8 and call this.
  */
@@ -32,5 +33,21 @@
  */
 int uppp_utf8_to_utf16le(const char *utf8, size_t utf8_len, uint8_t *out, size_t max_units,
                          size_t *out_units);
+
+/* Convert units UTF-16LE code units at in to UTF-8 at out (cap octets, no
+ * terminating zero added).
+ *
+ * Strict as the other direction (RFC 2781 section 2.2): a high surrogate
+ * must be followed by a low one and a low one must follow a high one.
+ * U+0000 is a character like any other: a caller that needs a C string
+ * checks for it. The result of a valid input converts back to the same
+ * units with uppp_utf8_to_utf16le.
+ *
+ * Returns 0 with the octet count in *out_len; UPPP_ERR_UTF8 for an unpaired
+ * surrogate; UPPP_ERR_PASSWORD_TOO_LONG if out is too small; UPPP_ERR_INVALID
+ * for a NULL pointer. On error, out is wiped and *out_len is 0.
+ */
+int uppp_utf16le_to_utf8(const uint8_t *in, size_t units, uint8_t *out, size_t cap,
+                         size_t *out_len);
 
 #endif

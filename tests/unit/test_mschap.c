@@ -279,6 +279,66 @@ static void test_utf8_invalid(void **state)
     }
 }
 
+/* UTF-16LE back to UTF-8 (a Change-Password's new password): the edges of
+ * each UTF-8 length, a pair, U+0000; unpaired surrogates refused; the room
+ * counted exactly. */
+static void test_utf16_to_utf8(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *u16;
+        const char *in;
+        size_t len;
+    } ok[] = {
+        {"0000", S("\x00")},
+        {"7f00", S("\x7f")},
+        {"8000", S("\xc2\x80")},
+        {"ff07", S("\xdf\xbf")},
+        {"0008", S("\xe0\xa0\x80")},
+        {"ffd7", S("\xed\x9f\xbf")},
+        {"00e0", S("\xee\x80\x80")},
+        {"ffff", S("\xef\xbf\xbf")},
+        {"00d800dc", S("\xf0\x90\x80\x80")},
+        {"ffdbffdf", S("\xf4\x8f\xbf\xbf")},
+        {"61003dd800de6200", S("a\xf0\x9f\x98\x80"
+                               "b")},
+    };
+    uint8_t u16[64], out[64];
+    size_t n;
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        size_t units = tu_hex(ok[i].u16, u16, sizeof(u16)) / 2;
+        n = 99;
+        assert_int_equal(uppp_utf16le_to_utf8(u16, units, out, sizeof(out), &n), 0);
+        assert_int_equal(n, ok[i].len);
+        assert_memory_equal(out, ok[i].in, n);
+        /* Exactly the room it needs, and one octet less. */
+        assert_int_equal(uppp_utf16le_to_utf8(u16, units, out, ok[i].len, &n), 0);
+        assert_int_equal(uppp_utf16le_to_utf8(u16, units, out, ok[i].len - 1, &n),
+                         UPPP_ERR_PASSWORD_TOO_LONG);
+        assert_int_equal(n, 0);
+    }
+    static const char *const bad[] = {
+        "00d8",         /* high surrogate at the end */
+        "00dc",         /* low surrogate alone */
+        "6100ffdf",     /* low after an ordinary unit */
+        "00d86100",     /* high followed by an ordinary unit */
+        "00d800d800dc", /* high followed by a high */
+        "00dc00d8",     /* a pair the wrong way round */
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        size_t units = tu_hex(bad[i], u16, sizeof(u16)) / 2;
+        memset(out, 0x5a, sizeof(out));
+        n = 99;
+        assert_int_equal(uppp_utf16le_to_utf8(u16, units, out, sizeof(out), &n), UPPP_ERR_UTF8);
+        assert_int_equal(n, 0);
+        /* What was written before the error is wiped. */
+        assert_int_equal(out[0], bad[i][0] == '6' ? 0 : 0x5a);
+    }
+    assert_int_equal(uppp_utf16le_to_utf8(NULL, 0, out, sizeof(out), &n), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(uppp_utf16le_to_utf8(NULL, 1, out, sizeof(out), &n), UPPP_ERR_INVALID);
+}
+
 static void test_password_length(void **state)
 {
     (void)state;
@@ -702,6 +762,7 @@ int main(void)
         cmocka_unit_test(test_utf8_password),
         cmocka_unit_test(test_utf8_surrogate_pair),
         cmocka_unit_test(test_utf8_invalid),
+        cmocka_unit_test(test_utf16_to_utf8),
         cmocka_unit_test(test_password_length),
         cmocka_unit_test(test_domain_stripped),
         cmocka_unit_test(test_check_authenticator_response),
