@@ -1,9 +1,10 @@
 /*
  * Strict UTF-8 decoding (RFC 3629 section 4) and UTF-16LE encoding
  * (RFC 2781 section 2.1) for MS-CHAP passwords, and the way back (RFC 2781
- * section 2.2, RFC 3629 section 3) for a changed one. pppd zero-extends each byte
- * instead, which is only right for ASCII; Windows hashes the UTF-16 form of
- * the password, so a non-ASCII password only interoperates if decoded.
+ * section 2.2, RFC 3629 section 3) for a changed one. pppd zero-extends
+ * each byte instead, which is only right for ASCII; Windows hashes the
+ * UTF-16 form of the password, so a non-ASCII password only interoperates
+ * if decoded.
  */
 #include "utf16.h"
 
@@ -166,7 +167,8 @@ int uppp_utf16le_to_utf8(const uint8_t *in, size_t units, uint8_t *out, size_t c
     }
     uppp_memzero(b, sizeof(b));
     if (rc != 0) {
-        uppp_memzero(out, o); /* (part of) a password */
+        if (o > 0)
+            uppp_memzero(out, o); /* (part of) a password */
         return rc;
     }
     *out_len = o;
