@@ -359,7 +359,7 @@ static int implied_ack(struct uppp_session *s, const char *evidence)
     struct uppp_ccp *c = &s->ccp;
     if (!c->enabled || !c->offer || c->fsm.state != UPPP_FSM_ACKSENT)
         return 0;
-    c->peer_ncp = 0;
+    c->peer_ncp = c->held = 0;
     if (!uppp_fsm_implied_ack(&c->fsm, s->now))
         return 0;
     uppp_log(s, UPPP_LOG_INFO,
@@ -389,21 +389,45 @@ void uppp_ccp_peer_ncp(struct uppp_session *s)
         return;
     c->peer_ncp = 1;
     c->peer_ncp_id = c->fsm.id;
+    /* A whole Restart period without an answer has passed already. */
+    if (c->held && c->held_id == c->fsm.id)
+        (void)implied_ack(s, "the peer's network control protocols after a Restart period with "
+                             "no answer");
 }
 
-/* Called first by the timer: the Restart timer is due in Ack-Sent. */
+/* Called first by the timer: the Restart timer is due in Ack-Sent.
+ *
+ * With no word at all from the peer for a Restart period, the pppd peer
+ * that Acked and opened may still be about to speak: its first IPCP
+ * Configure-Request can have been lost as well, and its retransmission
+ * comes one Restart period after it, i.e. just after our timer. So the
+ * first time our request goes unanswered in Ack-Sent, the retransmission
+ * waits one more Restart period; the peer's network protocols heard in it
+ * open CCP at once (uppp_ccp_peer_ncp). A peer that really lost our
+ * request or its answer retransmits its own request meanwhile (Ack-Rcvd,
+ * RFC 1661 TO+) and is Acked again; ours follows one period late. */
 static void peer_ncp_due(struct uppp_session *s, uint64_t now)
 {
     struct uppp_ccp *c = &s->ccp;
-    if (!c->peer_ncp)
-        return;
-    if (c->fsm.state != UPPP_FSM_ACKSENT || c->fsm.id != c->peer_ncp_id) {
-        c->peer_ncp = 0; /* about a request or a state left behind */
+    if (c->fsm.state != UPPP_FSM_ACKSENT) {
+        c->peer_ncp = c->held = 0; /* about a state left behind */
         return;
     }
-    if (c->fsm.deadline != 0 && now >= c->fsm.deadline)
+    if (c->peer_ncp && c->fsm.id != c->peer_ncp_id)
+        c->peer_ncp = 0; /* about a request left behind */
+    if (c->fsm.deadline == 0 || now < c->fsm.deadline)
+        return;
+    if (c->peer_ncp) {
         (void)implied_ack(s, "the peer's network control protocols and no answer for a Restart "
                              "period");
+    } else if (c->enabled && c->offer && !(c->held && c->held_id == c->fsm.id)) {
+        c->held = 1;
+        c->held_id = c->fsm.id;
+        c->fsm.deadline = now + c->fsm.restart_ms;
+        uppp_log(s, UPPP_LOG_DEBUG,
+                 "CCP: no answer to our request for a Restart period in Ack-Sent: "
+                 "one more before it is sent again");
+    }
 }
 
 /* ---- services for the methods ---- */
@@ -447,7 +471,7 @@ void uppp_ccp_start(struct uppp_session *s, const struct uppp_keys *keys)
     c->fail_pending = c->fail_reported = 0;
     c->in_force = c->up = 0;
     c->offer = 0;
-    c->peer_ncp = 0;
+    c->peer_ncp = c->held = 0;
     if (c->st == NULL) {
         uppp_log(s, UPPP_LOG_ERR, "CCP: out of memory");
         c->enabled = 0;
@@ -567,7 +591,7 @@ void uppp_ccp_renegotiate(struct uppp_session *s)
         return;
     uppp_log(s, UPPP_LOG_INFO, "Renegotiating CCP");
     c->fail_pending = c->fail_reported = 0;
-    c->peer_ncp = 0;
+    c->peer_ncp = c->held = 0;
     /* Down then Up: from Opened this sends a fresh Configure-Request with no
      * Terminate in between, and the peer renegotiates on receiving it (RFC
      * 1661 section 4.1, RCR in Opened). MPPE stays in force meanwhile:

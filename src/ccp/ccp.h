@@ -163,6 +163,11 @@ struct uppp_ccp {
      * Ack-Sent with our request peer_ncp_id out (uppp_ccp_peer_ncp). */
     int peer_ncp;
     uint8_t peer_ncp_id;
+    /* Our Restart timer, due in Ack-Sent with no word from the peer, was
+     * put off once for our request held_id (see ccp.c, "the lost
+     * Configure-Ack"). */
+    int held;
+    uint8_t held_id;
 };
 
 void uppp_ccp_init(struct uppp_session *s);
