@@ -282,12 +282,20 @@ static inline size_t th_frame_proto(const uint8_t *f, size_t len, uint16_t *prot
     return off + 2;
 }
 
+/* Take the frame at the head of e's queue (qlen > 0) off it: lost, or
+ * read by the test itself. The pointer stays good until e sends again. */
+static inline struct th_frame *th_pop(struct th_end *e)
+{
+    struct th_frame *f = &e->q[e->qhead];
+    e->qhead = (e->qhead + 1) % TH_MAX_QUEUE;
+    e->qlen--;
+    return f;
+}
+
 /* Move one frame from `from`'s queue into `to`, with impairment. */
 static inline void th_move_one(struct th_link *l, struct th_end *from, struct th_end *to)
 {
-    struct th_frame f = from->q[from->qhead];
-    from->qhead = (from->qhead + 1) % TH_MAX_QUEUE;
-    from->qlen--;
+    struct th_frame f = *th_pop(from);
     if (l->drop_pct && (int)(th_rand(&l->rng) % 100) < l->drop_pct) {
         l->dropped++;
         return;

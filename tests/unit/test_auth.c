@@ -1037,9 +1037,7 @@ static size_t next_frame(struct scripted *w, uint16_t proto, uint8_t *out)
 {
     struct th_end *e = &w->e;
     while (e->qlen) {
-        struct th_frame *f = &e->q[e->qhead];
-        e->qhead = (e->qhead + 1) % TH_MAX_QUEUE;
-        e->qlen--;
+        struct th_frame *f = th_pop(e);
         size_t n;
         uint8_t *p = frame_info(f, proto, &n);
         if (p != NULL) {

@@ -26,8 +26,7 @@ static int step(struct th_link *l, struct tally *t, int lose_success)
     if (from == &l->a && proto == UPPP_PROTO_CHAP && body[0] == 3 && lose_success &&
         t->successes_dropped == 0) {
         t->successes_dropped++;
-        from->qhead = (from->qhead + 1) % TH_MAX_QUEUE;
-        from->qlen--;
+        th_pop(from);
         return 1;
     }
     if (from == &l->a && proto == UPPP_PROTO_CCP) {

@@ -114,8 +114,7 @@ static void run_hooked(struct th_link *l, uint64_t until, int (*stop)(struct th_
             struct th_frame *f = &from->q[from->qhead];
             int verdict = hook ? hook(l, from, f) : 1;
             if (verdict == 0) {
-                from->qhead = (from->qhead + 1) % TH_MAX_QUEUE;
-                from->qlen--;
+                th_pop(from);
                 continue;
             }
             if (verdict >= 2) {

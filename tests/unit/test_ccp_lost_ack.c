@@ -57,8 +57,7 @@ static int step(struct th_link *l)
     if (proto == UPPP_PROTO_IPCP && off < f->len && f->data[off] == UPPP_CONFREQ &&
         from == w.drop_from && w.dropped && w.drop_ipcp) {
         w.drop_ipcp = 0;
-        from->qhead = (from->qhead + 1) % TH_MAX_QUEUE;
-        from->qlen--;
+        th_pop(from);
         return 1;
     }
     if (proto == UPPP_PROTO_CCP && off < f->len) {
@@ -68,8 +67,7 @@ static int step(struct th_link *l)
             w.dropped++;
             if (w.hold)
                 w.held = *f;
-            from->qhead = (from->qhead + 1) % TH_MAX_QUEUE;
-            from->qlen--;
+            th_pop(from);
             return 1;
         }
         if (code == UPPP_CONFREQ)
@@ -283,10 +281,8 @@ static void test_data_opens_after_losses(void **state)
             assert_int_equal(uppp_session_send_ip(p->s, UPPP_PROTO_IP, pkt, n, l.now), 0);
         }
         /* The first three never arrive. */
-        for (int i = 0; i < 3; i++) {
-            p->qhead = (p->qhead + 1) % TH_MAX_QUEUE;
-            p->qlen--;
-        }
+        for (int i = 0; i < 3; i++)
+            th_pop(p);
         unsigned before = v->delivered;
         run(&l, l.now);
         assert_int_equal(ccp_state(v), UPPP_FSM_OPENED);

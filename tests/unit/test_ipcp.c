@@ -112,9 +112,7 @@ static void run_up(struct th_link *l)
 static size_t cp_expect(struct th_end *e, uint16_t proto, uint8_t code, uint8_t *out, size_t cap)
 {
     while (e->qlen > 0) {
-        struct th_frame *f = &e->q[e->qhead];
-        e->qhead = (e->qhead + 1) % TH_MAX_QUEUE;
-        e->qlen--;
+        struct th_frame *f = th_pop(e);
         /* Framing none, nothing compressed (the crafted peer asks for no
          * PFC/ACFC): FF 03, 2-octet protocol, info. */
         assert_true(f->len >= 8);

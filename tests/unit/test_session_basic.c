@@ -174,9 +174,7 @@ static void test_loopback(void **state)
     assert_int_equal(uppp_session_start(l.a.s, l.now), 0);
     for (int i = 0; i < 10000 && !uppp_session_is_dead(l.a.s); i++) {
         if (l.a.qlen) {
-            struct th_frame f = l.a.q[l.a.qhead];
-            l.a.qhead = (l.a.qhead + 1) % TH_MAX_QUEUE;
-            l.a.qlen--;
+            struct th_frame f = *th_pop(&l.a);
             uppp_session_input(l.a.s, f.data, f.len, l.now);
         } else {
             uint64_t t = uppp_session_next_timer(l.a.s);
