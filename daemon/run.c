@@ -682,8 +682,8 @@ static void log_summary(struct ctx *c)
                (unsigned long long)secs, (unsigned long long)c->final.bytes_out,
                (unsigned long long)c->final.packets_out, (unsigned long long)c->final.bytes_in,
                (unsigned long long)c->final.packets_in, c->mppe_bits,
-               c->mppe_bits ? (c->mppe_stateless ? " stateless" : " stateful") : "",
-               (int)c->final.end, c->final.reason, upppd_mppc_words(c->mppc));
+               upppd_mppe_mode_word(c->mppe_bits, c->mppe_stateless), (int)c->final.end,
+               c->final.reason, upppd_mppc_words(c->mppc));
 }
 
 /* The down scripts, the interface down, the summary. */

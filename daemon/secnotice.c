@@ -42,6 +42,11 @@ int upppd_security_notice(struct upppd_log *lg, const char *id, const struct upp
     return n;
 }
 
+const char *upppd_mppe_mode_word(int bits, int stateless)
+{
+    return bits ? (stateless ? " stateless" : " stateful") : "";
+}
+
 const char *upppd_mppc_words(int mppc)
 {
     static const char *const w[] = {"", ", mppc send only", ", mppc receive only", ", mppc"};

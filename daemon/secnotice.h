@@ -25,4 +25,8 @@ int upppd_security_notice(struct upppd_log *lg, const char *id, const struct upp
  * daemons say it alike. */
 const char *upppd_mppc_words(int mppc);
 
+/* The word after "mppe <bits>" in the same lines: " stateless" or
+ * " stateful", or "" when MPPE is off (bits 0). */
+const char *upppd_mppe_mode_word(int bits, int stateless);
+
 #endif

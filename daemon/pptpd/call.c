@@ -144,8 +144,7 @@ static void ip_up(struct upppd_pptpd_call *k)
     k->mppc = st.mppc;
     char line[128];
     snprintf(line, sizeof(line), "MTU set to %u, mppe %d%s%s", st.ip_mtu, st.mppe_bits,
-             st.mppe_bits ? (st.mppe_stateless ? " stateless" : " stateful") : "",
-             upppd_mppc_words(st.mppc));
+             upppd_mppe_mode_word(st.mppe_bits, st.mppe_stateless), upppd_mppc_words(st.mppc));
     call_log(k, LOG_INFO, line);
     hook(k, "ip-up");
     upppd_pptpd_radius_ip_up(k);
@@ -177,8 +176,7 @@ static void summary(struct upppd_pptpd_call *k)
              (unsigned long long)g->rx_stale, (unsigned long long)st.mppe_resets_sent,
              (unsigned long long)st.mppe_resets_rcvd, (unsigned long long)st.dropped_other,
              (int)st.end, st.reason, k->mppe_bits,
-             k->mppe_bits ? (k->mppe_stateless ? " stateless" : " stateful") : "",
-             upppd_mppc_words(k->mppc));
+             upppd_mppe_mode_word(k->mppe_bits, k->mppe_stateless), upppd_mppc_words(k->mppc));
     call_log(k, LOG_NOTICE, line);
 }
 
