@@ -254,9 +254,9 @@ EOF
             return 1
         fi
         WAY_MBPS=$(vm_result srv gre-sink MBps)
-        WAY_RX_COST=$(busy_per_mb "$(vm_result srv gre-sink guest_busy_pct)" "$(vm_result srv gre-sink secs)" \
+        WAY_RX_COST=$(share_per_mb "$(vm_result srv gre-sink guest_busy_pct)" "$(vm_result srv gre-sink secs)" \
             "$(vm_result srv gre-sink bytes)")
-        WAY_TX_COST=$(busy_per_mb "$(vm_result cli gre-blast guest_busy_pct)" "$(vm_result cli gre-blast secs)" \
+        WAY_TX_COST=$(share_per_mb "$(vm_result cli gre-blast guest_busy_pct)" "$(vm_result cli gre-blast secs)" \
             "$(vm_result cli gre-blast bytes)")
         return 0
     fi
@@ -281,16 +281,19 @@ EOF
         fi
     done
     WAY_MBPS=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.3f", b / s / 1e6 }')
-    WAY_RX_COST=$(busy_per_mb 100 "$(vm_result srv nc-recv busy)" "$bytes" 100)
-    WAY_TX_COST=$(busy_per_mb 100 "$(vm_result cli nc-sent busy)" "$bytes" 100)
+    WAY_RX_COST=$(ticks_per_mb "$(vm_result srv nc-recv busy)" "$bytes")
+    WAY_TX_COST=$(ticks_per_mb "$(vm_result cli nc-sent busy)" "$bytes")
 }
 
-# busy_per_mb PCT SECS BYTES [HZ]: a guest's busy CPU seconds per MB, from
-# its busy share over SECS (or, with HZ, from busy ticks: PCT 100, SECS
-# the ticks).
-busy_per_mb() {
-    awk -v p="$1" -v s="$2" -v b="$3" -v hz="${4:-1}" \
-        'BEGIN { if (p != "" && s != "" && b > 0) printf "%.4f", p / 100 * s / hz / (b / 1e6) }'
+# A guest's busy CPU seconds per MB moved: ticks_per_mb TICKS BYTES from
+# its busy ticks (10 ms), share_per_mb PCT SECS BYTES from its busy share
+# over SECS seconds. Nothing when a value is missing.
+ticks_per_mb() {
+    awk -v t="$1" -v b="$2" 'BEGIN { if (t != "" && b > 0) printf "%.4f", t / 100 / (b / 1e6) }'
+}
+share_per_mb() {
+    awk -v p="$1" -v s="$2" -v b="$3" \
+        'BEGIN { if (p != "" && s != "" && b > 0) printf "%.4f", p / 100 * s / (b / 1e6) }'
 }
 
 declare -A mbps=([a]=n/a [b]=n/a [c]=n/a [d]=n/a [e]=n/a) rx=([b]=n/a [c]=n/a [e]=n/a) tx=([b]=n/a [c]=n/a [e]=n/a)
@@ -298,7 +301,7 @@ load() { cut -d' ' -f1 /proc/loadavg; }
 load_start=$(load)
 if [[ $ONLY == *[bde]* ]]; then upppd_overlay || ONLY=${ONLY//[bde]/}; fi
 for way in $ONLY; do
-    WAY_MBPS= WAY_RX_COST= WAY_TX_COST=
+    WAY_MBPS='' WAY_RX_COST='' WAY_TX_COST=''
     run_way "$way" && mbps[$way]=$WAY_MBPS
     [[ $way == [bce] && -n $WAY_RX_COST ]] && rx[$way]=$WAY_RX_COST
     [[ $way == [bce] && -n $WAY_TX_COST ]] && tx[$way]=$WAY_TX_COST
